@@ -1,0 +1,13 @@
+/* cli.h: the subcommands of the newskg program.
+ *
+ * Each takes the arguments from the command name on (argv[0] is "extract")
+ * and returns an exit status from util.h: NKG_OK, NKG_FAIL (a data or run
+ * failure) or NKG_USAGE (misuse; the message ends with a hint to --help).
+ * They print their own messages and never call exit(). */
+#ifndef NKG_CLI_H
+#define NKG_CLI_H
+
+/* newskg extract [options] [FILE...]: text to RDF. */
+int nkg_cli_extract(int argc, char **argv);
+
+#endif

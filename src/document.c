@@ -1,0 +1,336 @@
+/* document.c: see document.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "document.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lexicon.h"
+#include "tokens.h"
+#include "util.h"
+
+/* A sentence longer than this is cut at a space: rules match within
+ * sentences, and no news sentence is this long. */
+#define MAX_SENTENCE 2000
+
+static char *read_stream(FILE *f, size_t *len) {
+  nkg_buf b = {0};
+  char chunk[65536];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+    nkg_buf_add(&b, chunk, got);
+  if (!b.data)
+    nkg_buf_add(&b, "", 0);
+  *len = b.len;
+  return nkg_buf_steal(&b);
+}
+
+nkg_document *nkg_document_read(const char *path) {
+  FILE *f;
+  int is_stdin = strcmp(path, "-") == 0;
+  if (is_stdin) {
+    f = stdin;
+  } else {
+    struct stat st;
+    f = fopen(path, "rb");
+    if (!f) {
+      nkg_error("%s: %s", path, strerror(errno));
+      return NULL;
+    }
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+      nkg_error("%s: is a directory", path);
+      fclose(f);
+      return NULL;
+    }
+  }
+  size_t len;
+  char *text = read_stream(f, &len);
+  int err = ferror(f);
+  int saved = errno;
+  if (!is_stdin)
+    fclose(f);
+  if (err) {
+    nkg_error("%s: read error: %s", is_stdin ? "standard input" : path,
+              strerror(saved));
+    free(text);
+    return NULL;
+  }
+  if (len >= 2 && (((unsigned char)text[0] == 0xFF &&
+                    (unsigned char)text[1] == 0xFE) ||
+                   ((unsigned char)text[0] == 0xFE &&
+                    (unsigned char)text[1] == 0xFF))) {
+    nkg_error("%s: UTF-16 text is not supported; convert it to UTF-8 "
+              "(iconv -f UTF-16 -t UTF-8)",
+              path);
+    free(text);
+    return NULL;
+  }
+  return nkg_document_from_text(path, text, len);
+}
+
+nkg_document *nkg_document_from_text(const char *name, char *text,
+                                     size_t len) {
+  nkg_document *doc = nkg_xcalloc(1, sizeof *doc);
+  doc->name = nkg_xstrdup(name);
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+    memmove(text, text + 3, len - 3);
+    len -= 3;
+  }
+  text = nkg_xrealloc(text, len + 1);
+  text[len] = '\0';
+  /* Replace, byte for byte, what cannot go into RDF literals: invalid UTF-8
+   * and control characters. Offsets stay exact. */
+  for (size_t i = 0; i < len;) {
+    size_t n;
+    unsigned cp = nkg_utf8_decode(text, len, i, &n);
+    if (cp == 0xFFFD && n == 1) {
+      text[i] = '?';
+      doc->replaced_bytes++;
+    } else if (cp < 0x20 && cp != '\n' && cp != '\r' && cp != '\t') {
+      text[i] = ' ';
+      doc->replaced_bytes++;
+    } else if (cp == 0x7F) {
+      text[i] = ' ';
+      doc->replaced_bytes++;
+    }
+    i += n;
+  }
+  doc->text = text;
+  doc->len = len;
+  return doc;
+}
+
+void nkg_document_free(nkg_document *doc) {
+  if (!doc)
+    return;
+  free(doc->name);
+  free(doc->text);
+  free(doc->sentences);
+  free(doc);
+}
+
+size_t nkg_document_cp_offset(nkg_document *doc, size_t byte) {
+  if (byte > doc->len)
+    byte = doc->len;
+  if (byte < doc->cp_byte) {
+    doc->cp_byte = 0;
+    doc->cp_count = 0;
+  }
+  doc->cp_count += nkg_utf8_count(doc->text + doc->cp_byte, byte - doc->cp_byte);
+  doc->cp_byte = byte;
+  return doc->cp_count;
+}
+
+/* ---- analysis ---- */
+
+static int is_blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+      return 0;
+  return 1;
+}
+
+static void trim_span(const char *t, size_t *b, size_t *e) {
+  while (*b < *e) {
+    size_t n;
+    unsigned cp = nkg_utf8_decode(t, *e, *b, &n);
+    if (!nkg_cp_is_space(cp))
+      break;
+    *b += n;
+  }
+  while (*e > *b && (t[*e - 1] == ' ' || t[*e - 1] == '\t' ||
+                     t[*e - 1] == '\r' || t[*e - 1] == '\n'))
+    (*e)--;
+  /* a trailing non-breaking space (C2 A0) */
+  while (*e >= *b + 2 && (unsigned char)t[*e - 2] == 0xC2 &&
+         (unsigned char)t[*e - 1] == 0xA0)
+    *e -= 2;
+}
+
+static void add_sentence(nkg_document *doc, size_t *cap, size_t b, size_t e,
+                         int paragraph) {
+  trim_span(doc->text, &b, &e);
+  if (b >= e)
+    return;
+  /* a sentence of punctuation only ("-", "./.") carries nothing */
+  int words = 0;
+  for (size_t i = b; i < e && !words;) {
+    size_t n;
+    if (nkg_cp_is_word(nkg_utf8_decode(doc->text, e, i, &n)))
+      words = 1;
+    i += n;
+  }
+  if (!words)
+    return;
+  if (doc->n_sentences == *cap) {
+    *cap = *cap ? *cap * 2 : 32;
+    doc->sentences = nkg_xrealloc(doc->sentences, *cap * sizeof *doc->sentences);
+  }
+  nkg_sentence *s = &doc->sentences[doc->n_sentences++];
+  s->begin = b;
+  s->end = e;
+  s->paragraph = paragraph;
+}
+
+static int is_closer(unsigned cp) {
+  return cp == '"' || cp == '\'' || cp == ')' || cp == ']' || cp == 0x201D ||
+         cp == 0x2019 || cp == 0xBB;
+}
+
+/* Is the '.' at text[dot] the end of an abbreviation or initial? */
+static int is_abbrev_dot(const nkg_document *doc, const nkg_lexicon *lex,
+                         size_t start, size_t dot) {
+  size_t b = dot;
+  while (b > start) {
+    size_t prev = b - 1;
+    while (prev > start && ((unsigned char)doc->text[prev] & 0xC0) == 0x80)
+      prev--;
+    size_t n;
+    unsigned cp = nkg_utf8_decode(doc->text, doc->len, prev, &n);
+    if (!nkg_cp_is_word(cp) && cp != '.')
+      break;
+    b = prev;
+  }
+  if (b == dot)
+    return 0;
+  size_t n;
+  unsigned first = nkg_utf8_decode(doc->text, doc->len, b, &n);
+  /* single capital initial: "C." in "Gilberto C. Teodoro" */
+  if (b + n == dot && nkg_cp_is_upper(first))
+    return 1;
+  /* initialisms with inner dots: "U.S." */
+  if (memchr(doc->text + b, '.', dot - b))
+    return 1;
+  return nkg_lexicon_is_abbreviation(lex, doc->text + b, dot + 1 - b);
+}
+
+static void split_line(nkg_document *doc, const nkg_lexicon *lex, size_t *cap,
+                       size_t b, size_t e, int paragraph) {
+  size_t start = b;
+  size_t i = b;
+  while (i < e) {
+    size_t n;
+    unsigned cp = nkg_utf8_decode(doc->text, e, i, &n);
+    size_t next = i + n;
+    int end_here = 0;
+    if (cp == '.' || cp == '!' || cp == '?' || cp == 0x2026) {
+      /* absorb more terminators and closing quotes */
+      size_t j = next;
+      while (j < e) {
+        size_t m;
+        unsigned c2 = nkg_utf8_decode(doc->text, e, j, &m);
+        if (c2 == '.' || c2 == '!' || c2 == '?' || c2 == '/' || is_closer(c2))
+          j += m;
+        else
+          break;
+      }
+      size_t k = j;
+      int space = 0;
+      while (k < e) {
+        size_t m;
+        unsigned c2 = nkg_utf8_decode(doc->text, e, k, &m);
+        if (!nkg_cp_is_space(c2))
+          break;
+        space = 1;
+        k += m;
+      }
+      if (k >= e) {
+        end_here = 1;
+      } else if (space) {
+        size_t m;
+        unsigned c3 = nkg_utf8_decode(doc->text, e, k, &m);
+        int starts = nkg_cp_is_upper(c3) || (c3 >= '0' && c3 <= '9') ||
+                     c3 == '"' || c3 == 0x201C || c3 == 0x2018 || c3 == '(' ||
+                     c3 == '\'';
+        if (starts && !(cp == '.' && is_abbrev_dot(doc, lex, start, i)))
+          end_here = 1;
+      }
+      if (end_here) {
+        add_sentence(doc, cap, start, j, paragraph);
+        start = k;
+        i = k;
+        continue;
+      }
+      i = j;
+      continue;
+    }
+    if (i - start > MAX_SENTENCE && nkg_cp_is_space(cp)) {
+      add_sentence(doc, cap, start, i, paragraph);
+      start = next;
+    }
+    i = next;
+  }
+  add_sentence(doc, cap, start, e, paragraph);
+}
+
+static int parse_date_line(const char *s, size_t n, char *date,
+                           size_t *rest) {
+  size_t i = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  if (n - i < 15 || memcmp(s + i, "date ", 5) != 0)
+    return 0;
+  const char *d = s + i + 5;
+  for (int k = 0; k < 10; k++) {
+    int digit = d[k] >= '0' && d[k] <= '9';
+    if ((k == 4 || k == 7) ? d[k] != '-' : !digit)
+      return 0;
+  }
+  if (n - i > 15 && d[10] != ' ' && d[10] != '\t')
+    return 0;
+  memcpy(date, d, 10);
+  date[10] = '\0';
+  *rest = i + 15;
+  return 1;
+}
+
+int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
+  size_t cap = 0;
+  int paragraph = 0;
+  int have_title = 0;
+  int body_lines = 0;
+  int lines_seen = 0;
+  doc->n_sentences = 0;
+  size_t pos = 0;
+  while (pos < doc->len) {
+    size_t e = pos;
+    while (e < doc->len && doc->text[e] != '\n' && doc->text[e] != '\r')
+      e++;
+    size_t b = pos;
+    /* the next line starts after \n, \r\n or a lone \r */
+    pos = e + 1;
+    if (e + 1 < doc->len && doc->text[e] == '\r' && doc->text[e + 1] == '\n')
+      pos = e + 2;
+    if (is_blank(doc->text + b, e - b))
+      continue;
+    size_t rest;
+    lines_seen++;
+    if (!doc->published[0] && lines_seen <= 4 &&
+        parse_date_line(doc->text + b, e - b, doc->published, &rest)) {
+      b += rest;
+      if (is_blank(doc->text + b, e - b))
+        continue;
+    }
+    trim_span(doc->text, &b, &e);
+    if (nkg_lexicon_is_furniture(lex, doc->text + b, e - b))
+      continue;
+    if (!have_title) {
+      have_title = 1;
+      doc->title_begin = b;
+      doc->title_end = e;
+    } else if (body_lines < 3 && doc->dateline_end == 0) {
+      size_t pb, pe, dl;
+      body_lines++;
+      if (nkg_lexicon_dateline(lex, doc->text + b, e - b, &pb, &pe, &dl)) {
+        doc->dateline_begin = b + pb;
+        doc->dateline_end = b + pe;
+        b += dl;
+      }
+    }
+    split_line(doc, lex, &cap, b, e, paragraph++);
+  }
+  return 0;
+}

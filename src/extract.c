@@ -1,0 +1,1097 @@
+/* extract.c: the extraction pipeline; see extract.h.
+ *
+ * For each sentence: tag it (tagger.h); run the official rules, which find
+ * people with their titles and countries, and collapse each mention into one
+ * OFFICIAL unit; resolve later mentions (surnames, "the minister", a
+ * sentence-initial pronoun) into OFFICIAL units too; then run the meeting,
+ * cooperation, sectors, place and date rules over the result. After the last
+ * sentence, fill in what only the whole document tells: countries of people
+ * from their meeting partners, meeting dates and places, the country pair
+ * each sector mention belongs to. A document with neither a meeting nor a
+ * cooperation between two countries is off-genre and yields nothing. */
+#define _POSIX_C_SOURCE 200809L
+#include "extract.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve.h"
+#include "rules.h"
+#include "tagger.h"
+#include "util.h"
+
+/* Built-in inference steps, named like rules in the provenance. */
+static const char RULE_ENVOY_HOST[] = "infer.envoy-host";
+static const char RULE_PARTNER[] = "infer.meeting-partner";
+static const char RULE_HOME[] = "infer.home-country";
+static const char RULE_MEETING_PAIR[] = "infer.meeting-countries";
+static const char RULE_DATELINE[] = "infer.dateline";
+static const char RULE_CONTEXT_DATE[] = "infer.context-date";
+
+typedef struct {
+  int country_a, country_b; /* a < b */
+  int sentence;
+} pair_at;
+
+typedef struct {
+  int sector;
+  int sentence;
+  size_t begin, end;
+  const char *rule;
+} sector_at;
+
+typedef struct {
+  char date[11];
+  int sentence;
+  size_t begin, end;
+  const char *rule;
+  int priority; /* lower is better */
+} date_at;
+
+typedef struct {
+  int place; /* index into x->places */
+  int sentence;
+  size_t begin, end;
+  const char *rule;
+  int priority;
+} place_at;
+
+typedef struct {
+  size_t from, to; /* units to collapse */
+  int person;
+} mention;
+
+typedef struct {
+  const nkg_rules *rules;
+  const nkg_lexicon *lex;
+  nkg_document *doc;
+  nkg_extraction *x;
+  pcre2_match_data *md;
+  nkg_tagged t;
+  int sentence;
+  int *last_seen; /* per person: last sentence mentioned */
+  size_t last_seen_cap;
+  int last_subject; /* person first mentioned in the last sentence with one */
+  pair_at *pairs;
+  size_t n_pairs;
+  sector_at *sectors;
+  size_t n_sectors;
+  date_at *dates;
+  size_t n_dates;
+  place_at *places;
+  size_t n_places;
+  int *meeting_sentence; /* per meeting */
+  mention *pending;      /* mentions to collapse after a stage */
+  size_t n_pending;
+} state;
+
+#define GROW(arr, n)                                                           \
+  ((arr) = nkg_xrealloc((arr), ((n) + 1) * sizeof *(arr)), &(arr)[(n)++])
+
+/* ---- small helpers ---- */
+
+static void set_prov(nkg_prov *p, int sentence, size_t b, size_t e,
+                     const char *rule) {
+  p->sentence = sentence;
+  p->begin = b;
+  p->end = e;
+  p->rule = rule;
+}
+
+/* Units covered by tagged-string span [so, eo): [*from, *to). */
+static int span_units(const nkg_tagged *t, size_t so, size_t eo, size_t *from,
+                      size_t *to) {
+  if (so == PCRE2_UNSET || eo <= so)
+    return 0;
+  *from = nkg_tagged_unit_at(t, so);
+  *to = nkg_tagged_unit_at(t, eo - 1) + 1;
+  if (*to > t->n)
+    *to = t->n;
+  return *from < *to;
+}
+
+static int group_units(const nkg_rule *r, PCRE2_SIZE *ov, const nkg_tagged *t,
+                       const char *name, size_t *from, size_t *to) {
+  int g = nkg_rule_group(r, name);
+  if (g < 0)
+    return 0;
+  return span_units(t, ov[2 * g], ov[2 * g + 1], from, to);
+}
+
+static int ascii_ieq(const char *a, size_t an, const char *b, size_t bn) {
+  if (an != bn)
+    return 0;
+  for (size_t i = 0; i < an; i++) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z')
+      x = (char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z')
+      y = (char)(y - 'A' + 'a');
+    if (x != y)
+      return 0;
+  }
+  return 1;
+}
+
+/* Country of a COUNTRY or DEMONYM unit, of a PLACE unit with a country, or
+ * of an OFFICIAL unit whose person has one; -1 otherwise. */
+static int unit_country(const state *st, const nkg_unit *u) {
+  switch (u->cls) {
+  case NKG_U_COUNTRY:
+  case NKG_U_DEMONYM:
+    return u->value;
+  case NKG_U_PLACE:
+    return nkg_lexicon_place(st->lex, u->value)->country;
+  case NKG_U_OFFICIAL:
+    return st->x->persons[u->value].country;
+  default:
+    return -1;
+  }
+}
+
+static void touch_person(state *st, int p) {
+  if ((size_t)p >= st->last_seen_cap) {
+    size_t cap = st->last_seen_cap ? st->last_seen_cap * 2 : 16;
+    while (cap <= (size_t)p)
+      cap *= 2;
+    st->last_seen = nkg_xrealloc(st->last_seen, cap * sizeof *st->last_seen);
+    for (size_t i = st->last_seen_cap; i < cap; i++)
+      st->last_seen[i] = -1;
+    st->last_seen_cap = cap;
+  }
+  st->last_seen[p] = st->sentence;
+}
+
+/* ---- people ---- */
+
+static int find_person(const state *st, const char *name) {
+  for (size_t i = 0; i < st->x->n_persons; i++)
+    if (nkg_name_same(st->x->persons[i].name, name))
+      return (int)i;
+  /* a one-word name is a reference to someone already named */
+  if (!strchr(name, ' ')) {
+    int best = -1;
+    for (size_t i = 0; i < st->x->n_persons; i++)
+      if (nkg_name_refers(name, st->x->persons[i].name) &&
+          (best < 0 || st->last_seen[i] > st->last_seen[best]))
+        best = (int)i;
+    return best;
+  }
+  return -1;
+}
+
+static size_t count_words(const char *s) {
+  size_t n = 1;
+  for (; *s; s++)
+    if (*s == ' ')
+      n++;
+  return n;
+}
+
+/* Text of units [from, to) as written, with outer punctuation trimmed. */
+static void units_text(const state *st, size_t from, size_t to, nkg_buf *out) {
+  while (from < to && st->t.units[from].cls == NKG_U_PUNCT)
+    from++;
+  while (to > from && st->t.units[to - 1].cls == NKG_U_PUNCT &&
+         st->doc->text[st->t.units[to - 1].begin] != ')')
+    to--;
+  if (from >= to)
+    return;
+  size_t b = st->t.units[from].begin, e = st->t.units[to - 1].end;
+  /* collapse whitespace runs (line breaks inside a sentence) */
+  int space = 0;
+  for (size_t i = b; i < e; i++) {
+    char c = st->doc->text[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = 1;
+      continue;
+    }
+    if (space)
+      nkg_buf_addc(out, ' ');
+    space = 0;
+    nkg_buf_addc(out, c);
+  }
+}
+
+/* Countries named inside a title: the first not after "to" or "in" is the
+ * one represented; one after "to"/"in" is where an envoy is posted. */
+static void title_countries(const state *st, size_t from, size_t to,
+                            int *represented, int *posted) {
+  for (size_t i = from; i < to; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    int c = -1;
+    if (u->cls == NKG_U_COUNTRY || u->cls == NKG_U_DEMONYM)
+      c = u->value;
+    else if (u->cls == NKG_U_PLACE)
+      c = nkg_lexicon_place(st->lex, u->value)->country;
+    if (c < 0)
+      continue;
+    size_t k = i;
+    while (k > from && st->t.units[k - 1].cls == NKG_U_WORD &&
+           ascii_ieq(st->doc->text + st->t.units[k - 1].begin,
+                     st->t.units[k - 1].end - st->t.units[k - 1].begin, "the",
+                     3))
+      k--;
+    const nkg_unit *prev = k > from ? &st->t.units[k - 1] : NULL;
+    int after_to =
+        prev && prev->cls == NKG_U_WORD &&
+        (ascii_ieq(st->doc->text + prev->begin, prev->end - prev->begin, "to",
+                   2) ||
+         ascii_ieq(st->doc->text + prev->begin, prev->end - prev->begin, "in",
+                   2));
+    if (after_to) {
+      if (*posted < 0)
+        *posted = c;
+    } else if (*represented < 0 && u->cls != NKG_U_PLACE) {
+      *represented = c;
+    }
+  }
+}
+
+
+static int overlaps_claimed(const nkg_tagged *t, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++)
+    if (t->units[i].claimed)
+      return 1;
+  return 0;
+}
+
+static void collapse_mentions(state *st, mention *m, size_t n) {
+  /* right to left, so earlier indices stay valid */
+  for (size_t i = n; i-- > 0;) {
+    nkg_tagged_collapse(&st->t, m[i].from, m[i].to, NKG_U_OFFICIAL,
+                        m[i].person);
+  }
+}
+
+static int cmp_mention(const void *a, const void *b) {
+  const mention *x = a, *y = b;
+  return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static int add_or_find_person(state *st, const char *name, int *created) {
+  int p = find_person(st, name);
+  *created = 0;
+  if (p >= 0) {
+    /* keep the fullest spelling of the name */
+    nkg_person *ps = &st->x->persons[p];
+    if (count_words(name) > count_words(ps->name)) {
+      free(ps->name);
+      ps->name = nkg_xstrdup(name);
+    }
+    return p;
+  }
+  nkg_person *ps = GROW(st->x->persons, st->x->n_persons);
+  memset(ps, 0, sizeof *ps);
+  ps->name = nkg_xstrdup(name);
+  ps->country = -1;
+  ps->posted_to = -1;
+  *created = 1;
+  p = (int)(st->x->n_persons - 1);
+  touch_person(st, p);
+  return p;
+}
+
+/* Runs every rule of kind over the tagged sentence; fn gets each match that
+ * does not overlap claimed units. */
+typedef void (*match_fn)(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                         size_t from, size_t to);
+
+static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
+  for (size_t ri = 0; ri < st->rules->n; ri++) {
+    const nkg_rule *r = &st->rules->rules[ri];
+    if (r->kind != kind)
+      continue;
+    size_t start = 0;
+    while (start <= st->t.tags.len) {
+      int rc = pcre2_match(r->code, (PCRE2_SPTR)st->t.tags.data,
+                           st->t.tags.len, start, 0, st->md,
+                           st->rules->mctx);
+      if (rc == PCRE2_ERROR_NOMATCH)
+        break;
+      if (rc < 0) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(rc, msg, sizeof msg);
+        nkg_warn("%s: rule %s (%s) gave up on sentence %d: %s", st->doc->name,
+                 r->id, r->where, st->sentence, (char *)msg);
+        break;
+      }
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md);
+      size_t so = ov[0], eo = ov[1];
+      size_t from, to;
+      if (span_units(&st->t, so, eo, &from, &to) &&
+          !(kind == NKG_RK_OFFICIAL && overlaps_claimed(&st->t, from, to)))
+        fn(st, r, ov, from, to);
+      start = eo > so ? eo : so + 1;
+      /* restart at a unit boundary */
+      while (start < st->t.tags.len && st->t.tags.data[start - 1] != ' ')
+        start++;
+    }
+  }
+}
+
+/* ---- stage 1: officials ---- */
+
+static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                        size_t mfrom, size_t mto) {
+  size_t nf, nt;
+  (void)mfrom;
+  (void)mto;
+  if (!group_units(r, ov, &st->t, "name", &nf, &nt))
+    return;
+  int names = 0;
+  for (size_t i = nf; i < nt; i++)
+    if (st->t.units[i].cls == NKG_U_NAME)
+      names++;
+  if (!names || nt - nf > 6)
+    return;
+  /* the mention spans every group the rule set */
+  size_t from = nf, to = nt;
+  static const char *const parts[] = {"title", "country", "hon", "of"};
+  for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) {
+    size_t a, b;
+    if (group_units(r, ov, &st->t, parts[k], &a, &b)) {
+      if (a < from)
+        from = a;
+      if (b > to)
+        to = b;
+    }
+  }
+  if (overlaps_claimed(&st->t, from, to))
+    return;
+  nkg_buf text = {0}, name = {0};
+  units_text(st, nf, nt, &text);
+  nkg_name_normalise(&name, text.data ? text.data : "", text.len);
+  nkg_buf_free(&text);
+  if (!name.len) {
+    nkg_buf_free(&name);
+    return;
+  }
+  int created;
+  int p = add_or_find_person(st, name.data, &created);
+  nkg_buf_free(&name);
+  nkg_person *ps = &st->x->persons[p];
+  size_t b = st->t.units[from].begin, e = st->t.units[to - 1].end;
+  if (created)
+    set_prov(&ps->prov, st->sentence, b, e, r->id);
+  size_t tf, tt;
+  int represented = -1, posted = -1;
+  if (group_units(r, ov, &st->t, "title", &tf, &tt)) {
+    nkg_buf title = {0};
+    units_text(st, tf, tt, &title);
+    /* the fullest title wins */
+    if (title.len &&
+        (!ps->position || count_words(title.data) > count_words(ps->position))) {
+      free(ps->position);
+      ps->position = nkg_buf_steal(&title);
+      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+    }
+    nkg_buf_free(&title);
+    title_countries(st, tf, tt, &represented, &posted);
+  }
+  size_t of, ot;
+  if (represented < 0 && group_units(r, ov, &st->t, "of", &of, &ot))
+    title_countries(st, of, ot, &represented, &posted);
+  size_t cf, ct;
+  if (group_units(r, ov, &st->t, "country", &cf, &ct))
+    for (size_t i = cf; i < ct; i++) {
+      int c = unit_country(st, &st->t.units[i]);
+      if (c >= 0) {
+        represented = c;
+        break;
+      }
+    }
+  if (represented >= 0 && ps->country < 0) {
+    ps->country = represented;
+    set_prov(&ps->country_prov, st->sentence, b, e, r->id);
+  }
+  if (posted >= 0 && ps->posted_to < 0)
+    ps->posted_to = posted;
+  touch_person(st, p);
+  for (size_t i = from; i < to; i++)
+    st->t.units[i].claimed = 1;
+  mention *m = GROW(st->pending, st->n_pending);
+  m->from = from;
+  m->to = to;
+  m->person = p;
+}
+
+/* ---- stage 1b: references ---- */
+
+/* Person whose title matches the words of units [from, to) and, if given,
+ * the country; the most recently mentioned wins. */
+static int resolve_title(state *st, size_t from, size_t to, int country) {
+  nkg_buf title = {0};
+  units_text(st, from, to, &title);
+  int best = -1;
+  if (!title.len) {
+    nkg_buf_free(&title);
+    return -1;
+  }
+  for (size_t i = 0; i < st->x->n_persons; i++) {
+    const nkg_person *ps = &st->x->persons[i];
+    if (!ps->position)
+      continue;
+    if (country >= 0 && ps->country >= 0 && ps->country != country)
+      continue;
+    /* every word of the title occurs in the position, or the title is an
+     * acronym of words of the position ("PM") */
+    int ok = nkg_name_refers(title.data, ps->position);
+    if (!ok) {
+      nkg_buf initials = {0};
+      const char *p = ps->position;
+      while (*p) {
+        while (*p == ' ')
+          p++;
+        if (*p >= 'A' && *p <= 'Z')
+          nkg_buf_addc(&initials, *p);
+        while (*p && *p != ' ')
+          p++;
+      }
+      ok = initials.data && strstr(initials.data, title.data) != NULL &&
+           title.len >= 2;
+      nkg_buf_free(&initials);
+    }
+    if (ok && (best < 0 || st->last_seen[i] > st->last_seen[best]))
+      best = (int)i;
+  }
+  nkg_buf_free(&title);
+  return best;
+}
+
+static void on_anaphor(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                       size_t from, size_t to) {
+  size_t tf, tt, cf, ct;
+  int p = -1;
+  if (overlaps_claimed(&st->t, from, to))
+    return;
+  if (group_units(r, ov, &st->t, "pron", &tf, &tt)) {
+    p = st->last_subject;
+  } else if (group_units(r, ov, &st->t, "title", &tf, &tt)) {
+    int country = -1;
+    if (group_units(r, ov, &st->t, "country", &cf, &ct))
+      country = unit_country(st, &st->t.units[cf]);
+    p = resolve_title(st, tf, tt, country);
+  }
+  if (p < 0)
+    return;
+  touch_person(st, p);
+  for (size_t i = from; i < to; i++)
+    st->t.units[i].claimed = 1;
+  mention *m = GROW(st->pending, st->n_pending);
+  m->from = from;
+  m->to = to;
+  m->person = p;
+}
+
+/* Runs of NAME units (with an honorific or title before them) that name a
+ * person already met in the document. */
+static void resolve_names(state *st) {
+  for (size_t i = 0; i < st->t.n;) {
+    if (st->t.units[i].cls != NKG_U_NAME || st->t.units[i].claimed) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < st->t.n && st->t.units[j].cls == NKG_U_NAME &&
+           !st->t.units[j].claimed)
+      j++;
+    nkg_buf text = {0}, name = {0};
+    units_text(st, i, j, &text);
+    nkg_name_normalise(&name, text.data ? text.data : "", text.len);
+    int p = -1;
+    if (name.len) {
+      for (size_t k = 0; k < st->x->n_persons; k++)
+        if (nkg_name_refers(name.data, st->x->persons[k].name) &&
+            (p < 0 || st->last_seen[k] > st->last_seen[p]))
+          p = (int)k;
+    }
+    nkg_buf_free(&text);
+    nkg_buf_free(&name);
+    if (p >= 0) {
+      size_t from = i;
+      while (from > 0 && !st->t.units[from - 1].claimed &&
+             (st->t.units[from - 1].cls == NKG_U_HON ||
+              st->t.units[from - 1].cls == NKG_U_TITLE))
+        from--;
+      touch_person(st, p);
+      for (size_t k = from; k < j; k++)
+        st->t.units[k].claimed = 1;
+      mention *m = GROW(st->pending, st->n_pending);
+      m->from = from;
+      m->to = j;
+      m->person = p;
+    }
+    i = j;
+  }
+}
+
+static void flush_mentions(state *st) {
+  if (!st->n_pending)
+    return;
+  qsort(st->pending, st->n_pending, sizeof *st->pending, cmp_mention);
+  collapse_mentions(st, st->pending, st->n_pending);
+  st->n_pending = 0;
+}
+
+/* ---- stage 2: events ---- */
+
+static int cmp_int(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void add_pair(state *st, int a, int b, const nkg_prov *prov) {
+  if (a < 0 || b < 0 || a == b)
+    return;
+  if (a > b) {
+    int t = a;
+    a = b;
+    b = t;
+  }
+  pair_at *pa = GROW(st->pairs, st->n_pairs);
+  pa->country_a = a;
+  pa->country_b = b;
+  pa->sentence = st->sentence;
+  for (size_t i = 0; i < st->x->n_cooperates; i++)
+    if (st->x->cooperates[i].a == a && st->x->cooperates[i].b == b)
+      return;
+  nkg_pair *p = GROW(st->x->cooperates, st->x->n_cooperates);
+  p->a = a;
+  p->b = b;
+  p->prov = *prov;
+}
+
+static void add_meeting(state *st, int *people, size_t n, const nkg_prov *prov) {
+  qsort(people, n, sizeof *people, cmp_int);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!k || people[k - 1] != people[i])
+      people[k++] = people[i];
+  if (k < 2)
+    return;
+  for (size_t i = 0; i < st->x->n_meetings; i++) {
+    nkg_meeting *m = &st->x->meetings[i];
+    if (m->n_participants == k &&
+        memcmp(m->participants, people, k * sizeof *people) == 0)
+      return; /* the same meeting told again */
+  }
+  nkg_meeting *m = GROW(st->x->meetings, st->x->n_meetings);
+  memset(m, 0, sizeof *m);
+  m->participants = nkg_xmalloc(k * sizeof *people);
+  memcpy(m->participants, people, k * sizeof *people);
+  m->n_participants = k;
+  m->place = -1;
+  m->prov = *prov;
+  st->meeting_sentence = nkg_xrealloc(
+      st->meeting_sentence, st->x->n_meetings * sizeof *st->meeting_sentence);
+  st->meeting_sentence[st->x->n_meetings - 1] = st->sentence;
+}
+
+static size_t officials_in(const state *st, size_t from, size_t to, int *out,
+                           size_t max) {
+  size_t n = 0;
+  for (size_t i = from; i < to && n < max; i++)
+    if (st->t.units[i].cls == NKG_U_OFFICIAL)
+      out[n++] = st->t.units[i].value;
+  return n;
+}
+
+#define MAX_PARTICIPANTS 16
+
+static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                       size_t from, size_t to) {
+  nkg_prov prov;
+  set_prov(&prov, st->sentence, st->t.units[from].begin,
+           st->t.units[to - 1].end, r->id);
+  int people[MAX_PARTICIPANTS * 2];
+  size_t af, at, ef, et;
+  if (group_units(r, ov, &st->t, "each", &ef, &et) &&
+      group_units(r, ov, &st->t, "a", &af, &at)) {
+    /* "A held meetings with B; C; and D": one meeting each */
+    int each[MAX_PARTICIPANTS];
+    size_t ne = officials_in(st, ef, et, each, MAX_PARTICIPANTS);
+    for (size_t i = 0; i < ne; i++) {
+      size_t na = officials_in(st, af, at, people, MAX_PARTICIPANTS);
+      people[na++] = each[i];
+      add_meeting(st, people, na, &prov);
+    }
+    return;
+  }
+  size_t n = officials_in(st, from, to, people, MAX_PARTICIPANTS * 2);
+  add_meeting(st, people, n, &prov);
+}
+
+static void on_cooperation(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                           size_t from, size_t to) {
+  size_t af, at, bf, bt;
+  int a = -1, b = -1;
+  if (group_units(r, ov, &st->t, "a", &af, &at))
+    a = unit_country(st, &st->t.units[af]);
+  if (group_units(r, ov, &st->t, "b", &bf, &bt))
+    b = unit_country(st, &st->t.units[bf]);
+  nkg_prov prov;
+  set_prov(&prov, st->sentence, st->t.units[from].begin,
+           st->t.units[to - 1].end, r->id);
+  add_pair(st, a, b, &prov);
+}
+
+static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                       size_t from, size_t to) {
+  size_t lf, lt;
+  if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
+    from = lf;
+    to = lt;
+  }
+  for (size_t i = from; i < to; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (u->cls != NKG_U_SECTOR)
+      continue;
+    int seen = 0;
+    for (size_t k = 0; k < st->n_sectors && !seen; k++)
+      seen = st->sectors[k].sentence == st->sentence &&
+             st->sectors[k].begin == u->begin;
+    if (seen)
+      continue;
+    sector_at *s = GROW(st->sectors, st->n_sectors);
+    s->sector = u->value;
+    s->sentence = st->sentence;
+    s->begin = u->begin;
+    s->end = u->end;
+    s->rule = r->id;
+  }
+}
+
+static int rule_priority(const state *st, const nkg_rule *r) {
+  return (int)(r - st->rules->rules);
+}
+
+static int add_place_ref(state *st, const char *label, int place, int country) {
+  for (size_t i = 0; i < st->x->n_places; i++)
+    if (strcmp(st->x->places[i].label, label) == 0)
+      return (int)i;
+  nkg_place_ref *p = GROW(st->x->places, st->x->n_places);
+  p->label = nkg_xstrdup(label);
+  p->place = place;
+  p->country = country;
+  return (int)(st->x->n_places - 1);
+}
+
+static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
+                     size_t to) {
+  size_t pf, pt;
+  (void)from;
+  (void)to;
+  if (!group_units(r, ov, &st->t, "place", &pf, &pt))
+    return;
+  int place = -1, country = -1;
+  nkg_buf label = {0};
+  if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_PLACE) {
+    place = st->t.units[pf].value;
+    const nkg_place *lp = nkg_lexicon_place(st->lex, place);
+    nkg_buf_adds(&label, lp->name);
+    country = lp->country;
+  } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_COUNTRY) {
+    country = st->t.units[pf].value;
+    nkg_buf_adds(&label, nkg_lexicon_country(st->lex, country)->name);
+  } else {
+    units_text(st, pf, pt, &label);
+  }
+  if (label.len) {
+    place_at *pa = GROW(st->places, st->n_places);
+    pa->place = add_place_ref(st, label.data, place, country);
+    pa->sentence = st->sentence;
+    pa->begin = st->t.units[pf].begin;
+    pa->end = st->t.units[pt - 1].end;
+    pa->rule = r->id;
+    pa->priority = rule_priority(st, r);
+  }
+  nkg_buf_free(&label);
+}
+
+/* ---- dates ---- */
+
+static int days_in_month(int y, int m) {
+  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
+  return d[m - 1];
+}
+
+/* Days since 1970-01-01 (civil calendar). */
+static long days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d) {
+  z += 719468;
+  long era = (z >= 0 ? z : z - 146096) / 146097;
+  long doe = z - era * 146097;
+  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long yy = yoe + era * 400;
+  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yy + (*m <= 2));
+}
+
+static int parse_published(const char *s, int *y, int *m, int *d) {
+  if (!s[0])
+    return 0;
+  *y = atoi(s);
+  *m = atoi(s + 5);
+  *d = atoi(s + 8);
+  return *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
+}
+
+static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
+                    size_t to) {
+  int py, pm, pd;
+  int have_pub = parse_published(st->doc->published, &py, &pm, &pd);
+  size_t f, t;
+  int y = -1, m = -1, d = -1;
+  if (group_units(r, ov, &st->t, "day", &f, &t)) {
+    d = st->t.units[f].value;
+    if (group_units(r, ov, &st->t, "month", &f, &t))
+      m = st->t.units[f].value;
+    if (group_units(r, ov, &st->t, "year", &f, &t))
+      y = st->t.units[f].value;
+    else if (have_pub) {
+      y = py;
+      /* "December 30" read in a January article is last year */
+      if (days_from_civil(y, m > 0 ? m : 1, 1) > days_from_civil(py, pm, pd) + 31)
+        y--;
+    }
+    if (y < 0 && st->t.units[f].cls == NKG_U_NUM)
+      y = -1;
+  } else if (group_units(r, ov, &st->t, "weekday", &f, &t)) {
+    if (!have_pub)
+      return;
+    int wd = st->t.units[f].value; /* 0 = Monday */
+    long today = days_from_civil(py, pm, pd);
+    int today_wd = (int)(((today % 7) + 7 + 3) % 7); /* 1970-01-01: Thursday */
+    long back = (today_wd - wd + 7) % 7;
+    civil_from_days(today - back, &y, &m, &d);
+  } else if (group_units(r, ov, &st->t, "rel", &f, &t)) {
+    if (!have_pub)
+      return;
+    long day = days_from_civil(py, pm, pd);
+    if (ascii_ieq(st->doc->text + st->t.units[f].begin,
+                  st->t.units[f].end - st->t.units[f].begin, "yesterday", 9))
+      day--;
+    civil_from_days(day, &y, &m, &d);
+  }
+  if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 ||
+      d > days_in_month(y, m))
+    return;
+  date_at *da = GROW(st->dates, st->n_dates);
+  snprintf(da->date, sizeof da->date, "%04d-%02d-%02d", y, m, d);
+  da->sentence = st->sentence;
+  da->begin = st->t.units[from].begin;
+  da->end = st->t.units[to - 1].end;
+  da->rule = r->id;
+  da->priority = rule_priority(st, r);
+}
+
+/* ---- the document ---- */
+
+static void process_sentence(state *st) {
+  const nkg_sentence *s = &st->doc->sentences[st->sentence];
+  nkg_tag_sentence(st->lex, st->doc->text, s->begin, s->end, &st->t);
+  run_rules(st, NKG_RK_OFFICIAL, on_official);
+  flush_mentions(st);
+  resolve_names(st);
+  flush_mentions(st);
+  run_rules(st, NKG_RK_ANAPHOR, on_anaphor);
+  flush_mentions(st);
+  for (size_t i = 0; i < st->t.n; i++)
+    if (st->t.units[i].cls == NKG_U_OFFICIAL) {
+      st->last_subject = st->t.units[i].value;
+      break;
+    }
+  run_rules(st, NKG_RK_MEETING, on_meeting);
+  run_rules(st, NKG_RK_COOPERATION, on_cooperation);
+  run_rules(st, NKG_RK_SECTORS, on_sectors);
+  run_rules(st, NKG_RK_PLACE, on_place);
+  run_rules(st, NKG_RK_DATE, on_date);
+}
+
+/* The country pair in force at sentence s: the last one named at or before
+ * it, else the first one after it. */
+static const pair_at *pair_for(const state *st, int s) {
+  const pair_at *best = NULL;
+  for (size_t i = 0; i < st->n_pairs; i++)
+    if (st->pairs[i].sentence <= s)
+      best = &st->pairs[i];
+  if (!best && st->n_pairs)
+    best = &st->pairs[0];
+  return best;
+}
+
+static const date_at *best_date(const state *st, int sentence) {
+  const date_at *best = NULL;
+  for (size_t i = 0; i < st->n_dates; i++)
+    if (st->dates[i].sentence == sentence &&
+        (!best || st->dates[i].priority < best->priority))
+      best = &st->dates[i];
+  return best;
+}
+
+static const place_at *best_place(const state *st, int sentence) {
+  const place_at *best = NULL;
+  for (size_t i = 0; i < st->n_places; i++)
+    if (st->places[i].sentence == sentence &&
+        (!best || st->places[i].priority < best->priority))
+      best = &st->places[i];
+  return best;
+}
+
+static void infer_countries(state *st) {
+  nkg_extraction *x = st->x;
+  /* a partner of an envoy posted to X, with no country of their own, is
+   * from X; then the other side of the document's country pair */
+  for (size_t i = 0; i < x->n_meetings; i++) {
+    nkg_meeting *m = &x->meetings[i];
+    for (size_t a = 0; a < m->n_participants; a++) {
+      nkg_person *pa = &x->persons[m->participants[a]];
+      if (pa->country >= 0)
+        continue;
+      for (size_t b = 0; b < m->n_participants && pa->country < 0; b++) {
+        const nkg_person *pb = &x->persons[m->participants[b]];
+        if (b != a && pb->posted_to >= 0 && pb->posted_to != pb->country) {
+          pa->country = pb->posted_to;
+          pa->country_prov = m->prov;
+          pa->country_prov.rule = RULE_ENVOY_HOST;
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < x->n_meetings; i++) {
+    nkg_meeting *m = &x->meetings[i];
+    const pair_at *pair = pair_for(st, st->meeting_sentence[i]);
+    if (!pair)
+      continue;
+    int known = -1;
+    for (size_t a = 0; a < m->n_participants; a++) {
+      int c = x->persons[m->participants[a]].country;
+      if (c == pair->country_a || c == pair->country_b)
+        known = c;
+    }
+    if (known < 0)
+      continue;
+    int other = known == pair->country_a ? pair->country_b : pair->country_a;
+    for (size_t a = 0; a < m->n_participants; a++) {
+      nkg_person *pa = &x->persons[m->participants[a]];
+      if (pa->country < 0) {
+        pa->country = other;
+        pa->country_prov = m->prov;
+        pa->country_prov.rule = RULE_PARTNER;
+      }
+    }
+  }
+  /* the rest: the country of the dateline, when it is one of the pair */
+  if (st->doc->dateline_end > st->doc->dateline_begin && st->n_pairs) {
+    int home = -1;
+    for (size_t i = 0; i < x->n_places; i++)
+      (void)i;
+    nkg_tagged t = {0};
+    nkg_tag_sentence(st->lex, st->doc->text, st->doc->dateline_begin,
+                     st->doc->dateline_end, &t);
+    if (t.n >= 1)
+      home = t.units[0].cls == NKG_U_PLACE
+                 ? nkg_lexicon_place(st->lex, t.units[0].value)->country
+                 : t.units[0].cls == NKG_U_COUNTRY ? t.units[0].value : -1;
+    nkg_tagged_free(&t);
+    int in_pair = 0;
+    for (size_t i = 0; i < st->n_pairs; i++)
+      if (st->pairs[i].country_a == home || st->pairs[i].country_b == home)
+        in_pair = 1;
+    if (home >= 0 && in_pair)
+      for (size_t i = 0; i < x->n_persons; i++)
+        if (x->persons[i].country < 0 && x->persons[i].posted_to < 0) {
+          x->persons[i].country = home;
+          set_prov(&x->persons[i].country_prov, -1, st->doc->dateline_begin,
+                   st->doc->dateline_end, RULE_HOME);
+        }
+  }
+}
+
+static void finish_meetings(state *st) {
+  nkg_extraction *x = st->x;
+  int dateline_place = -1;
+  if (st->doc->dateline_end > st->doc->dateline_begin) {
+    nkg_tagged t = {0};
+    nkg_tag_sentence(st->lex, st->doc->text, st->doc->dateline_begin,
+                     st->doc->dateline_end, &t);
+    if (t.n == 1 && t.units[0].cls == NKG_U_PLACE) {
+      const nkg_place *lp = nkg_lexicon_place(st->lex, t.units[0].value);
+      dateline_place = add_place_ref(st, lp->name, t.units[0].value, lp->country);
+    } else if (t.n == 1 && t.units[0].cls == NKG_U_COUNTRY) {
+      const nkg_country *c = nkg_lexicon_country(st->lex, t.units[0].value);
+      dateline_place = add_place_ref(st, c->name, -1, t.units[0].value);
+    }
+    nkg_tagged_free(&t);
+  }
+  for (size_t i = 0; i < x->n_meetings; i++) {
+    nkg_meeting *m = &x->meetings[i];
+    int s = st->meeting_sentence[i];
+    const date_at *d = best_date(st, s);
+    const char *date_rule = NULL;
+    if (!d) {
+      /* the lead sentences date the story: "... on Friday" */
+      for (int k = 0; k < 3 && k < (int)st->doc->n_sentences && !d; k++)
+        d = best_date(st, k);
+      date_rule = RULE_CONTEXT_DATE;
+    }
+    if (d) {
+      memcpy(m->date, d->date, sizeof m->date);
+      set_prov(&m->date_prov, d->sentence, d->begin, d->end,
+               date_rule ? date_rule : d->rule);
+    }
+    const place_at *p = best_place(st, s);
+    if (p) {
+      m->place = p->place;
+      set_prov(&m->place_prov, p->sentence, p->begin, p->end, p->rule);
+    } else if (dateline_place >= 0) {
+      m->place = dateline_place;
+      set_prov(&m->place_prov, -1, st->doc->dateline_begin,
+               st->doc->dateline_end, RULE_DATELINE);
+    }
+    /* met: every pair of participants */
+    for (size_t a = 0; a < m->n_participants; a++)
+      for (size_t b = a + 1; b < m->n_participants; b++) {
+        int pa = m->participants[a], pb = m->participants[b];
+        int dup = 0;
+        for (size_t k = 0; k < x->n_met && !dup; k++)
+          dup = x->met[k].a == pa && x->met[k].b == pb;
+        if (dup)
+          continue;
+        nkg_pair *mp = GROW(x->met, x->n_met);
+        mp->a = pa;
+        mp->b = pb;
+        mp->prov = m->prov;
+      }
+  }
+}
+
+static void finish_pairs_from_meetings(state *st) {
+  nkg_extraction *x = st->x;
+  for (size_t i = 0; i < x->n_meetings; i++) {
+    nkg_meeting *m = &x->meetings[i];
+    int saved = st->sentence;
+    st->sentence = st->meeting_sentence[i];
+    for (size_t a = 0; a < m->n_participants; a++)
+      for (size_t b = a + 1; b < m->n_participants; b++) {
+        int ca = x->persons[m->participants[a]].country;
+        int cb = x->persons[m->participants[b]].country;
+        if (ca >= 0 && cb >= 0 && ca != cb) {
+          nkg_prov prov = m->prov;
+          prov.rule = RULE_MEETING_PAIR;
+          add_pair(st, ca, cb, &prov);
+        }
+      }
+    st->sentence = saved;
+  }
+}
+
+static int cmp_pair_sentence(const void *a, const void *b) {
+  const pair_at *x = a, *y = b;
+  return x->sentence < y->sentence ? -1 : x->sentence > y->sentence;
+}
+
+static void finish_sectors(state *st) {
+  nkg_extraction *x = st->x;
+  /* pairs found after the fact (from meetings) are in sentence order too */
+  qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
+  for (size_t i = 0; i < st->n_sectors; i++) {
+    const sector_at *s = &st->sectors[i];
+    const pair_at *pair = pair_for(st, s->sentence);
+    if (!pair)
+      continue;
+    int cs[2] = {pair->country_a, pair->country_b};
+    for (int k = 0; k < 2; k++) {
+      int dup = 0;
+      for (size_t j = 0; j < x->n_cooperates_in && !dup; j++)
+        dup = x->cooperates_in[j].country == cs[k] &&
+              x->cooperates_in[j].sector == s->sector;
+      if (dup)
+        continue;
+      nkg_coop_in *ci = GROW(x->cooperates_in, x->n_cooperates_in);
+      ci->country = cs[k];
+      ci->sector = s->sector;
+      set_prov(&ci->prov, s->sentence, s->begin, s->end, s->rule);
+    }
+  }
+}
+
+void nkg_extraction_free(nkg_extraction *x) {
+  if (!x)
+    return;
+  for (size_t i = 0; i < x->n_persons; i++) {
+    free(x->persons[i].name);
+    free(x->persons[i].position);
+  }
+  free(x->persons);
+  for (size_t i = 0; i < x->n_places; i++)
+    free(x->places[i].label);
+  free(x->places);
+  for (size_t i = 0; i < x->n_meetings; i++)
+    free(x->meetings[i].participants);
+  free(x->meetings);
+  free(x->met);
+  free(x->cooperates);
+  free(x->cooperates_in);
+  memset(x, 0, sizeof *x);
+}
+
+int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
+                         nkg_document *doc, nkg_extraction *out) {
+  state st;
+  memset(&st, 0, sizeof st);
+  memset(out, 0, sizeof *out);
+  st.rules = rules;
+  st.lex = lex;
+  st.doc = doc;
+  st.x = out;
+  st.last_subject = -1;
+  st.md = pcre2_match_data_create(64, NULL);
+  if (!st.md) {
+    nkg_error("%s: out of memory", doc->name);
+    return -1;
+  }
+  for (size_t i = 0; i < doc->n_sentences; i++) {
+    st.sentence = (int)i;
+    process_sentence(&st);
+  }
+  finish_pairs_from_meetings(&st);
+  qsort(st.pairs, st.n_pairs, sizeof *st.pairs, cmp_pair_sentence);
+  infer_countries(&st);
+  /* countries learnt by inference may make more pairs */
+  finish_pairs_from_meetings(&st);
+  finish_meetings(&st);
+  finish_sectors(&st);
+  int relevant = out->n_meetings > 0 || out->n_cooperates > 0;
+  if (!relevant) {
+    nkg_extraction_free(out);
+  } else {
+    for (size_t i = 0; i < out->n_persons; i++)
+      out->persons[i].relevant = 1;
+  }
+  free(st.pending);
+  pcre2_match_data_free(st.md);
+  nkg_tagged_free(&st.t);
+  free(st.last_seen);
+  free(st.pairs);
+  free(st.sectors);
+  free(st.dates);
+  free(st.places);
+  free(st.meeting_sentence);
+  return 0;
+}

@@ -1,0 +1,653 @@
+/* graph.c: documents and extractions to RDF statements, written by raptor.
+ *
+ * Every term is made by raptor (raptor_new_term_from_uri_string,
+ * raptor_new_term_from_counted_literal), so all escaping is raptor's. The
+ * graph owns an array of raptor_statement*, each carrying the document IRI as
+ * its graph term. nkg_graph_add() sorts and de-duplicates the statements of
+ * one document; nkg_graph_write() sorts everything and writes quads (N-Quads)
+ * or triples (every other syntax: statements equal but for the graph are
+ * written once, and the graph term is left out). */
+#define _POSIX_C_SOURCE 200809L
+#include "graph.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define RDFS_NS "http://www.w3.org/2000/01/rdf-schema#"
+#define OWL_NS "http://www.w3.org/2002/07/owl#"
+#define XSD_NS "http://www.w3.org/2001/XMLSchema#"
+#define SKOS_NS "http://www.w3.org/2004/02/skos/core#"
+#define FOAF_NS "http://xmlns.com/foaf/0.1/"
+#define PROV_NS "http://www.w3.org/ns/prov#"
+#define WIKIDATA_NS "http://www.wikidata.org/entity/"
+
+#define RDF_TYPE RDF_NS "type"
+#define RDFS_LABEL RDFS_NS "label"
+
+struct nkg_graph {
+  raptor_world *world;
+  char *base;
+  raptor_uri *xsd_date;
+  raptor_uri *xsd_integer;
+  raptor_uri *xsd_nni;
+  raptor_statement **st;
+  size_t n, cap;
+  raptor_term *graph_term; /* document IRI while nkg_graph_add() runs */
+  int failed;              /* a raptor constructor returned NULL */
+};
+
+const char *const nkg_graph_formats[] = {
+    "turtle", "ntriples", "nquads", "rdfxml", "json", "dot", NULL};
+const char *const nkg_graph_format_syntaxes[] = {
+    "turtle", "ntriples", "nquads", "rdfxml-abbrev", "json", "dot", NULL};
+
+const char *nkg_graph_syntax_for(raptor_world *world, const char *user_format) {
+  if (!user_format)
+    return NULL;
+  for (size_t i = 0; nkg_graph_formats[i]; i++)
+    if (!strcmp(user_format, nkg_graph_formats[i]))
+      return nkg_graph_format_syntaxes[i];
+  if (world && raptor_world_is_serializer_name(world, user_format))
+    return user_format;
+  return NULL;
+}
+
+/* Creates an empty graph minting IRIs under base (NULL for the default). The
+ * caller keeps ownership of world, which must outlive the graph. Returns NULL
+ * with a message if raptor cannot make the datatype URIs. */
+nkg_graph *nkg_graph_new(raptor_world *world, const char *base) {
+  nkg_graph *g = nkg_xcalloc(1, sizeof *g);
+  g->world = world;
+  g->base = nkg_xstrdup(base ? base : NKG_DEFAULT_BASE);
+  g->xsd_date = raptor_new_uri(world, (const unsigned char *)XSD_NS "date");
+  g->xsd_integer =
+      raptor_new_uri(world, (const unsigned char *)XSD_NS "integer");
+  g->xsd_nni =
+      raptor_new_uri(world, (const unsigned char *)XSD_NS "nonNegativeInteger");
+  if (!g->xsd_date || !g->xsd_integer || !g->xsd_nni) {
+    nkg_error("cannot create datatype URIs");
+    nkg_graph_free(g);
+    return NULL;
+  }
+  return g;
+}
+
+void nkg_graph_free(nkg_graph *g) {
+  if (!g)
+    return;
+  for (size_t i = 0; i < g->n; i++)
+    raptor_free_statement(g->st[i]);
+  free(g->st);
+  if (g->graph_term)
+    raptor_free_term(g->graph_term);
+  if (g->xsd_date)
+    raptor_free_uri(g->xsd_date);
+  if (g->xsd_integer)
+    raptor_free_uri(g->xsd_integer);
+  if (g->xsd_nni)
+    raptor_free_uri(g->xsd_nni);
+  free(g->base);
+  free(g);
+}
+
+size_t nkg_graph_size(const nkg_graph *g) { return g->n; }
+
+/* ---- statements ------------------------------------------------------ */
+
+/* An object: an IRI, or a literal with an optional datatype. */
+typedef struct {
+  const char *str;
+  size_t len;
+  raptor_uri *datatype; /* literals only; NULL for xsd:string */
+  int literal;
+} obj;
+
+static obj iri(const char *s) { return (obj){s, strlen(s), NULL, 0}; }
+static obj lit(const char *s, size_t n) { return (obj){s, n, NULL, 1}; }
+static obj typed(const char *s, raptor_uri *dt) {
+  return (obj){s, strlen(s), dt, 1};
+}
+
+static raptor_term *make_term(nkg_graph *g, obj o) {
+  raptor_term *t;
+  if (o.literal)
+    t = raptor_new_term_from_counted_literal(
+        g->world, (const unsigned char *)o.str, o.len, o.datatype, NULL, 0);
+  else
+    t = raptor_new_term_from_uri_string(g->world, (const unsigned char *)o.str);
+  if (!t)
+    g->failed = 1;
+  return t;
+}
+
+/* Adds (s p o) in the current document graph. Failures are remembered in
+ * g->failed and reported once by nkg_graph_add(). */
+static void add(nkg_graph *g, const char *s, const char *p, obj o) {
+  raptor_term *ts = make_term(g, iri(s));
+  raptor_term *tp = make_term(g, iri(p));
+  raptor_term *to = make_term(g, o);
+  raptor_term *tg = g->graph_term ? raptor_term_copy(g->graph_term) : NULL;
+  if (!ts || !tp || !to || (g->graph_term && !tg)) {
+    g->failed = 1;
+    if (ts)
+      raptor_free_term(ts);
+    if (tp)
+      raptor_free_term(tp);
+    if (to)
+      raptor_free_term(to);
+    if (tg)
+      raptor_free_term(tg);
+    return;
+  }
+  /* Takes ownership of the four terms, also on failure. */
+  raptor_statement *st =
+      raptor_new_statement_from_nodes(g->world, ts, tp, to, tg);
+  if (!st) {
+    g->failed = 1;
+    return;
+  }
+  if (g->n == g->cap) {
+    g->cap = g->cap ? g->cap * 2 : 256;
+    g->st = nkg_xrealloc(g->st, g->cap * sizeof *g->st);
+  }
+  g->st[g->n++] = st;
+}
+
+static int cmp_term(const raptor_term *a, const raptor_term *b) {
+  if (!a || !b)
+    return (a != NULL) - (b != NULL);
+  return raptor_term_compare(a, b);
+}
+
+static int cmp_triple(const raptor_statement *a, const raptor_statement *b) {
+  int c = cmp_term(a->subject, b->subject);
+  if (!c)
+    c = cmp_term(a->predicate, b->predicate);
+  if (!c)
+    c = cmp_term(a->object, b->object);
+  return c;
+}
+
+static int cmp_quad_p(const void *pa, const void *pb) {
+  const raptor_statement *a = *(raptor_statement *const *)pa;
+  const raptor_statement *b = *(raptor_statement *const *)pb;
+  int c = cmp_triple(a, b);
+  return c ? c : cmp_term(a->graph, b->graph);
+}
+
+/* Sorts st[from..n) and removes duplicate quads from it. */
+static void sort_unique(nkg_graph *g, size_t from) {
+  size_t n = g->n - from, out = 0;
+  raptor_statement **v = g->st + from;
+  if (n < 2)
+    return;
+  qsort(v, n, sizeof *v, cmp_quad_p);
+  for (size_t i = 0; i < n; i++) {
+    if (out && !cmp_quad_p(&v[out - 1], &v[i]))
+      raptor_free_statement(v[i]);
+    else
+      v[out++] = v[i];
+  }
+  g->n = from + out;
+}
+
+/* ---- IRIs ------------------------------------------------------------ */
+
+static void add_hex(nkg_buf *b, uint64_t h) {
+  nkg_buf_printf(b, "%016llx", (unsigned long long)h);
+}
+
+/* Appends base + kind + slug(s); a name with nothing sluggable gets "h"
+ * and the hash of its bytes instead, so the IRI is never empty. */
+static void mint_slug(nkg_buf *b, const nkg_graph *g, const char *kind,
+                      const char *s) {
+  nkg_buf_clear(b);
+  nkg_buf_adds(b, g->base);
+  nkg_buf_adds(b, kind);
+  size_t before = b->len;
+  nkg_slug(b, s, strlen(s));
+  if (b->len == before) {
+    nkg_buf_addc(b, 'h');
+    add_hex(b, nkg_hash64(s, strlen(s), NKG_HASH_SEED));
+  }
+}
+
+/* Everything nkg_graph_add() needs about the document at hand. */
+typedef struct {
+  nkg_graph *g;
+  nkg_document *doc;
+  const nkg_extraction *x;
+  const nkg_lexicon *lex;
+  char hash[17];
+  nkg_buf doc_iri;
+} ctx;
+
+static void person_iri(nkg_buf *b, const ctx *c, int i) {
+  mint_slug(b, c->g, "person/", c->x->persons[i].name);
+}
+
+static void country_iri(nkg_buf *b, const ctx *c, int i) {
+  nkg_buf_clear(b);
+  nkg_buf_adds(b, c->g->base);
+  nkg_buf_adds(b, "country/");
+  nkg_buf_adds(b, nkg_lexicon_country(c->lex, i)->key);
+}
+
+static void sector_iri(nkg_buf *b, const ctx *c, int i) {
+  nkg_buf_clear(b);
+  nkg_buf_adds(b, c->g->base);
+  nkg_buf_adds(b, "sector/");
+  nkg_buf_adds(b, nkg_lexicon_sector(c->lex, i)->key);
+}
+
+static const char *place_label(const ctx *c, int i) {
+  const nkg_place_ref *r = &c->x->places[i];
+  if (r->place >= 0)
+    return nkg_lexicon_place(c->lex, r->place)->name;
+  return r->label;
+}
+
+static void place_iri(nkg_buf *b, const ctx *c, int i) {
+  mint_slug(b, c->g, "place/", place_label(c, i));
+}
+
+static void sentence_iri(nkg_buf *b, const ctx *c, int i) {
+  nkg_buf_clear(b);
+  nkg_buf_printf(b, "%s/s%d", c->doc_iri.data, i);
+}
+
+static void add_index(ctx *c, const char *s, const char *p, size_t byte) {
+  char num[32];
+  snprintf(num, sizeof num, "%zu", nkg_document_cp_offset(c->doc, byte));
+  add(c->g, s, p, typed(num, c->g->xsd_nni));
+}
+
+/* Adds the fact (s p o) and, when prov names a rule, its evidence record. */
+static void fact(ctx *c, const char *s, const char *p, obj o,
+                 const nkg_prov *prov) {
+  add(c->g, s, p, o);
+  if (!prov || !prov->rule)
+    return;
+  nkg_buf key = {0}, ev = {0}, sent = {0};
+  nkg_buf_printf(&key, "%s|%s|%s|", c->hash, s, p);
+  nkg_buf_add(&key, o.str, o.len);
+  nkg_buf_printf(&ev, "%sevidence/", c->g->base);
+  add_hex(&ev, nkg_hash64(key.data, key.len, NKG_HASH_SEED));
+
+  add(c->g, ev.data, RDF_TYPE, iri(NKG_NS "Evidence"));
+  add(c->g, ev.data, RDF_NS "subject", iri(s));
+  add(c->g, ev.data, RDF_NS "predicate", iri(p));
+  add(c->g, ev.data, RDF_NS "object", o);
+  add(c->g, ev.data, NKG_NS "document", iri(c->doc_iri.data));
+  if (prov->sentence >= 0 && (size_t)prov->sentence < c->doc->n_sentences) {
+    sentence_iri(&sent, c, prov->sentence);
+    add(c->g, ev.data, NKG_NS "sentence", iri(sent.data));
+  }
+  add(c->g, ev.data, NKG_NS "rule", lit(prov->rule, strlen(prov->rule)));
+  size_t b = prov->begin, e = prov->end;
+  if (e > c->doc->len)
+    e = c->doc->len;
+  if (b > e)
+    b = e;
+  add_index(c, ev.data, NKG_NS "beginIndex", b);
+  add_index(c, ev.data, NKG_NS "endIndex", e);
+  add(c->g, ev.data, NKG_NS "matchedText", lit(c->doc->text + b, e - b));
+  nkg_buf_free(&key);
+  nkg_buf_free(&ev);
+  nkg_buf_free(&sent);
+}
+
+/* ---- nodes ----------------------------------------------------------- */
+
+static void add_country(ctx *c, int i) {
+  const nkg_country *k = nkg_lexicon_country(c->lex, i);
+  nkg_buf b = {0}, w = {0};
+  country_iri(&b, c, i);
+  add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Country"));
+  add(c->g, b.data, RDFS_LABEL, lit(k->name, strlen(k->name)));
+  if (k->wikidata && k->wikidata[0]) {
+    nkg_buf_printf(&w, WIKIDATA_NS "%s", k->wikidata);
+    add(c->g, b.data, OWL_NS "sameAs", iri(w.data));
+  }
+  nkg_buf_free(&b);
+  nkg_buf_free(&w);
+}
+
+/* Adds the sector and the chain of its broader sectors (bounded, in case
+ * the lexicon has a cycle). */
+static void add_sector(ctx *c, int i) {
+  nkg_buf b = {0}, up = {0};
+  size_t guard = nkg_lexicon_n_sectors(c->lex);
+  while (i >= 0 && guard-- > 0) {
+    const nkg_sector *s = nkg_lexicon_sector(c->lex, i);
+    sector_iri(&b, c, i);
+    add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Sector"));
+    add(c->g, b.data, RDFS_LABEL, lit(s->pref_label, strlen(s->pref_label)));
+    add(c->g, b.data, SKOS_NS "prefLabel",
+        lit(s->pref_label, strlen(s->pref_label)));
+    for (size_t k = 0; k < s->n_alt_labels; k++)
+      add(c->g, b.data, SKOS_NS "altLabel",
+          lit(s->alt_labels[k], strlen(s->alt_labels[k])));
+    add(c->g, b.data, SKOS_NS "inScheme", iri(NKG_NS "sectors"));
+    if (s->broader >= 0) {
+      sector_iri(&up, c, s->broader);
+      add(c->g, b.data, SKOS_NS "broader", iri(up.data));
+    }
+    i = s->broader;
+  }
+  nkg_buf_free(&b);
+  nkg_buf_free(&up);
+}
+
+static void add_place(ctx *c, int i) {
+  const nkg_place_ref *r = &c->x->places[i];
+  const nkg_place *lp =
+      r->place >= 0 ? nkg_lexicon_place(c->lex, r->place) : NULL;
+  const char *label = place_label(c, i);
+  int country = lp && lp->country >= 0 ? lp->country : r->country;
+  nkg_buf b = {0}, o = {0};
+  place_iri(&b, c, i);
+  add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Place"));
+  add(c->g, b.data, RDFS_LABEL, lit(label, strlen(label)));
+  if (country >= 0) {
+    country_iri(&o, c, country);
+    add(c->g, b.data, NKG_NS "country", iri(o.data));
+    add_country(c, country);
+  }
+  if (lp && lp->wikidata && lp->wikidata[0]) {
+    nkg_buf_clear(&o);
+    nkg_buf_printf(&o, WIKIDATA_NS "%s", lp->wikidata);
+    add(c->g, b.data, OWL_NS "sameAs", iri(o.data));
+  }
+  nkg_buf_free(&b);
+  nkg_buf_free(&o);
+}
+
+static void add_person(ctx *c, int i) {
+  const nkg_person *p = &c->x->persons[i];
+  nkg_buf b = {0}, o = {0};
+  person_iri(&b, c, i);
+  add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Official"));
+  add(c->g, b.data, RDFS_LABEL, lit(p->name, strlen(p->name)));
+  add(c->g, b.data, FOAF_NS "name", lit(p->name, strlen(p->name)));
+  if (p->position && p->position[0]) {
+    mint_slug(&o, c->g, "position/", p->position);
+    add(c->g, o.data, RDF_TYPE, iri(NKG_NS "Position"));
+    add(c->g, o.data, RDFS_LABEL, lit(p->position, strlen(p->position)));
+    fact(c, b.data, NKG_NS "holdsPosition", iri(o.data), &p->position_prov);
+  }
+  if (p->country >= 0) {
+    country_iri(&o, c, p->country);
+    fact(c, b.data, NKG_NS "represents", iri(o.data), &p->country_prov);
+    add_country(c, p->country);
+  }
+  nkg_buf_free(&b);
+  nkg_buf_free(&o);
+}
+
+static int cmp_str_p(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_meeting(ctx *c, const nkg_meeting *m) {
+  nkg_buf b = {0}, o = {0}, key = {0}, label = {0};
+  char **slugs = nkg_xcalloc(m->n_participants, sizeof *slugs);
+
+  for (size_t k = 0; k < m->n_participants; k++) {
+    nkg_buf s = {0};
+    const char *name = c->x->persons[m->participants[k]].name;
+    nkg_slug(&s, name, strlen(name));
+    slugs[k] = nkg_buf_steal(&s);
+  }
+  qsort(slugs, m->n_participants, sizeof *slugs, cmp_str_p);
+  nkg_buf_adds(&key, c->hash);
+  for (size_t k = 0; k < m->n_participants; k++)
+    nkg_buf_printf(&key, "|%s", slugs[k]);
+  nkg_buf_printf(&key, "|%s", m->date);
+  nkg_buf_printf(&b, "%smeeting/", c->g->base);
+  add_hex(&b, nkg_hash64(key.data, key.len, NKG_HASH_SEED));
+
+  nkg_buf_adds(&label, "Meeting of ");
+  for (size_t k = 0; k < m->n_participants; k++) {
+    if (k > 0)
+      nkg_buf_adds(&label, k + 1 == m->n_participants ? " and " : ", ");
+    nkg_buf_adds(&label, c->x->persons[m->participants[k]].name);
+  }
+  add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Meeting"));
+  add(c->g, b.data, RDFS_LABEL, lit(label.data, label.len));
+  for (size_t k = 0; k < m->n_participants; k++) {
+    person_iri(&o, c, m->participants[k]);
+    fact(c, b.data, NKG_NS "participant", iri(o.data), &m->prov);
+  }
+  if (m->date[0])
+    fact(c, b.data, NKG_NS "date", typed(m->date, c->g->xsd_date),
+         &m->date_prov);
+  if (m->place >= 0) {
+    place_iri(&o, c, m->place);
+    fact(c, b.data, NKG_NS "place", iri(o.data), &m->place_prov);
+    add_place(c, m->place);
+  }
+  for (size_t k = 0; k < m->n_participants; k++)
+    free(slugs[k]);
+  free(slugs);
+  nkg_buf_free(&b);
+  nkg_buf_free(&o);
+  nkg_buf_free(&key);
+  nkg_buf_free(&label);
+}
+
+/* Adds a symmetric relation: both directions, evidence for a -> b. */
+static void add_pair(ctx *c, const char *a, const char *b, const char *p,
+                     const nkg_prov *prov) {
+  fact(c, a, p, iri(b), prov);
+  add(c->g, b, p, iri(a));
+}
+
+static void add_document(ctx *c) {
+  nkg_document *d = c->doc;
+  nkg_buf s = {0};
+  const char *doc = c->doc_iri.data;
+  char num[32];
+
+  add(c->g, doc, RDF_TYPE, iri(NKG_NS "Document"));
+  const char *src = "stdin";
+  if (d->name && strcmp(d->name, "-")) {
+    const char *slash = strrchr(d->name, '/');
+    src = slash && slash[1] ? slash + 1 : d->name;
+  }
+  add(c->g, doc, NKG_NS "sourceName", lit(src, strlen(src)));
+
+  size_t tb = d->title_begin, te = d->title_end;
+  if (te > d->len)
+    te = d->len;
+  while (tb < te && strchr(" \t\r\n\f\v", d->text[tb]))
+    tb++;
+  while (te > tb && strchr(" \t\r\n\f\v", d->text[te - 1]))
+    te--;
+  if (te > tb)
+    add(c->g, doc, NKG_NS "title", lit(d->text + tb, te - tb));
+  if (d->published[0])
+    add(c->g, doc, NKG_NS "published", typed(d->published, c->g->xsd_date));
+  snprintf(num, sizeof num, "%zu", d->n_sentences);
+  add(c->g, doc, NKG_NS "sentenceCount", typed(num, c->g->xsd_integer));
+
+  for (size_t i = 0; i < d->n_sentences; i++) {
+    const nkg_sentence *sn = &d->sentences[i];
+    size_t b = sn->begin, e = sn->end > d->len ? d->len : sn->end;
+    if (b > e)
+      b = e;
+    sentence_iri(&s, c, (int)i);
+    add(c->g, s.data, RDF_TYPE, iri(NKG_NS "Sentence"));
+    add(c->g, s.data, NKG_NS "inDocument", iri(doc));
+    add_index(c, s.data, NKG_NS "beginIndex", b);
+    add_index(c, s.data, NKG_NS "endIndex", e);
+    add(c->g, s.data, NKG_NS "text", lit(d->text + b, e - b));
+  }
+  nkg_buf_free(&s);
+}
+
+/* Nonzero if person i takes part in a fact that is written, so its node
+ * must exist even if the extractor did not mark it relevant. */
+static int person_needed(const nkg_extraction *x, size_t i) {
+  if (x->persons[i].relevant)
+    return 1;
+  for (size_t k = 0; k < x->n_met; k++)
+    if ((size_t)x->met[k].a == i || (size_t)x->met[k].b == i)
+      return 1;
+  for (size_t k = 0; k < x->n_meetings; k++)
+    for (size_t j = 0; j < x->meetings[k].n_participants; j++)
+      if ((size_t)x->meetings[k].participants[j] == i)
+        return 1;
+  return 0;
+}
+
+int nkg_graph_add(nkg_graph *g, nkg_document *doc, const nkg_extraction *x,
+                  const nkg_lexicon *lex) {
+  ctx c = {.g = g, .doc = doc, .x = x, .lex = lex};
+  nkg_buf a = {0}, b = {0};
+  size_t from = g->n;
+
+  snprintf(c.hash, sizeof c.hash, "%016llx",
+           (unsigned long long)nkg_hash64(doc->text, doc->len, NKG_HASH_SEED));
+  nkg_buf_printf(&c.doc_iri, "%sdoc/%s", g->base, c.hash);
+  g->failed = 0;
+  g->graph_term = raptor_new_term_from_uri_string(
+      g->world, (const unsigned char *)c.doc_iri.data);
+  if (!g->graph_term)
+    g->failed = 1;
+
+  add_document(&c);
+  if (x) {
+    for (size_t i = 0; i < x->n_persons; i++)
+      if (person_needed(x, i))
+        add_person(&c, (int)i);
+    for (size_t i = 0; i < x->n_meetings; i++)
+      add_meeting(&c, &x->meetings[i]);
+    for (size_t i = 0; i < x->n_met; i++) {
+      person_iri(&a, &c, x->met[i].a);
+      person_iri(&b, &c, x->met[i].b);
+      add_pair(&c, a.data, b.data, NKG_NS "met", &x->met[i].prov);
+    }
+    for (size_t i = 0; i < x->n_cooperates; i++) {
+      country_iri(&a, &c, x->cooperates[i].a);
+      country_iri(&b, &c, x->cooperates[i].b);
+      add_pair(&c, a.data, b.data, NKG_NS "cooperatesWith",
+               &x->cooperates[i].prov);
+      add_country(&c, x->cooperates[i].a);
+      add_country(&c, x->cooperates[i].b);
+    }
+    for (size_t i = 0; i < x->n_cooperates_in; i++) {
+      const nkg_coop_in *ci = &x->cooperates_in[i];
+      country_iri(&a, &c, ci->country);
+      sector_iri(&b, &c, ci->sector);
+      fact(&c, a.data, NKG_NS "cooperatesIn", iri(b.data), &ci->prov);
+      add_country(&c, ci->country);
+      add_sector(&c, ci->sector);
+    }
+  }
+
+  if (g->graph_term)
+    raptor_free_term(g->graph_term);
+  g->graph_term = NULL;
+  nkg_buf_free(&a);
+  nkg_buf_free(&b);
+  nkg_buf_free(&c.doc_iri);
+  if (g->failed) {
+    nkg_error("%s: cannot build RDF terms",
+              doc->name && strcmp(doc->name, "-") ? doc->name : "stdin");
+    for (size_t i = from; i < g->n; i++)
+      raptor_free_statement(g->st[i]);
+    g->n = from;
+    return -1;
+  }
+  sort_unique(g, from);
+  return 0;
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+static const struct {
+  const char *prefix, *ns;
+} prefixes[] = {
+    {"nkg", NKG_NS},   {"rdfs", RDFS_NS}, {"owl", OWL_NS},   {"xsd", XSD_NS},
+    {"skos", SKOS_NS}, {"foaf", FOAF_NS}, {"prov", PROV_NS},
+};
+
+static int declare(raptor_serializer *ser, raptor_world *world,
+                   const char *prefix, const char *ns, int required) {
+  raptor_uri *u = raptor_new_uri(world, (const unsigned char *)ns);
+  if (!u)
+    return -1;
+  int rc =
+      raptor_serializer_set_namespace(ser, u, (const unsigned char *)prefix);
+  raptor_free_uri(u);
+  /* Serialisers without prefixes (N-Triples, N-Quads, JSON...) refuse the
+   * declaration; that is only an error where prefixes are written. */
+  return rc && required ? -1 : 0;
+}
+
+int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
+  int quads = !strcmp(syntax, "nquads");
+  int prefixed = !strcmp(syntax, "turtle") || !strncmp(syntax, "rdfxml", 6);
+  raptor_serializer *ser = raptor_new_serializer(g->world, syntax);
+  if (!ser) {
+    nkg_error("unknown output format '%s'", syntax);
+    return -1;
+  }
+  /* rdf: is predeclared by the serialisers that use prefixes; declaring it
+   * again is refused, so it is not in the table. */
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (declare(ser, g->world, prefixes[i].prefix, prefixes[i].ns, prefixed)) {
+      nkg_error("cannot declare prefix %s:", prefixes[i].prefix);
+      raptor_free_serializer(ser);
+      return -1;
+    }
+  if (declare(ser, g->world, "id", g->base, prefixed)) {
+    nkg_error("cannot declare prefix id: for %s", g->base);
+    raptor_free_serializer(ser);
+    return -1;
+  }
+  if (raptor_serializer_start_to_file_handle(ser, NULL, out)) {
+    nkg_error("cannot start the %s serialiser", syntax);
+    raptor_free_serializer(ser);
+    return -1;
+  }
+
+  qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
+  int rc = 0;
+  const raptor_statement *prev = NULL;
+  for (size_t i = 0; i < g->n && !rc; i++) {
+    raptor_statement *st = g->st[i];
+    if (quads) {
+      if (prev && !cmp_quad_p(&prev, &st))
+        continue;
+      rc = raptor_serializer_serialize_statement(ser, st);
+    } else {
+      if (prev && !cmp_triple(prev, st))
+        continue;
+      /* The same statement without its graph term. A serialiser may keep
+       * a reference to it, so it is a real (reference-counted) statement. */
+      raptor_statement *t = raptor_new_statement_from_nodes(
+          g->world, raptor_term_copy(st->subject),
+          raptor_term_copy(st->predicate), raptor_term_copy(st->object), NULL);
+      if (!t) {
+        rc = 1;
+        break;
+      }
+      rc = raptor_serializer_serialize_statement(ser, t);
+      raptor_free_statement(t);
+    }
+    prev = st;
+  }
+  if (raptor_serializer_serialize_end(ser))
+    rc = 1;
+  raptor_free_serializer(ser);
+  if (rc) {
+    nkg_error("the %s serialiser failed", syntax);
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,53 @@
+/* graph.h: turns documents and their extractions into RDF statements and
+ * writes them with a raptor serialiser.
+ *
+ * IRIs are minted under a base namespace (default
+ * https://w3id.org/newskg/id/) from stable keys only (document content hash,
+ * normalised names, lexicon keys), so the same input always gives the same
+ * IRIs, and separate runs merge by concatenation. Statements are collected,
+ * sorted and de-duplicated before writing, so output is byte-identical from
+ * run to run. Terms of the ontology are in the namespace
+ * https://w3id.org/newskg/ns# (ontology/newskg.ttl). */
+#ifndef NKG_GRAPH_H
+#define NKG_GRAPH_H
+
+#include <raptor2.h>
+#include <stdio.h>
+
+#include "document.h"
+#include "extraction.h"
+#include "lexicon.h"
+
+#define NKG_NS "https://w3id.org/newskg/ns#"
+#define NKG_DEFAULT_BASE "https://w3id.org/newskg/id/"
+
+typedef struct nkg_graph nkg_graph;
+
+nkg_graph *nkg_graph_new(raptor_world *world, const char *base);
+void nkg_graph_free(nkg_graph *g);
+
+/* Adds the document node, its sentences, and every fact of x with its
+ * evidence. Statements are placed in the named graph of the document (used by
+ * N-Quads). Returns 0, or -1 with a message. */
+int nkg_graph_add(nkg_graph *g, nkg_document *doc, const nkg_extraction *x,
+                  const nkg_lexicon *lex);
+
+size_t nkg_graph_size(const nkg_graph *g);
+
+/* Writes every statement, sorted, in the raptor serialiser format syntax
+ * ("turtle", "ntriples", "nquads", "rdfxml-abbrev", "json", "dot") to out.
+ * Returns 0, or -1 if raptor reported an error. */
+int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out);
+
+/* Maps a user-facing format name to a raptor serialiser name: turtle,
+ * ntriples, nquads, json and dot map to themselves, rdfxml to rdfxml-abbrev;
+ * any other serialiser name raptor knows is returned unchanged. Returns NULL
+ * for an unknown name. The result is a static string or user_format. */
+const char *nkg_graph_syntax_for(raptor_world *world, const char *user_format);
+
+/* The short names of nkg_graph_syntax_for(), in help order; NULL-terminated
+ * arrays of equal length. */
+extern const char *const nkg_graph_formats[];
+extern const char *const nkg_graph_format_syntaxes[];
+
+#endif

@@ -1,0 +1,639 @@
+/* lexicon.c: see lexicon.h. */
+#define _POSIX_C_SOURCE 200809L
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "lexicon.h"
+
+#include <errno.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokens.h"
+#include "util.h"
+
+typedef struct {
+  char *key; /* normalised phrase: word keys joined by ' ' */
+  nkg_lex_entry entry;
+} slot;
+
+typedef struct {
+  pcre2_code *code;
+  char *source; /* "file:line" for messages */
+} pattern;
+
+struct nkg_lexicon {
+  char *dir;
+  slot *slots;
+  size_t n_slots, used;
+  size_t max_words;
+  nkg_country *countries;
+  size_t n_countries;
+  nkg_place *places;
+  size_t n_places;
+  nkg_sector *sectors;
+  size_t n_sectors;
+  pattern *furniture;
+  size_t n_furniture;
+  pattern *datelines;
+  size_t n_datelines;
+  pcre2_match_data *md; /* only used while loading */
+};
+
+/* ---- the phrase table ---- */
+
+static slot *table_find(const nkg_lexicon *lex, const char *key, size_t n) {
+  uint64_t h = nkg_hash64(key, n, NKG_HASH_SEED);
+  size_t mask = lex->n_slots - 1;
+  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+    slot *s = &lex->slots[i];
+    if (!s->key || (strlen(s->key) == n && memcmp(s->key, key, n) == 0))
+      return s;
+  }
+}
+
+static void table_grow(nkg_lexicon *lex) {
+  slot *old = lex->slots;
+  size_t old_n = lex->n_slots;
+  lex->n_slots = old_n ? old_n * 2 : 4096;
+  lex->slots = nkg_xcalloc(lex->n_slots, sizeof *lex->slots);
+  for (size_t i = 0; i < old_n; i++)
+    if (old[i].key)
+      *table_find(lex, old[i].key, strlen(old[i].key)) = old[i];
+  free(old);
+}
+
+/* Normalises a phrase the way sentences are tokenised. Phrases of capitals of
+ * up to 4 letters keep their case and get a leading '=' so that they only
+ * match exactly. */
+static int phrase_key(nkg_buf *key, const char *s, size_t n, size_t *words) {
+  nkg_token *toks = NULL;
+  size_t nt = 0, cap = 0;
+  nkg_tokenize(s, 0, n, &toks, &nt, &cap);
+  int caps = 1;
+  size_t letters = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 'a' && c <= 'z')
+      caps = 0;
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+      letters++;
+  }
+  int keep = caps && letters >= 1 && letters <= 4;
+  nkg_buf_clear(key);
+  if (keep)
+    nkg_buf_addc(key, '=');
+  for (size_t i = 0; i < nt; i++) {
+    if (i)
+      nkg_buf_addc(key, ' ');
+    nkg_word_key(key, s + toks[i].begin, toks[i].end - toks[i].begin, keep);
+  }
+  *words = nt;
+  free(toks);
+  return nt > 0;
+}
+
+static void add_phrase(nkg_lexicon *lex, const char *s, size_t n,
+                       nkg_word_class cls, int value) {
+  nkg_buf key = {0};
+  size_t words;
+  if (!phrase_key(&key, s, n, &words)) {
+    nkg_buf_free(&key);
+    return;
+  }
+  if ((lex->used + 1) * 2 > lex->n_slots)
+    table_grow(lex);
+  slot *sl = table_find(lex, key.data, key.len);
+  if (!sl->key) {
+    sl->key = nkg_buf_steal(&key);
+    lex->used++;
+  }
+  /* the first entry of a class wins: files list the usual sense first */
+  if (!(sl->entry.mask & (1u << cls))) {
+    sl->entry.mask |= 1u << cls;
+    sl->entry.value[cls] = value;
+  }
+  if (words > lex->max_words)
+    lex->max_words = words;
+  nkg_buf_free(&key);
+}
+
+size_t nkg_lexicon_match(const nkg_lexicon *lex, const char *const *words,
+                         const size_t *lens, size_t n, size_t i,
+                         const nkg_lex_entry **out) {
+  nkg_buf key = {0};
+  size_t best = 0;
+  size_t maxw = lex->max_words;
+  if (maxw > n - i)
+    maxw = n - i;
+  for (size_t len = maxw; len >= 1 && !best; len--) {
+    for (int exact = 1; exact >= 0 && !best; exact--) {
+      nkg_buf_clear(&key);
+      if (exact)
+        nkg_buf_addc(&key, '=');
+      for (size_t k = 0; k < len; k++) {
+        if (k)
+          nkg_buf_addc(&key, ' ');
+        nkg_word_key(&key, words[i + k], lens[i + k], exact);
+      }
+      const slot *sl = table_find(lex, key.data, key.len);
+      if (sl->key) {
+        *out = &sl->entry;
+        best = len;
+      }
+    }
+  }
+  nkg_buf_free(&key);
+  return best;
+}
+
+/* ---- file reading ---- */
+
+typedef struct {
+  const char *path;
+  FILE *f;
+  char *line;
+  size_t cap;
+  long lineno;
+} reader;
+
+static int reader_open(reader *r, const char *dir, const char *name,
+                       nkg_buf *path) {
+  nkg_buf_clear(path);
+  nkg_buf_printf(path, "%s/%s", dir, name);
+  r->path = path->data;
+  r->f = fopen(path->data, "r");
+  r->line = NULL;
+  r->cap = 0;
+  r->lineno = 0;
+  if (!r->f) {
+    nkg_error("%s: %s", path->data, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* Next data line without its newline, or NULL at the end; skips blank and
+ * '#' lines. */
+static char *reader_next(reader *r) {
+  ssize_t got;
+  while ((got = getline(&r->line, &r->cap, r->f)) >= 0) {
+    r->lineno++;
+    while (got > 0 && (r->line[got - 1] == '\n' || r->line[got - 1] == '\r'))
+      r->line[--got] = '\0';
+    const char *p = r->line;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (*p == '\0' || *p == '#')
+      continue;
+    return r->line;
+  }
+  return NULL;
+}
+
+static int reader_close(reader *r) {
+  int err = ferror(r->f);
+  fclose(r->f);
+  free(r->line);
+  if (err) {
+    nkg_error("%s: read error", r->path);
+    return -1;
+  }
+  return 0;
+}
+
+/* Splits line at tabs into at most max fields (in place). */
+static size_t split_tabs(char *line, char **fields, size_t max) {
+  size_t n = 0;
+  fields[n++] = line;
+  for (char *p = line; *p && n < max; p++)
+    if (*p == '\t') {
+      *p = '\0';
+      fields[n++] = p + 1;
+    }
+  return n;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ')
+    s++;
+  size_t n = strlen(s);
+  while (n && s[n - 1] == ' ')
+    s[--n] = '\0';
+  return s;
+}
+
+/* Calls fn for each '|'-separated alternative of s. */
+static void each_alt(nkg_lexicon *lex, char *s, nkg_word_class cls,
+                     int value) {
+  char *save = NULL;
+  for (char *a = strtok_r(s, "|", &save); a; a = strtok_r(NULL, "|", &save)) {
+    a = trim(a);
+    if (*a)
+      add_phrase(lex, a, strlen(a), cls, value);
+  }
+}
+
+static int find_country(const nkg_lexicon *lex, const char *key) {
+  for (size_t i = 0; i < lex->n_countries; i++)
+    if (strcmp(lex->countries[i].key, key) == 0)
+      return (int)i;
+  return -1;
+}
+
+static int load_countries(nkg_lexicon *lex, nkg_buf *path) {
+  reader r;
+  if (reader_open(&r, lex->dir, "countries.tsv", path) < 0)
+    return -1;
+  char *line;
+  int rc = 0;
+  while ((line = reader_next(&r))) {
+    char *f[5];
+    if (split_tabs(line, f, 5) != 5 || !*f[0] || !*f[1]) {
+      nkg_error("%s:%ld: expected 5 tab-separated fields: key, name, "
+                "wikidata, variants, demonyms",
+                r.path, r.lineno);
+      rc = -1;
+      continue;
+    }
+    if (find_country(lex, f[0]) >= 0) {
+      nkg_error("%s:%ld: duplicate country key '%s'", r.path, r.lineno, f[0]);
+      rc = -1;
+      continue;
+    }
+    int idx = (int)lex->n_countries++;
+    lex->countries = nkg_xrealloc(lex->countries,
+                                  lex->n_countries * sizeof *lex->countries);
+    nkg_country *c = &lex->countries[idx];
+    c->key = nkg_xstrdup(f[0]);
+    c->name = nkg_xstrdup(f[1]);
+    c->wikidata = nkg_xstrdup(f[2]);
+    add_phrase(lex, f[1], strlen(f[1]), NKG_WC_COUNTRY, idx);
+    each_alt(lex, f[3], NKG_WC_COUNTRY, idx);
+    each_alt(lex, f[4], NKG_WC_DEMONYM, idx);
+  }
+  if (reader_close(&r) < 0)
+    rc = -1;
+  return rc;
+}
+
+static int load_places(nkg_lexicon *lex, nkg_buf *path) {
+  reader r;
+  if (reader_open(&r, lex->dir, "places.tsv", path) < 0)
+    return -1;
+  char *line;
+  int rc = 0;
+  while ((line = reader_next(&r))) {
+    char *f[4];
+    if (split_tabs(line, f, 4) != 4 || !*f[0]) {
+      nkg_error("%s:%ld: expected 4 tab-separated fields: name, country, "
+                "wikidata, variants",
+                r.path, r.lineno);
+      rc = -1;
+      continue;
+    }
+    int country = *f[1] ? find_country(lex, f[1]) : -1;
+    if (*f[1] && country < 0) {
+      nkg_error("%s:%ld: unknown country key '%s'", r.path, r.lineno, f[1]);
+      rc = -1;
+      continue;
+    }
+    int idx = (int)lex->n_places++;
+    lex->places =
+        nkg_xrealloc(lex->places, lex->n_places * sizeof *lex->places);
+    nkg_place *p = &lex->places[idx];
+    p->name = nkg_xstrdup(f[0]);
+    p->country = country;
+    p->wikidata = nkg_xstrdup(f[2]);
+    add_phrase(lex, f[0], strlen(f[0]), NKG_WC_PLACE, idx);
+    each_alt(lex, f[3], NKG_WC_PLACE, idx);
+  }
+  if (reader_close(&r) < 0)
+    rc = -1;
+  return rc;
+}
+
+static int load_sectors(nkg_lexicon *lex, nkg_buf *path) {
+  reader r;
+  if (reader_open(&r, lex->dir, "sectors.tsv", path) < 0)
+    return -1;
+  char *line;
+  int rc = 0;
+  char **broader = NULL;
+  long *broader_line = NULL;
+  while ((line = reader_next(&r))) {
+    char *f[4];
+    if (split_tabs(line, f, 4) != 4 || !*f[0] || !*f[1]) {
+      nkg_error("%s:%ld: expected 4 tab-separated fields: key, prefLabel, "
+                "altLabels, broader",
+                r.path, r.lineno);
+      rc = -1;
+      continue;
+    }
+    int idx = (int)lex->n_sectors++;
+    lex->sectors =
+        nkg_xrealloc(lex->sectors, lex->n_sectors * sizeof *lex->sectors);
+    broader = nkg_xrealloc(broader, lex->n_sectors * sizeof *broader);
+    broader_line =
+        nkg_xrealloc(broader_line, lex->n_sectors * sizeof *broader_line);
+    nkg_sector *s = &lex->sectors[idx];
+    memset(s, 0, sizeof *s);
+    s->key = nkg_xstrdup(f[0]);
+    s->pref_label = nkg_xstrdup(f[1]);
+    s->broader = -1;
+    broader[idx] = nkg_xstrdup(trim(f[3]));
+    broader_line[idx] = r.lineno;
+    add_phrase(lex, f[1], strlen(f[1]), NKG_WC_SECTOR, idx);
+    char *save = NULL;
+    for (char *a = strtok_r(f[2], "|", &save); a;
+         a = strtok_r(NULL, "|", &save)) {
+      a = trim(a);
+      if (!*a)
+        continue;
+      s->alt_labels = nkg_xrealloc(s->alt_labels,
+                                   (s->n_alt_labels + 1) * sizeof(char *));
+      s->alt_labels[s->n_alt_labels++] = nkg_xstrdup(a);
+      add_phrase(lex, a, strlen(a), NKG_WC_SECTOR, idx);
+    }
+  }
+  for (size_t i = 0; i < lex->n_sectors; i++) {
+    if (*broader[i]) {
+      for (size_t j = 0; j < lex->n_sectors; j++)
+        if (strcmp(lex->sectors[j].key, broader[i]) == 0)
+          lex->sectors[i].broader = (int)j;
+      if (lex->sectors[i].broader < 0) {
+        nkg_error("%s:%ld: unknown broader sector '%s'", r.path,
+                  broader_line[i], broader[i]);
+        rc = -1;
+      }
+    }
+    free(broader[i]);
+  }
+  free(broader);
+  free(broader_line);
+  if (reader_close(&r) < 0)
+    rc = -1;
+  return rc;
+}
+
+static const struct {
+  const char *name;
+  nkg_word_class cls;
+} word_classes[] = {
+    {"title", NKG_WC_TITLE}, {"mod", NKG_WC_MOD},
+    {"port", NKG_WC_PORT},   {"hon", NKG_WC_HON},
+    {"org", NKG_WC_ORG},     {"stop", NKG_WC_STOP},
+    {"month", NKG_WC_MONTH}, {"weekday", NKG_WC_WEEKDAY},
+    {"pron", NKG_WC_PRON},
+};
+
+static int load_words(nkg_lexicon *lex, nkg_buf *path) {
+  reader r;
+  if (reader_open(&r, lex->dir, "words.tsv", path) < 0)
+    return -1;
+  char *line;
+  int rc = 0;
+  while ((line = reader_next(&r))) {
+    char *f[3];
+    size_t n = split_tabs(line, f, 3);
+    if (n < 2) {
+      nkg_error("%s:%ld: expected a phrase, a tab and a class", r.path,
+                r.lineno);
+      rc = -1;
+      continue;
+    }
+    nkg_word_class cls = NKG_WC_NONE;
+    for (size_t i = 0; i < sizeof word_classes / sizeof *word_classes; i++)
+      if (strcmp(word_classes[i].name, trim(f[1])) == 0)
+        cls = word_classes[i].cls;
+    if (cls == NKG_WC_NONE) {
+      nkg_error("%s:%ld: unknown word class '%s' (title, mod, port, hon, "
+                "org, stop, month, weekday, pron)",
+                r.path, r.lineno, f[1]);
+      rc = -1;
+      continue;
+    }
+    int value = 0;
+    if (n == 3) {
+      char *end;
+      long v = strtol(f[2], &end, 10);
+      if (*end || end == f[2]) {
+        nkg_error("%s:%ld: the value '%s' is not a number", r.path, r.lineno,
+                  f[2]);
+        rc = -1;
+        continue;
+      }
+      value = (int)v;
+    }
+    add_phrase(lex, trim(f[0]), strlen(trim(f[0])), cls, value);
+  }
+  if (reader_close(&r) < 0)
+    rc = -1;
+  return rc;
+}
+
+static int load_patterns(nkg_lexicon *lex, const char *name, pattern **out,
+                         size_t *n_out, int need_place, nkg_buf *path) {
+  reader r;
+  if (reader_open(&r, lex->dir, name, path) < 0)
+    return -1;
+  char *line;
+  int rc = 0;
+  while ((line = reader_next(&r))) {
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)line, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF,
+                                     &err, &off, NULL);
+    if (!code) {
+      PCRE2_UCHAR msg[256];
+      pcre2_get_error_message(err, msg, sizeof msg);
+      nkg_error("%s:%ld: column %zu: %s", r.path, r.lineno, (size_t)off + 1,
+                (char *)msg);
+      rc = -1;
+      continue;
+    }
+    if (need_place &&
+        pcre2_substring_number_from_name(code, (PCRE2_SPTR) "place") < 0) {
+      nkg_error("%s:%ld: the pattern has no (?<place>...) group", r.path,
+                r.lineno);
+      pcre2_code_free(code);
+      rc = -1;
+      continue;
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back if no JIT */
+    *out = nkg_xrealloc(*out, (*n_out + 1) * sizeof **out);
+    (*out)[*n_out].code = code;
+    nkg_buf src = {0};
+    nkg_buf_printf(&src, "%s:%ld", r.path, r.lineno);
+    (*out)[*n_out].source = nkg_buf_steal(&src);
+    (*n_out)++;
+  }
+  if (reader_close(&r) < 0)
+    rc = -1;
+  return rc;
+}
+
+static int load_abbreviations(nkg_lexicon *lex, nkg_buf *path) {
+  reader r;
+  if (reader_open(&r, lex->dir, "abbreviations.txt", path) < 0)
+    return -1;
+  char *line;
+  while ((line = reader_next(&r))) {
+    /* stored with a leading '.' marker so they never collide with phrases */
+    nkg_buf key = {0};
+    nkg_buf_addc(&key, '.');
+    nkg_word_key(&key, trim(line), strlen(trim(line)), 0);
+    if ((lex->used + 1) * 2 > lex->n_slots)
+      table_grow(lex);
+    slot *sl = table_find(lex, key.data, key.len);
+    if (!sl->key) {
+      sl->key = nkg_buf_steal(&key);
+      lex->used++;
+    }
+    nkg_buf_free(&key);
+  }
+  return reader_close(&r);
+}
+
+nkg_lexicon *nkg_lexicon_load(const char *dir) {
+  nkg_lexicon *lex = nkg_xcalloc(1, sizeof *lex);
+  nkg_buf path = {0};
+  lex->dir = nkg_xstrdup(dir);
+  table_grow(lex);
+  int rc = 0;
+  /* countries first: places refer to them */
+  if (load_countries(lex, &path) < 0)
+    rc = -1;
+  if (load_places(lex, &path) < 0)
+    rc = -1;
+  if (load_sectors(lex, &path) < 0)
+    rc = -1;
+  if (load_words(lex, &path) < 0)
+    rc = -1;
+  if (load_abbreviations(lex, &path) < 0)
+    rc = -1;
+  if (load_patterns(lex, "furniture.txt", &lex->furniture, &lex->n_furniture,
+                    0, &path) < 0)
+    rc = -1;
+  if (load_patterns(lex, "datelines.txt", &lex->datelines, &lex->n_datelines,
+                    1, &path) < 0)
+    rc = -1;
+  nkg_buf_free(&path);
+  if (rc < 0) {
+    nkg_lexicon_free(lex);
+    return NULL;
+  }
+  return lex;
+}
+
+static void free_patterns(pattern *p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    pcre2_code_free(p[i].code);
+    free(p[i].source);
+  }
+  free(p);
+}
+
+void nkg_lexicon_free(nkg_lexicon *lex) {
+  if (!lex)
+    return;
+  for (size_t i = 0; i < lex->n_slots; i++)
+    free(lex->slots[i].key);
+  free(lex->slots);
+  for (size_t i = 0; i < lex->n_countries; i++) {
+    free(lex->countries[i].key);
+    free(lex->countries[i].name);
+    free(lex->countries[i].wikidata);
+  }
+  free(lex->countries);
+  for (size_t i = 0; i < lex->n_places; i++) {
+    free(lex->places[i].name);
+    free(lex->places[i].wikidata);
+  }
+  free(lex->places);
+  for (size_t i = 0; i < lex->n_sectors; i++) {
+    nkg_sector *s = &lex->sectors[i];
+    free(s->key);
+    free(s->pref_label);
+    for (size_t k = 0; k < s->n_alt_labels; k++)
+      free(s->alt_labels[k]);
+    free(s->alt_labels);
+  }
+  free(lex->sectors);
+  free_patterns(lex->furniture, lex->n_furniture);
+  free_patterns(lex->datelines, lex->n_datelines);
+  free(lex->dir);
+  free(lex);
+}
+
+const char *nkg_lexicon_dir(const nkg_lexicon *lex) { return lex->dir; }
+size_t nkg_lexicon_n_countries(const nkg_lexicon *lex) {
+  return lex->n_countries;
+}
+const nkg_country *nkg_lexicon_country(const nkg_lexicon *lex, int i) {
+  return &lex->countries[i];
+}
+size_t nkg_lexicon_n_places(const nkg_lexicon *lex) { return lex->n_places; }
+const nkg_place *nkg_lexicon_place(const nkg_lexicon *lex, int i) {
+  return &lex->places[i];
+}
+size_t nkg_lexicon_n_sectors(const nkg_lexicon *lex) { return lex->n_sectors; }
+const nkg_sector *nkg_lexicon_sector(const nkg_lexicon *lex, int i) {
+  return &lex->sectors[i];
+}
+
+/* Runs code on s[0..n) anchored at its start; returns the match data or NULL.
+ * A match that hits a resource limit counts as no match. */
+static int run_pattern(const pattern *p, const char *s, size_t n,
+                       pcre2_match_data *md) {
+  return pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+}
+
+int nkg_lexicon_is_furniture(const nkg_lexicon *lex, const char *s, size_t n) {
+  int hit = 0;
+  pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+  if (!md)
+    return 0;
+  for (size_t i = 0; i < lex->n_furniture && !hit; i++)
+    hit = run_pattern(&lex->furniture[i], s, n, md);
+  pcre2_match_data_free(md);
+  return hit;
+}
+
+int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
+                         size_t *place_begin, size_t *place_end,
+                         size_t *length) {
+  int hit = 0;
+  for (size_t i = 0; i < lex->n_datelines && !hit; i++) {
+    pcre2_match_data *md =
+        pcre2_match_data_create_from_pattern(lex->datelines[i].code, NULL);
+    if (!md)
+      return 0;
+    if (pcre2_match(lex->datelines[i].code, (PCRE2_SPTR)s, n, 0,
+                    PCRE2_ANCHORED, md, NULL) >= 0) {
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+      int g = pcre2_substring_number_from_name(lex->datelines[i].code,
+                                               (PCRE2_SPTR) "place");
+      if (g > 0 && ov[2 * g] != PCRE2_UNSET) {
+        *place_begin = ov[2 * g];
+        *place_end = ov[2 * g + 1];
+        *length = ov[1];
+        hit = 1;
+      }
+    }
+    pcre2_match_data_free(md);
+  }
+  return hit;
+}
+
+int nkg_lexicon_is_abbreviation(const nkg_lexicon *lex, const char *s,
+                                size_t n) {
+  nkg_buf key = {0};
+  nkg_buf_addc(&key, '.');
+  nkg_word_key(&key, s, n, 0);
+  const slot *sl = table_find(lex, key.data, key.len);
+  int hit = sl->key != NULL;
+  nkg_buf_free(&key);
+  return hit;
+}

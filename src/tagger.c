@@ -1,0 +1,223 @@
+/* tagger.c: see tagger.h. */
+#include "tagger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokens.h"
+
+static const char *const class_names[NKG_U_COUNT] = {
+    "", "", "COUNTRY", "DEMONYM", "PLACE", "SECTOR", "TITLE", "RANK",
+    "MOD", "PORT", "HON", "ORG", "NAME", "ACR", "MONTH", "WEEKDAY",
+    "YEAR", "NUM", "OFFICIAL"};
+
+const char *nkg_unit_class_name(nkg_unit_class cls) {
+  return class_names[cls];
+}
+
+static void push_unit(nkg_tagged *t, size_t b, size_t e, nkg_unit_class cls,
+                      int value, unsigned mask) {
+  if (t->n == t->cap) {
+    t->cap = t->cap ? t->cap * 2 : 64;
+    t->units = nkg_xrealloc(t->units, t->cap * sizeof *t->units);
+  }
+  nkg_unit *u = &t->units[t->n++];
+  u->begin = b;
+  u->end = e;
+  u->cls = cls;
+  u->value = value;
+  u->mask = mask;
+  u->claimed = 0;
+}
+
+#define HAS(mask, c) (((mask) >> (c)) & 1u)
+
+/* Class of a capitalised gazetteer phrase, most specific first. */
+static nkg_unit_class class_of_capitalised(const nkg_lex_entry *e, int *value) {
+  static const struct {
+    nkg_word_class wc;
+    nkg_unit_class uc;
+  } order[] = {
+      {NKG_WC_COUNTRY, NKG_U_COUNTRY}, {NKG_WC_PLACE, NKG_U_PLACE},
+      {NKG_WC_DEMONYM, NKG_U_DEMONYM}, {NKG_WC_TITLE, NKG_U_TITLE},
+      {NKG_WC_HON, NKG_U_HON},         {NKG_WC_MONTH, NKG_U_MONTH},
+      {NKG_WC_WEEKDAY, NKG_U_WEEKDAY}, {NKG_WC_MOD, NKG_U_MOD},
+      {NKG_WC_ORG, NKG_U_ORG},         {NKG_WC_PORT, NKG_U_PORT},
+      {NKG_WC_SECTOR, NKG_U_SECTOR},
+  };
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+    if (HAS(e->mask, order[i].wc)) {
+      *value = e->value[order[i].wc];
+      return order[i].uc;
+    }
+  return NKG_U_WORD; /* stop words, pronouns */
+}
+
+static int all_caps(const char *s, size_t n, size_t *letters) {
+  int caps = 1;
+  *letters = 0;
+  for (size_t i = 0; i < n;) {
+    size_t len;
+    unsigned cp = nkg_utf8_decode(s, n, i, &len);
+    if (nkg_cp_is_word(cp) && !(cp >= '0' && cp <= '9')) {
+      (*letters)++;
+      if (!nkg_cp_is_upper(cp))
+        caps = 0;
+    }
+    i += len;
+  }
+  return caps && *letters > 0;
+}
+
+void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
+                      size_t end, nkg_tagged *t) {
+  nkg_token *toks = NULL;
+  size_t nt = 0, tcap = 0;
+  nkg_tokenize(text, begin, end, &toks, &nt, &tcap);
+  const char **words = nkg_xmalloc((nt + 1) * sizeof *words);
+  size_t *lens = nkg_xmalloc((nt + 1) * sizeof *lens);
+  for (size_t i = 0; i < nt; i++) {
+    words[i] = text + toks[i].begin;
+    lens[i] = toks[i].end - toks[i].begin;
+  }
+  t->text = text;
+  t->n = 0;
+  for (size_t i = 0; i < nt;) {
+    size_t len;
+    unsigned cp = nkg_utf8_decode(words[i], lens[i], 0, &len);
+    int word = nkg_cp_is_word(cp);
+    int upper = nkg_cp_is_upper(cp);
+    const nkg_lex_entry *e = NULL;
+    size_t m = word ? nkg_lexicon_match(lex, words, lens, nt, i, &e) : 0;
+    size_t b = toks[i].begin;
+    if (m) {
+      size_t eend = toks[i + m - 1].end;
+      int value = 0;
+      nkg_unit_class cls;
+      if (upper) {
+        cls = class_of_capitalised(e, &value);
+      } else if (HAS(e->mask, NKG_WC_SECTOR)) {
+        cls = NKG_U_SECTOR;
+        value = e->value[NKG_WC_SECTOR];
+      } else if (HAS(e->mask, NKG_WC_TITLE)) {
+        cls = NKG_U_RANK;
+        value = e->value[NKG_WC_TITLE];
+      } else {
+        cls = NKG_U_WORD;
+      }
+      /* An unmatched multi-word lower-case phrase is not taken as a unit:
+       * its words are tagged one by one. */
+      if (cls == NKG_U_WORD && m > 1)
+        m = 1, eend = toks[i].end;
+      push_unit(t, b, eend, cls, value, e->mask);
+      i += m;
+      continue;
+    }
+    nkg_unit_class cls = NKG_U_WORD;
+    int value = 0;
+    if (!word) {
+      cls = NKG_U_PUNCT;
+    } else if (cp >= '0' && cp <= '9') {
+      char *endp;
+      long v = strtol(words[i], &endp, 10);
+      cls = NKG_U_NUM;
+      value = (int)(v > 100000 ? 100000 : v);
+      if (endp - words[i] == 4 && (size_t)(endp - words[i]) == lens[i] &&
+          v >= 1900 && v <= 2099)
+        cls = NKG_U_YEAR;
+    } else if (upper) {
+      size_t letters;
+      if (all_caps(words[i], lens[i], &letters) && letters <= 4)
+        cls = letters == 1 ? NKG_U_NAME : NKG_U_ACR;
+      else
+        cls = NKG_U_NAME;
+    }
+    push_unit(t, b, toks[i].end, cls, value, 0);
+    i++;
+  }
+  free(words);
+  free(lens);
+  free(toks);
+  nkg_tagged_render(t);
+}
+
+/* Writes a literal unit: ASCII lower case, quotes and dashes folded. */
+static void render_literal(nkg_buf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    size_t len;
+    unsigned cp = nkg_utf8_decode(s, n, i, &len);
+    if (cp == 0x2019 || cp == 0x2018 || cp == '`')
+      nkg_buf_addc(b, '\'');
+    else if (cp == 0x201C || cp == 0x201D || cp == 0xAB || cp == 0xBB)
+      nkg_buf_addc(b, '"');
+    else if (cp == 0x2013 || cp == 0x2014 || cp == 0x2011 || cp == 0x2010)
+      nkg_buf_addc(b, '-');
+    else if (cp >= 'A' && cp <= 'Z')
+      nkg_buf_addc(b, (char)(cp - 'A' + 'a'));
+    else if (cp == ' ')
+      nkg_buf_addc(b, '_');
+    else
+      nkg_buf_add(b, s + i, len);
+    i += len;
+  }
+}
+
+void nkg_tagged_render(nkg_tagged *t) {
+  nkg_buf_clear(&t->tags);
+  if (t->pos_cap < t->n + 1) {
+    t->pos_cap = t->n + 1;
+    t->pos = nkg_xrealloc(t->pos, t->pos_cap * sizeof *t->pos);
+  }
+  for (size_t i = 0; i < t->n; i++) {
+    const nkg_unit *u = &t->units[i];
+    if (i)
+      nkg_buf_addc(&t->tags, ' ');
+    t->pos[i] = t->tags.len;
+    if (u->cls == NKG_U_WORD || u->cls == NKG_U_PUNCT)
+      render_literal(&t->tags, t->text + u->begin, u->end - u->begin);
+    else
+      nkg_buf_adds(&t->tags, class_names[u->cls]);
+  }
+  t->pos[t->n] = t->tags.len;
+  if (!t->tags.data)
+    nkg_buf_add(&t->tags, "", 0);
+}
+
+size_t nkg_tagged_unit_at(const nkg_tagged *t, size_t off) {
+  size_t lo = 0, hi = t->n;
+  /* first unit whose end is past off */
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    size_t end = t->pos[mid + 1];
+    if (mid + 1 < t->n)
+      end--; /* the separating space */
+    if (end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+void nkg_tagged_collapse(nkg_tagged *t, size_t from, size_t to,
+                         nkg_unit_class cls, int value) {
+  if (from >= to || to > t->n)
+    return;
+  nkg_unit *u = &t->units[from];
+  u->end = t->units[to - 1].end;
+  u->cls = cls;
+  u->value = value;
+  u->mask = 0;
+  u->claimed = 1;
+  memmove(&t->units[from + 1], &t->units[to],
+          (t->n - to) * sizeof *t->units);
+  t->n -= to - from - 1;
+  nkg_tagged_render(t);
+}
+
+void nkg_tagged_free(nkg_tagged *t) {
+  free(t->units);
+  free(t->pos);
+  nkg_buf_free(&t->tags);
+  memset(t, 0, sizeof *t);
+}

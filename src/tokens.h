@@ -1,0 +1,37 @@
+/* tokens.h: splitting UTF-8 text into words and punctuation.
+ *
+ * A word is a run of letters, digits and combining marks, with inner hyphens,
+ * apostrophes, dots between single letters (U.S) and ampersands between
+ * capitals (R&D) kept inside it. A possessive "'s" is its own token. Every
+ * other non-space character is a one-character token. Offsets are bytes into
+ * the text. The lexicon and the tagger use the same function, so gazetteer
+ * phrases and sentences split alike. */
+#ifndef NKG_TOKENS_H
+#define NKG_TOKENS_H
+
+#include <stddef.h>
+
+typedef struct {
+  size_t begin, end;
+} nkg_token;
+
+/* Appends the tokens of text[begin..end) to *toks (a malloc'd array of *n
+ * tokens, capacity *cap; all may start at NULL/0). */
+void nkg_tokenize(const char *text, size_t begin, size_t end, nkg_token **toks,
+                  size_t *n, size_t *cap);
+
+/* Decodes the UTF-8 code point at s[i] (i < n); sets *len to its length (1
+ * for an invalid byte, which decodes as U+FFFD). */
+unsigned nkg_utf8_decode(const char *s, size_t n, size_t i, size_t *len);
+
+/* Character classes used by the tokenizer. */
+int nkg_cp_is_space(unsigned cp);
+int nkg_cp_is_word(unsigned cp);
+int nkg_cp_is_upper(unsigned cp);
+
+/* Appends a normalised lookup key for the word s[0..n): ASCII lower-cased
+ * (unless keep_case), typographic apostrophes and non-breaking hyphens mapped
+ * to ASCII. */
+#include "util.h"
+void nkg_word_key(nkg_buf *b, const char *s, size_t n, int keep_case);
+#endif

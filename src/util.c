@@ -1,0 +1,169 @@
+/* util.c: see util.h. */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int quiet_mode;
+
+void nkg_set_quiet(int quiet) { quiet_mode = quiet; }
+
+static void vmessage(const char *fmt, va_list ap) {
+  fputs("newskg: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+}
+
+void nkg_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmessage(fmt, ap);
+  va_end(ap);
+}
+
+void nkg_warn(const char *fmt, ...) {
+  va_list ap;
+  if (quiet_mode)
+    return;
+  va_start(ap, fmt);
+  vmessage(fmt, ap);
+  va_end(ap);
+}
+
+static void out_of_memory(void) {
+  fputs("newskg: out of memory\n", stderr);
+  abort();
+}
+
+void *nkg_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p)
+    out_of_memory();
+  return p;
+}
+
+void *nkg_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p)
+    out_of_memory();
+  return p;
+}
+
+void *nkg_xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q)
+    out_of_memory();
+  return q;
+}
+
+char *nkg_xstrdup(const char *s) { return nkg_xstrndup(s, strlen(s)); }
+
+char *nkg_xstrndup(const char *s, size_t n) {
+  char *p = nkg_xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+static void buf_reserve(nkg_buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap)
+    return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
+  b->data = nkg_xrealloc(b->data, cap);
+  b->cap = cap;
+}
+
+void nkg_buf_add(nkg_buf *b, const char *s, size_t n) {
+  buf_reserve(b, n);
+  if (n)
+    memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void nkg_buf_adds(nkg_buf *b, const char *s) { nkg_buf_add(b, s, strlen(s)); }
+
+void nkg_buf_addc(nkg_buf *b, char c) { nkg_buf_add(b, &c, 1); }
+
+void nkg_buf_printf(nkg_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  buf_reserve(b, (size_t)n);
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+void nkg_buf_clear(nkg_buf *b) {
+  b->len = 0;
+  if (b->data)
+    b->data[0] = '\0';
+}
+
+void nkg_buf_free(nkg_buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+char *nkg_buf_steal(nkg_buf *b) {
+  char *p = b->data ? b->data : nkg_xstrdup("");
+  b->data = NULL;
+  b->len = b->cap = 0;
+  return p;
+}
+
+uint64_t nkg_hash64(const void *data, size_t n, uint64_t seed) {
+  const unsigned char *p = data;
+  uint64_t h = seed;
+  for (size_t i = 0; i < n; i++) {
+    h ^= p[i];
+    h *= UINT64_C(1099511628211);
+  }
+  return h;
+}
+
+void nkg_slug(nkg_buf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789ABCDEF";
+  int dash = 0;
+  size_t start = b->len;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      if (dash && b->len > start)
+        nkg_buf_addc(b, '-');
+      dash = 0;
+      nkg_buf_addc(b, (char)c);
+    } else if (c >= 'A' && c <= 'Z') {
+      if (dash && b->len > start)
+        nkg_buf_addc(b, '-');
+      dash = 0;
+      nkg_buf_addc(b, (char)(c - 'A' + 'a'));
+    } else if (c >= 0x80) {
+      if (dash && b->len > start)
+        nkg_buf_addc(b, '-');
+      dash = 0;
+      nkg_buf_addc(b, '%');
+      nkg_buf_addc(b, hex[c >> 4]);
+      nkg_buf_addc(b, hex[c & 15]);
+    } else {
+      dash = 1;
+    }
+  }
+}
+
+size_t nkg_utf8_count(const char *s, size_t n) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80)
+      count++;
+  return count;
+}

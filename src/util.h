@@ -1,0 +1,60 @@
+/* util.h: small shared helpers: growable byte buffers, error messages,
+ * hashing and IRI-safe slugs.
+ *
+ * Every message newskg prints goes through nkg_error()/nkg_warn(): it starts
+ * with "newskg: " and the caller names the file concerned. */
+#ifndef NKG_UTIL_H
+#define NKG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes, used in exactly one place (main). */
+enum { NKG_OK = 0, NKG_FAIL = 1, NKG_USAGE = 2 };
+
+/* A growable, always NUL-terminated byte buffer. Zero-initialise before use;
+ * nkg_buf_free() releases it. Allocation failure aborts with a message:
+ * newskg cannot do anything useful without memory. */
+typedef struct {
+  char *data;
+  size_t len;
+  size_t cap;
+} nkg_buf;
+
+void nkg_buf_add(nkg_buf *b, const char *s, size_t n);
+void nkg_buf_adds(nkg_buf *b, const char *s);
+void nkg_buf_addc(nkg_buf *b, char c);
+void nkg_buf_printf(nkg_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void nkg_buf_clear(nkg_buf *b);
+void nkg_buf_free(nkg_buf *b);
+/* Hands the data to the caller (who frees it) and resets the buffer. */
+char *nkg_buf_steal(nkg_buf *b);
+
+void *nkg_xmalloc(size_t n);
+void *nkg_xcalloc(size_t n, size_t size);
+void *nkg_xrealloc(void *p, size_t n);
+char *nkg_xstrdup(const char *s);
+char *nkg_xstrndup(const char *s, size_t n);
+
+/* "newskg: " + message + "\n" on stderr, unless quiet was set. Errors are
+ * always printed. */
+void nkg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nkg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nkg_set_quiet(int quiet);
+
+/* 64-bit FNV-1a; stable across platforms, used to mint IRIs. */
+uint64_t nkg_hash64(const void *data, size_t n, uint64_t seed);
+#define NKG_HASH_SEED UINT64_C(14695981039346656037)
+
+/* Appends to b a slug of the UTF-8 text s[0..n): ASCII letters and digits
+ * lower-cased, runs of anything else in ASCII become one '-', and non-ASCII
+ * bytes are percent-encoded so the result is a valid IRI path segment that
+ * every strict parser accepts. No leading or trailing '-'. */
+void nkg_slug(nkg_buf *b, const char *s, size_t n);
+
+/* Number of Unicode code points in the UTF-8 bytes s[0..n). */
+size_t nkg_utf8_count(const char *s, size_t n);
+
+#endif
