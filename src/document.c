@@ -266,6 +266,39 @@ static void split_line(nkg_document *doc, const nkg_lexicon *lex, size_t *cap,
   add_sentence(doc, cap, start, e, paragraph);
 }
 
+/* Nonzero for a line of four or more words in which every word of four
+ * letters or more starts with a capital and that does not end a sentence. */
+static int is_title_case(const char *s, size_t n) {
+  size_t words = 0, long_words = 0, capitalised = 0;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
+  if (n && (s[n - 1] == '.' || s[n - 1] == '"'))
+    return 0;
+  for (size_t i = 0; i < n;) {
+    size_t len;
+    unsigned cp = nkg_utf8_decode(s, n, i, &len);
+    if (!nkg_cp_is_word(cp)) {
+      i += len;
+      continue;
+    }
+    int upper = nkg_cp_is_upper(cp);
+    size_t letters = 0;
+    while (i < n) {
+      cp = nkg_utf8_decode(s, n, i, &len);
+      if (!nkg_cp_is_word(cp) && cp != '\'' && cp != 0x2019)
+        break;
+      letters++;
+      i += len;
+    }
+    words++;
+    if (letters >= 4) {
+      long_words++;
+      capitalised += upper;
+    }
+  }
+  return words >= 4 && long_words >= 3 && capitalised == long_words;
+}
+
 static int parse_date_line(const char *s, size_t n, char *date,
                            size_t *rest) {
   size_t i = 0;
@@ -321,7 +354,8 @@ int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
       have_title = 1;
       doc->title_begin = b;
       doc->title_end = e;
-    } else if (body_lines < 3 && doc->dateline_end == 0) {
+    }
+    if (body_lines < 5 && doc->dateline_end == 0) {
       size_t pb, pe, dl;
       body_lines++;
       if (nkg_lexicon_dateline(lex, doc->text + b, e - b, &pb, &pe, &dl)) {
@@ -330,6 +364,10 @@ int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
         b += dl;
       }
     }
+    /* A headline in Title Case repeats the story in a form whose capitals
+     * say nothing about names; the body tells it again in plain case. */
+    if (is_title_case(doc->text + b, e - b))
+      continue;
     split_line(doc, lex, &cap, b, e, paragraph++);
   }
   return 0;

@@ -29,6 +29,9 @@ static const char RULE_MEETING_PAIR[] = "infer.meeting-countries";
 static const char RULE_DATELINE[] = "infer.dateline";
 static const char RULE_CONTEXT_DATE[] = "infer.context-date";
 
+/* The lead: the sentences that date the story and its first meeting. */
+#define LEAD_SENTENCES 5
+
 typedef struct {
   int country_a, country_b; /* a < b */
   int sentence;
@@ -81,7 +84,9 @@ typedef struct {
   size_t n_dates;
   place_at *places;
   size_t n_places;
-  int *meeting_sentence; /* per meeting */
+  int *meeting_sentence; /* per meeting: the first sentence telling it */
+  int (*meeting_more)[4]; /* per meeting: sentences telling it again */
+  int *n_meeting_more;
   mention *pending;      /* mentions to collapse after a stage */
   size_t n_pending;
 } state;
@@ -574,8 +579,15 @@ static void add_meeting(state *st, int *people, size_t n, const nkg_prov *prov) 
   for (size_t i = 0; i < st->x->n_meetings; i++) {
     nkg_meeting *m = &st->x->meetings[i];
     if (m->n_participants == k &&
-        memcmp(m->participants, people, k * sizeof *people) == 0)
-      return; /* the same meeting told again */
+        memcmp(m->participants, people, k * sizeof *people) == 0) {
+      /* the same meeting told again: its date or place may be here */
+      int *more = st->meeting_more[i];
+      int *n = &st->n_meeting_more[i];
+      if (st->meeting_sentence[i] != st->sentence && *n < 4 &&
+          (*n == 0 || more[*n - 1] != st->sentence))
+        more[(*n)++] = st->sentence;
+      return;
+    }
   }
   nkg_meeting *m = GROW(st->x->meetings, st->x->n_meetings);
   memset(m, 0, sizeof *m);
@@ -587,6 +599,11 @@ static void add_meeting(state *st, int *people, size_t n, const nkg_prov *prov) 
   st->meeting_sentence = nkg_xrealloc(
       st->meeting_sentence, st->x->n_meetings * sizeof *st->meeting_sentence);
   st->meeting_sentence[st->x->n_meetings - 1] = st->sentence;
+  st->meeting_more = nkg_xrealloc(st->meeting_more,
+                                  st->x->n_meetings * sizeof *st->meeting_more);
+  st->n_meeting_more = nkg_xrealloc(
+      st->n_meeting_more, st->x->n_meetings * sizeof *st->n_meeting_more);
+  st->n_meeting_more[st->x->n_meetings - 1] = 0;
 }
 
 static size_t officials_in(const state *st, size_t from, size_t to, int *out,
@@ -637,6 +654,16 @@ static void on_cooperation(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   add_pair(st, a, b, &prov);
 }
 
+static void on_nonsector(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                         size_t from, size_t to) {
+  size_t sf, stop;
+  (void)from;
+  (void)to;
+  if (group_units(r, ov, &st->t, "sector", &sf, &stop))
+    for (size_t i = sf; i < stop; i++)
+      st->t.units[i].claimed = 1;
+}
+
 static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   size_t lf, lt;
@@ -646,7 +673,7 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   }
   for (size_t i = from; i < to; i++) {
     const nkg_unit *u = &st->t.units[i];
-    if (u->cls != NKG_U_SECTOR)
+    if (u->cls != NKG_U_SECTOR || u->claimed)
       continue;
     int seen = 0;
     for (size_t k = 0; k < st->n_sectors && !seen; k++)
@@ -818,6 +845,7 @@ static void process_sentence(state *st) {
     }
   run_rules(st, NKG_RK_MEETING, on_meeting);
   run_rules(st, NKG_RK_COOPERATION, on_cooperation);
+  run_rules(st, NKG_RK_NONSECTOR, on_nonsector);
   run_rules(st, NKG_RK_SECTORS, on_sectors);
   run_rules(st, NKG_RK_PLACE, on_place);
   run_rules(st, NKG_RK_DATE, on_date);
@@ -853,6 +881,31 @@ static const place_at *best_place(const state *st, int sentence) {
   return best;
 }
 
+/* The country the story is told from: the dateline's, else that of the
+ * place of its first meeting; -1 if neither is known. */
+static int home_country(const state *st) {
+  if (st->doc->dateline_end > st->doc->dateline_begin) {
+    int home = -1;
+    nkg_tagged t = {0};
+    nkg_tag_sentence(st->lex, st->doc->text, st->doc->dateline_begin,
+                     st->doc->dateline_end, &t);
+    if (t.n >= 1)
+      home = t.units[0].cls == NKG_U_PLACE
+                 ? nkg_lexicon_place(st->lex, t.units[0].value)->country
+             : t.units[0].cls == NKG_U_COUNTRY ? t.units[0].value
+                                               : -1;
+    nkg_tagged_free(&t);
+    if (home >= 0)
+      return home;
+  }
+  for (size_t i = 0; i < st->x->n_meetings; i++) {
+    const place_at *p = best_place(st, st->meeting_sentence[i]);
+    if (p)
+      return st->x->places[p->place].country;
+  }
+  return -1;
+}
+
 static void infer_countries(state *st) {
   nkg_extraction *x = st->x;
   /* a partner of an envoy posted to X, with no country of their own, is
@@ -865,8 +918,17 @@ static void infer_countries(state *st) {
         continue;
       for (size_t b = 0; b < m->n_participants && pa->country < 0; b++) {
         const nkg_person *pb = &x->persons[m->participants[b]];
-        if (b != a && pb->posted_to >= 0 && pb->posted_to != pb->country) {
-          pa->country = pb->posted_to;
+        if (b == a || pb->posted_to < 0 || pb->posted_to == pb->country)
+          continue;
+        /* with the envoy's hosts already at the table, an unknown
+         * participant came with the envoy */
+        int hosts_present = 0;
+        for (size_t k = 0; k < m->n_participants; k++)
+          if (x->persons[m->participants[k]].country == pb->posted_to)
+            hosts_present = 1;
+        int c = hosts_present ? pb->country : pb->posted_to;
+        if (c >= 0) {
+          pa->country = c;
           pa->country_prov = m->prov;
           pa->country_prov.rule = RULE_ENVOY_HOST;
         }
@@ -896,31 +958,24 @@ static void infer_countries(state *st) {
       }
     }
   }
-  /* the rest: the country of the dateline, when it is one of the pair */
-  if (st->doc->dateline_end > st->doc->dateline_begin && st->n_pairs) {
-    int home = -1;
-    for (size_t i = 0; i < x->n_places; i++)
-      (void)i;
-    nkg_tagged t = {0};
-    nkg_tag_sentence(st->lex, st->doc->text, st->doc->dateline_begin,
-                     st->doc->dateline_end, &t);
-    if (t.n >= 1)
-      home = t.units[0].cls == NKG_U_PLACE
-                 ? nkg_lexicon_place(st->lex, t.units[0].value)->country
-                 : t.units[0].cls == NKG_U_COUNTRY ? t.units[0].value : -1;
-    nkg_tagged_free(&t);
-    int in_pair = 0;
-    for (size_t i = 0; i < st->n_pairs; i++)
-      if (st->pairs[i].country_a == home || st->pairs[i].country_b == home)
-        in_pair = 1;
-    if (home >= 0 && in_pair)
-      for (size_t i = 0; i < x->n_persons; i++)
-        if (x->persons[i].country < 0 && x->persons[i].posted_to < 0) {
-          x->persons[i].country = home;
+  /* the rest: the home country of the story, when it is one of the pair */
+  int home = home_country(st);
+  int in_pair = 0;
+  for (size_t i = 0; i < st->n_pairs; i++)
+    if (st->pairs[i].country_a == home || st->pairs[i].country_b == home)
+      in_pair = 1;
+  if (home >= 0 && in_pair)
+    for (size_t i = 0; i < x->n_persons; i++)
+      if (x->persons[i].country < 0 && x->persons[i].posted_to < 0) {
+        x->persons[i].country = home;
+        if (st->doc->dateline_end > st->doc->dateline_begin)
           set_prov(&x->persons[i].country_prov, -1, st->doc->dateline_begin,
                    st->doc->dateline_end, RULE_HOME);
-        }
-  }
+        else
+          set_prov(&x->persons[i].country_prov, x->persons[i].prov.sentence,
+                   x->persons[i].prov.begin, x->persons[i].prov.end,
+                   RULE_HOME);
+      }
 }
 
 static void finish_meetings(state *st) {
@@ -941,12 +996,24 @@ static void finish_meetings(state *st) {
   }
   for (size_t i = 0; i < x->n_meetings; i++) {
     nkg_meeting *m = &x->meetings[i];
-    int s = st->meeting_sentence[i];
-    const date_at *d = best_date(st, s);
+    int sents[5];
+    int ns = 0;
+    sents[ns++] = st->meeting_sentence[i];
+    for (int k = 0; k < st->n_meeting_more[i]; k++)
+      sents[ns++] = st->meeting_more[i][k];
+    const date_at *d = NULL;
+    const place_at *p = NULL;
+    for (int k = 0; k < ns; k++) {
+      if (!d)
+        d = best_date(st, sents[k]);
+      if (!p)
+        p = best_place(st, sents[k]);
+    }
     const char *date_rule = NULL;
-    if (!d) {
-      /* the lead sentences date the story: "... on Friday" */
-      for (int k = 0; k < 3 && k < (int)st->doc->n_sentences && !d; k++)
+    if (!d && st->meeting_sentence[i] < LEAD_SENTENCES) {
+      /* a meeting told in the lead is dated by it: "... on Friday" */
+      for (int k = 0; k < LEAD_SENTENCES && k < (int)st->doc->n_sentences && !d;
+           k++)
         d = best_date(st, k);
       date_rule = RULE_CONTEXT_DATE;
     }
@@ -955,7 +1022,6 @@ static void finish_meetings(state *st) {
       set_prov(&m->date_prov, d->sentence, d->begin, d->end,
                date_rule ? date_rule : d->rule);
     }
-    const place_at *p = best_place(st, s);
     if (p) {
       m->place = p->place;
       set_prov(&m->place_prov, p->sentence, p->begin, p->end, p->rule);
@@ -1093,5 +1159,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.dates);
   free(st.places);
   free(st.meeting_sentence);
+  free(st.meeting_more);
+  free(st.n_meeting_more);
   return 0;
 }

@@ -18,7 +18,7 @@
 #define MAX_EXPANSION_DEPTH 16
 
 static const char *const kind_names[NKG_RK_COUNT] = {
-    "official", "anaphor", "meeting", "cooperation",
+    "official", "anaphor", "meeting", "cooperation", "nonsector",
     "sectors",  "place",   "date",    "noise"};
 
 typedef struct {
@@ -99,6 +99,7 @@ static const char *const required_groups[NKG_RK_COUNT][3] = {
     {"title", "pron", NULL},      /* anaphor */
     {NULL, NULL, NULL},           /* meeting */
     {NULL, NULL, NULL},           /* cooperation */
+    {"sector", NULL, NULL},       /* nonsector */
     {NULL, NULL, NULL},           /* sectors */
     {"place", NULL, NULL},        /* place */
     {"day", "weekday", "rel"},    /* date */
@@ -148,7 +149,7 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
       kind = k;
   if (kind < 0) {
     nkg_error("%s: unknown rule kind '%s' (official, anaphor, meeting, "
-              "cooperation, sectors, place, date, noise)",
+              "cooperation, nonsector, sectors, place, date, noise)",
               where, second);
     return -1;
   }

@@ -69,6 +69,38 @@ static int all_caps(const char *s, size_t n, size_t *letters) {
   return caps && *letters > 0;
 }
 
+/* "agriculture-forestry-fishery": a hyphenated compound that is not a
+ * phrase of its own but joins sectors is tagged as its parts. Returns
+ * nonzero if it pushed units. */
+static int split_compound(const nkg_lexicon *lex, nkg_tagged *t,
+                          const char *w, size_t n, size_t offset) {
+  const char *parts[8];
+  size_t lens[8];
+  size_t np = 0, start = 0;
+  for (size_t i = 0; i <= n && np < 8; i++)
+    if (i == n || w[i] == '-') {
+      if (i > start) {
+        parts[np] = w + start;
+        lens[np++] = i - start;
+      }
+      start = i + 1;
+    }
+  if (np < 2 || np >= 8)
+    return 0;
+  const nkg_lex_entry *e[8];
+  for (size_t k = 0; k < np; k++) {
+    if (nkg_lexicon_match(lex, parts, lens, np, k, &e[k]) != 1 ||
+        !HAS(e[k]->mask, NKG_WC_SECTOR))
+      return 0;
+  }
+  for (size_t k = 0; k < np; k++) {
+    size_t b = offset + (size_t)(parts[k] - w);
+    push_unit(t, b, b + lens[k], NKG_U_SECTOR, e[k]->value[NKG_WC_SECTOR],
+              e[k]->mask);
+  }
+  return 1;
+}
+
 void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
                       size_t end, nkg_tagged *t) {
   nkg_token *toks = NULL;
@@ -111,6 +143,11 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
         m = 1, eend = toks[i].end;
       push_unit(t, b, eend, cls, value, e->mask);
       i += m;
+      continue;
+    }
+    if (word && !upper && memchr(words[i], '-', lens[i]) &&
+        split_compound(lex, t, words[i], lens[i], b)) {
+      i++;
       continue;
     }
     nkg_unit_class cls = NKG_U_WORD;
