@@ -87,6 +87,8 @@ typedef struct {
   int *meeting_sentence; /* per meeting: the first sentence telling it */
   int (*meeting_more)[4]; /* per meeting: sentences telling it again */
   int *n_meeting_more;
+  unsigned char *names_country; /* per sentence: names a country */
+  unsigned char *remote;        /* per sentence: tells of a remote meeting */
   mention *pending;      /* mentions to collapse after a stage */
   size_t n_pending;
 } state;
@@ -827,6 +829,15 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
   da->priority = rule_priority(st, r);
 }
 
+static void on_remote(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                      size_t from, size_t to) {
+  (void)r;
+  (void)ov;
+  (void)from;
+  (void)to;
+  st->remote[st->sentence] = 1;
+}
+
 /* ---- the document ---- */
 
 static void process_sentence(state *st) {
@@ -849,6 +860,11 @@ static void process_sentence(state *st) {
   run_rules(st, NKG_RK_SECTORS, on_sectors);
   run_rules(st, NKG_RK_PLACE, on_place);
   run_rules(st, NKG_RK_DATE, on_date);
+  run_rules(st, NKG_RK_REMOTE, on_remote);
+  for (size_t i = 0; i < st->t.n; i++)
+    if (st->t.units[i].cls == NKG_U_COUNTRY ||
+        st->t.units[i].cls == NKG_U_DEMONYM)
+      st->names_country[st->sentence] = 1;
 }
 
 /* The country pair in force at sentence s: the last one named at or before
@@ -1022,7 +1038,12 @@ static void finish_meetings(state *st) {
       set_prov(&m->date_prov, d->sentence, d->begin, d->end,
                date_rule ? date_rule : d->rule);
     }
-    if (p) {
+    int remote = 0;
+    for (int k = 0; k < ns; k++)
+      remote |= st->remote[sents[k]];
+    if (remote) {
+      /* a video call has no place; the dateline is where it was told */
+    } else if (p) {
       m->place = p->place;
       set_prov(&m->place_prov, p->sentence, p->begin, p->end, p->rule);
     } else if (dateline_place >= 0) {
@@ -1081,6 +1102,10 @@ static void finish_sectors(state *st) {
     const pair_at *pair = pair_for(st, s->sentence);
     if (!pair)
       continue;
+    /* with no meeting to frame the story, a sector needs a country in its
+     * own sentence */
+    if (!x->n_meetings && !st->names_country[s->sentence])
+      continue;
     int cs[2] = {pair->country_a, pair->country_b};
     for (int k = 0; k < 2; k++) {
       int dup = 0;
@@ -1132,6 +1157,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
     nkg_error("%s: out of memory", doc->name);
     return -1;
   }
+  st.names_country = nkg_xcalloc(doc->n_sentences + 1, 1);
+  st.remote = nkg_xcalloc(doc->n_sentences + 1, 1);
   for (size_t i = 0; i < doc->n_sentences; i++) {
     st.sentence = (int)i;
     process_sentence(&st);
@@ -1160,6 +1187,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.places);
   free(st.meeting_sentence);
   free(st.meeting_more);
+  free(st.names_country);
+  free(st.remote);
   free(st.n_meeting_more);
   return 0;
 }

@@ -19,7 +19,7 @@
 
 static const char *const kind_names[NKG_RK_COUNT] = {
     "official", "anaphor", "meeting", "cooperation", "nonsector",
-    "sectors",  "place",   "date",    "noise"};
+    "sectors",  "place",   "date",    "remote"};
 
 typedef struct {
   char *name;
@@ -103,7 +103,7 @@ static const char *const required_groups[NKG_RK_COUNT][3] = {
     {NULL, NULL, NULL},           /* sectors */
     {"place", NULL, NULL},        /* place */
     {"day", "weekday", "rel"},    /* date */
-    {NULL, NULL, NULL},           /* noise */
+    {NULL, NULL, NULL},           /* remote */
 };
 
 static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
@@ -149,7 +149,7 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
       kind = k;
   if (kind < 0) {
     nkg_error("%s: unknown rule kind '%s' (official, anaphor, meeting, "
-              "cooperation, nonsector, sectors, place, date, noise)",
+              "cooperation, nonsector, sectors, place, date, remote)",
               where, second);
     return -1;
   }

@@ -6,7 +6,7 @@
  *   define NAME PATTERN      a named piece of pattern, used as {NAME}
  *   ID KIND PATTERN          a rule
  * ID is unique ([a-z0-9._-]+); KIND is one of official, anaphor, meeting,
- * cooperation, nonsector, sectors, place, date, noise. PATTERN is a PCRE2 pattern over the
+ * cooperation, nonsector, sectors, place, date, remote. PATTERN is a PCRE2 pattern over the
  * tagged sentence (see tagger.h); the named groups it may set depend on the
  * kind and are listed in extract/README.md. Rules run in file order (files
  * in name order); a rule's matches never overlap mentions already claimed by
@@ -27,7 +27,7 @@ typedef enum {
   NKG_RK_SECTORS,
   NKG_RK_PLACE,
   NKG_RK_DATE,
-  NKG_RK_NOISE,
+  NKG_RK_REMOTE,
   NKG_RK_COUNT
 } nkg_rule_kind;
 
