@@ -821,7 +821,10 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
       d > days_in_month(y, m))
     return;
   date_at *da = GROW(st->dates, st->n_dates);
-  snprintf(da->date, sizeof da->date, "%04d-%02d-%02d", y, m, d);
+  char buf[32];
+  snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  memcpy(da->date, buf, sizeof da->date - 1);
+  da->date[sizeof da->date - 1] = '\0';
   da->sentence = st->sentence;
   da->begin = st->t.units[from].begin;
   da->end = st->t.units[to - 1].end;
