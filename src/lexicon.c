@@ -27,6 +27,11 @@ struct nkg_lexicon {
   slot *slots;
   size_t n_slots, used;
   size_t max_words;
+  /* Hashes of every word-boundary prefix of every key in slots (the whole
+   * key included), so that a lookup can stop as soon as no longer phrase can
+   * start with the words seen so far. 0 marks an empty place. */
+  uint64_t *prefixes;
+  size_t n_prefixes, used_prefixes;
   nkg_country *countries;
   size_t n_countries;
   nkg_place *places;
@@ -61,6 +66,51 @@ static void table_grow(nkg_lexicon *lex) {
     if (old[i].key)
       *table_find(lex, old[i].key, strlen(old[i].key)) = old[i];
   free(old);
+}
+
+static uint64_t prefix_hash(const char *key, size_t n) {
+  uint64_t h = nkg_hash64(key, n, NKG_HASH_SEED);
+  return h ? h : 1;
+}
+
+static int prefix_has(const nkg_lexicon *lex, const char *key, size_t n) {
+  uint64_t h = prefix_hash(key, n);
+  size_t mask = lex->n_prefixes - 1;
+  for (size_t i = (size_t)h & mask; lex->prefixes[i]; i = (i + 1) & mask)
+    if (lex->prefixes[i] == h)
+      return 1;
+  return 0;
+}
+
+static void prefix_put(nkg_lexicon *lex, uint64_t h) {
+  size_t mask = lex->n_prefixes - 1;
+  size_t i = (size_t)h & mask;
+  while (lex->prefixes[i] && lex->prefixes[i] != h)
+    i = (i + 1) & mask;
+  if (!lex->prefixes[i]) {
+    lex->prefixes[i] = h;
+    lex->used_prefixes++;
+  }
+}
+
+/* Records key[0..p) for every p at a word boundary (a ' ') and at n. */
+static void prefix_add(nkg_lexicon *lex, const char *key, size_t n) {
+  for (size_t p = 1; p <= n; p++) {
+    if (p < n && key[p] != ' ')
+      continue;
+    if ((lex->used_prefixes + 1) * 2 > lex->n_prefixes) {
+      uint64_t *old = lex->prefixes;
+      size_t old_n = lex->n_prefixes;
+      lex->n_prefixes = old_n ? old_n * 2 : 8192;
+      lex->prefixes = nkg_xcalloc(lex->n_prefixes, sizeof *lex->prefixes);
+      lex->used_prefixes = 0;
+      for (size_t i = 0; i < old_n; i++)
+        if (old[i])
+          prefix_put(lex, old[i]);
+      free(old);
+    }
+    prefix_put(lex, prefix_hash(key, p));
+  }
 }
 
 /* Normalises a phrase the way sentences are tokenised. Phrases of capitals of
@@ -105,6 +155,7 @@ static void add_phrase(nkg_lexicon *lex, const char *s, size_t n,
     table_grow(lex);
   slot *sl = table_find(lex, key.data, key.len);
   if (!sl->key) {
+    prefix_add(lex, key.data, key.len);
     sl->key = nkg_buf_steal(&key);
     lex->used++;
   }
@@ -118,32 +169,55 @@ static void add_phrase(nkg_lexicon *lex, const char *s, size_t n,
   nkg_buf_free(&key);
 }
 
+/* The keys for 1, 2, ... words are built one word at a time, exact ('='
+ * and case kept) and folded side by side; a form is dropped once it is no
+ * prefix of any phrase, and the longest hit wins, exact before folded at the
+ * same length (the order of a search from the longest phrase down). */
 size_t nkg_lexicon_match(const nkg_lexicon *lex, const char *const *words,
                          const size_t *lens, size_t n, size_t i,
                          const nkg_lex_entry **out) {
-  nkg_buf key = {0};
   size_t best = 0;
   size_t maxw = lex->max_words;
+  if (!lex->n_slots || !lex->n_prefixes)
+    return 0;
   if (maxw > n - i)
     maxw = n - i;
-  for (size_t len = maxw; len >= 1 && !best; len--) {
-    for (int exact = 1; exact >= 0 && !best; exact--) {
-      nkg_buf_clear(&key);
-      if (exact)
-        nkg_buf_addc(&key, '=');
-      for (size_t k = 0; k < len; k++) {
-        if (k)
-          nkg_buf_addc(&key, ' ');
-        nkg_word_key(&key, words[i + k], lens[i + k], exact);
-      }
-      const slot *sl = table_find(lex, key.data, key.len);
-      if (sl->key) {
-        *out = &sl->entry;
-        best = len;
+  nkg_buf exact = {0}, folded = {0};
+  int exact_live = 1, folded_live = 1;
+  nkg_buf_addc(&exact, '=');
+  for (size_t len = 1; len <= maxw && (exact_live || folded_live); len++) {
+    const char *w = words[i + len - 1];
+    size_t wl = lens[i + len - 1];
+    const slot *hit = NULL;
+    if (exact_live) {
+      if (len > 1)
+        nkg_buf_addc(&exact, ' ');
+      nkg_word_key(&exact, w, wl, 1);
+      exact_live = prefix_has(lex, exact.data, exact.len);
+      if (exact_live) {
+        const slot *sl = table_find(lex, exact.data, exact.len);
+        if (sl->key)
+          hit = sl;
       }
     }
+    if (folded_live) {
+      if (len > 1)
+        nkg_buf_addc(&folded, ' ');
+      nkg_word_key(&folded, w, wl, 0);
+      folded_live = prefix_has(lex, folded.data, folded.len);
+      if (folded_live && !hit) {
+        const slot *sl = table_find(lex, folded.data, folded.len);
+        if (sl->key)
+          hit = sl;
+      }
+    }
+    if (hit) {
+      *out = &hit->entry;
+      best = len;
+    }
   }
-  nkg_buf_free(&key);
+  nkg_buf_free(&exact);
+  nkg_buf_free(&folded);
   return best;
 }
 
@@ -541,6 +615,7 @@ void nkg_lexicon_free(nkg_lexicon *lex) {
   for (size_t i = 0; i < lex->n_slots; i++)
     free(lex->slots[i].key);
   free(lex->slots);
+  free(lex->prefixes);
   for (size_t i = 0; i < lex->n_countries; i++) {
     free(lex->countries[i].key);
     free(lex->countries[i].name);
