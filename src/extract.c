@@ -25,6 +25,7 @@
 static const char RULE_ENVOY_HOST[] = "infer.envoy-host";
 static const char RULE_PARTNER[] = "infer.meeting-partner";
 static const char RULE_HOME[] = "infer.home-country";
+static const char RULE_HOST_PLACE[] = "infer.meeting-place";
 static const char RULE_MEETING_PAIR[] = "infer.meeting-countries";
 static const char RULE_DATELINE[] = "infer.dateline";
 static const char RULE_CONTEXT_DATE[] = "infer.context-date";
@@ -974,6 +975,31 @@ static void infer_countries(state *st) {
         pa->country = other;
         pa->country_prov = m->prov;
         pa->country_prov.rule = RULE_PARTNER;
+      }
+    }
+  }
+  /* a meeting held in a known country: participants with no country of
+   * their own, meeting someone from elsewhere, are the hosts */
+  for (size_t i = 0; i < x->n_meetings; i++) {
+    nkg_meeting *m = &x->meetings[i];
+    const place_at *p = best_place(st, st->meeting_sentence[i]);
+    if (!p)
+      continue;
+    int host = x->places[p->place].country;
+    int foreign = 0;
+    for (size_t a = 0; a < m->n_participants; a++) {
+      int c = x->persons[m->participants[a]].country;
+      if (c >= 0 && c != host)
+        foreign = 1;
+    }
+    if (host < 0 || !foreign)
+      continue;
+    for (size_t a = 0; a < m->n_participants; a++) {
+      nkg_person *pa = &x->persons[m->participants[a]];
+      if (pa->country < 0 && pa->posted_to < 0) {
+        pa->country = host;
+        set_prov(&pa->country_prov, p->sentence, p->begin, p->end,
+                 RULE_HOST_PLACE);
       }
     }
   }
