@@ -10,4 +10,12 @@
 /* newskg extract [options] [FILE...]: text to RDF. */
 int nkg_cli_extract(int argc, char **argv);
 
+/* newskg query (-e SPARQL | -q FILE) [options] [DATA...]: SPARQL over RDF
+ * files, articles or a store (cli_query.c). */
+int nkg_cli_query(int argc, char **argv);
+
+/* newskg load --store SPEC [options] FILE...: files into a persistent
+ * store, one named graph per document (cli_query.c). */
+int nkg_cli_load(int argc, char **argv);
+
 #endif

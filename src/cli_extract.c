@@ -6,7 +6,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
 #include <raptor2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include "document.h"
 #include "extract.h"
 #include "graph.h"
+#include "jsonl.h"
 #include "lexicon.h"
 #include "output.h"
 #include "util.h"
@@ -27,6 +31,8 @@ typedef struct {
   const char *output; /* -o FILE, or NULL for stdout */
   const char *base;   /* --base IRI, or NULL for the default */
   const char *rules;  /* --rules DIR, or NULL */
+  int jobs;           /* -j N: worker threads */
+  int jsonl;          /* --jsonl: inputs are JSON Lines of articles */
   int quiet;
   int help;
   int version;
@@ -34,13 +40,18 @@ typedef struct {
   int n_inputs;
 } extract_options;
 
-enum { OPT_BASE = 256, OPT_RULES, OPT_VERSION };
+enum { OPT_BASE = 256, OPT_RULES, OPT_VERSION, OPT_JSONL };
+
+/* More threads than this is a typo, not a machine. */
+#define MAX_JOBS 256
 
 static const struct option long_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"base", required_argument, NULL, OPT_BASE},
     {"rules", required_argument, NULL, OPT_RULES},
+    {"jobs", required_argument, NULL, 'j'},
+    {"jsonl", no_argument, NULL, OPT_JSONL},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -78,9 +89,26 @@ static void print_help(raptor_world *world) {
       "      --rules DIR    rules and lexicon directory (default: "
       "$NEWSKG_RULES,\n"
       "                     else the installed " NKG_PKGDATADIR "/extract)\n"
+      "  -j, --jobs N       analyse N inputs at a time on N threads; the "
+      "output is\n"
+      "                     the same as with -j 1 (default 1)\n"
+      "      --jsonl        inputs are JSON Lines, one article a line: "
+      "{\"id\", \"url\",\n"
+      "                     \"date\", \"title\", \"text\"}; the id names "
+      "the document; a\n"
+      "                     malformed line is reported as FILE:LINE and "
+      "skipped\n"
       "  -q, --quiet        no warnings or progress on standard error\n"
       "  -h, --help         show this help and exit\n"
       "      --version      show the version and exit\n"
+      "\n"
+      "N-Triples and N-Quads are written document by document as they are "
+      "done\n"
+      "(memory stays flat however large the input); the other formats hold "
+      "the\n"
+      "whole graph in memory, to group and de-duplicate it. Outputs of "
+      "separate\n"
+      "runs merge by concatenation: IRIs depend only on the content.\n"
       "\n"
       "Formats (short names):\n");
   for (size_t i = 0; nkg_graph_formats[i]; i++) {
@@ -117,7 +145,8 @@ static int parse_options(int argc, char **argv, extract_options *o) {
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":f:o:qh", long_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":f:o:j:qh", long_options, NULL)) !=
+         -1) {
     switch (c) {
     case 'f':
       o->format = optarg;
@@ -130,6 +159,22 @@ static int parse_options(int argc, char **argv, extract_options *o) {
       break;
     case OPT_RULES:
       o->rules = optarg;
+      break;
+    case 'j': {
+      char *end;
+      errno = 0;
+      long n = strtol(optarg, &end, 10);
+      if (errno || end == optarg || *end || n < 1 || n > MAX_JOBS) {
+        nkg_error("extract: -j '%s' is not a number of threads from 1 to %d",
+                  optarg, MAX_JOBS);
+        usage_hint();
+        return NKG_USAGE;
+      }
+      o->jobs = (int)n;
+      break;
+    }
+    case OPT_JSONL:
+      o->jsonl = 1;
       break;
     case 'q':
       o->quiet = 1;
@@ -226,27 +271,275 @@ static void log_handler(void *data, raptor_log_message *m) {
     nkg_warn("raptor: %s", m->text);
 }
 
-/* Reads, analyses and extracts one input and adds it to g. Returns 0, or
- * -1 after a message naming the input. */
-static int extract_one(const char *path, const nkg_lexicon *lex,
-                       const nkg_rules *rules, nkg_graph *g) {
-  nkg_document *doc = nkg_document_read(path);
-  if (!doc)
-    return -1;
+/* ---- the pipeline ------------------------------------------------------
+ *
+ * Inputs (files, or the articles of JSON Lines files) become jobs, numbered
+ * in input order. A job is read, analysed and extracted on a worker thread;
+ * for N-Triples and N-Quads the worker also builds its statements (in a
+ * graph and raptor world of its own: raptor worlds are not thread-safe) and
+ * serialises them to bytes. The main thread takes the jobs back in input
+ * order and writes the bytes, or, for the other formats, adds the document to
+ * the one graph written at the end. At most RING jobs are in flight, so
+ * memory does not grow with the input. With -j 1 the main thread does
+ * everything itself, in the same order. */
+
+typedef struct {
+  /* input */
+  char *path;       /* file to read, or NULL for text already read */
+  char *name;       /* document name: the path, or the article id */
+  char *text;       /* the article text when path is NULL */
+  size_t len;
+  /* result */
+  nkg_document *doc; /* kept for the main graph (non-streaming formats) */
   nkg_extraction x;
-  memset(&x, 0, sizeof x);
-  int rc = -1;
-  if (nkg_document_analyse(doc, lex) != 0)
-    goto out;
-  if (nkg_extract_document(rules, lex, doc, &x) != 0)
-    goto out;
-  rc = nkg_graph_add(g, doc, &x, lex);
-out:
+  nkg_buf bytes;     /* serialised statements (streaming formats) */
+  size_t n_statements;
+  int rc;            /* 0, or -1 after a message */
+  int done;
+} job;
+
+typedef struct {
+  raptor_world *world; /* streaming formats only */
+  nkg_graph *g;
+} worker;
+
+typedef struct {
+  const extract_options *o;
+  const nkg_lexicon *lex;
+  const nkg_rules *rules;
+  int streaming;
+  /* ring of jobs in flight: [next_write, next_submit) */
+  job *ring;
+  size_t ring_size;
+  size_t next_submit, next_take, next_write;
+  int finished; /* no more jobs will be submitted */
+  pthread_mutex_t mu;
+  pthread_cond_t have_work, have_done;
+  worker *workers;
+  pthread_t *threads;
+  int n_threads; /* 0 when the main thread works alone */
+  /* main thread only */
+  nkg_graph *g;  /* the whole graph, non-streaming formats */
+  FILE *out;
+  size_t n_ok, n_failed, n_statements;
+  int write_failed;
+} pipeline;
+
+
+static void job_clear(job *j) {
+  free(j->path);
+  free(j->name);
+  free(j->text);
+  nkg_extraction_free(&j->x);
+  nkg_document_free(j->doc);
+  nkg_buf_free(&j->bytes);
+  memset(j, 0, sizeof *j);
+}
+
+/* Reads, analyses and extracts one input; for streaming formats builds and
+ * serialises its statements with w. Sets j->rc. */
+static void run_job(pipeline *p, worker *w, job *j) {
+  const char *shown = strcmp(j->name, "-") ? j->name : "stdin";
+  nkg_document *doc = j->path ? nkg_document_read(j->path)
+                              : nkg_document_from_text(j->name, j->text, j->len);
+  j->text = NULL; /* owned by the document now */
+  j->rc = -1;
+  if (!doc)
+    return;
+  memset(&j->x, 0, sizeof j->x);
+  if (nkg_document_analyse(doc, p->lex) != 0 ||
+      nkg_extract_document(p->rules, p->lex, doc, &j->x) != 0) {
+    nkg_error("%s: not processed", shown);
+    nkg_document_free(doc);
+    return;
+  }
+  if (!p->streaming) {
+    j->doc = doc;
+    j->rc = 0;
+    return;
+  }
+  int rc = nkg_graph_add(w->g, doc, &j->x, p->lex);
+  j->n_statements = nkg_graph_size(w->g);
+  if (nkg_graph_flush(w->g, p->o->syntax, &j->bytes) != 0)
+    rc = -1;
   if (rc != 0)
-    nkg_error("%s: not processed", strcmp(path, "-") ? path : "stdin");
-  nkg_extraction_free(&x);
+    nkg_error("%s: not processed", shown);
+  nkg_extraction_free(&j->x);
   nkg_document_free(doc);
-  return rc;
+  j->rc = rc;
+}
+
+static void *worker_main(void *arg) {
+  pipeline *p = ((void **)arg)[0];
+  worker *w = ((void **)arg)[1];
+  free(arg);
+  for (;;) {
+    pthread_mutex_lock(&p->mu);
+    while (p->next_take == p->next_submit && !p->finished)
+      pthread_cond_wait(&p->have_work, &p->mu);
+    if (p->next_take == p->next_submit) {
+      pthread_mutex_unlock(&p->mu);
+      return NULL;
+    }
+    job *j = &p->ring[p->next_take++ % p->ring_size];
+    pthread_mutex_unlock(&p->mu);
+    run_job(p, w, j);
+    pthread_mutex_lock(&p->mu);
+    j->done = 1;
+    pthread_cond_broadcast(&p->have_done);
+    pthread_mutex_unlock(&p->mu);
+  }
+}
+
+/* Waits for the oldest job in flight and writes its result (main thread). */
+static void retire(pipeline *p) {
+  job *j = &p->ring[p->next_write % p->ring_size];
+  if (p->n_threads) {
+    pthread_mutex_lock(&p->mu);
+    while (!j->done)
+      pthread_cond_wait(&p->have_done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+  }
+  if (j->rc == 0 && !p->streaming) {
+    j->rc = nkg_graph_add(p->g, j->doc, &j->x, p->lex);
+    if (j->rc)
+      nkg_error("%s: not processed",
+                strcmp(j->name, "-") ? j->name : "stdin");
+  }
+  if (j->rc == 0 && p->streaming && j->bytes.len && !p->write_failed &&
+      fwrite(j->bytes.data, 1, j->bytes.len, p->out) != j->bytes.len)
+    p->write_failed = 1; /* reported by nkg_output_commit() */
+  if (j->rc == 0) {
+    p->n_ok++;
+    p->n_statements += j->n_statements;
+  } else {
+    p->n_failed++;
+  }
+  job_clear(j);
+  p->next_write++;
+}
+
+/* Queues a job (taking ownership of path, name and text); runs it at once
+ * when there are no worker threads. */
+static void submit(pipeline *p, char *path, char *name, char *text,
+                   size_t len) {
+  if (p->next_submit - p->next_write == p->ring_size)
+    retire(p);
+  job *j = &p->ring[p->next_submit % p->ring_size];
+  j->path = path;
+  j->name = name;
+  j->text = text;
+  j->len = len;
+  if (!p->n_threads) {
+    run_job(p, &p->workers[0], j);
+    j->done = 1;
+    p->next_submit++;
+    p->next_take++;
+    retire(p);
+    return;
+  }
+  pthread_mutex_lock(&p->mu);
+  p->next_submit++;
+  pthread_cond_signal(&p->have_work);
+  pthread_mutex_unlock(&p->mu);
+}
+
+static void drain(pipeline *p) {
+  while (p->next_write < p->next_submit)
+    retire(p);
+}
+
+/* Feeds the articles of one JSON Lines input to the pipeline. */
+static void submit_jsonl(pipeline *p, const char *path) {
+  nkg_jsonl_reader *r = nkg_jsonl_open(path);
+  if (!r) {
+    p->n_failed++;
+    return;
+  }
+  nkg_jsonl_article a;
+  int rc;
+  while ((rc = nkg_jsonl_next(r, &a)) != 0 && !p->write_failed) {
+    if (rc == -2) {
+      p->n_failed++;
+      break;
+    }
+    if (rc < 0) {
+      p->n_failed++;
+      continue;
+    }
+    size_t len;
+    char *text = nkg_jsonl_article_text(&a, &len);
+    submit(p, NULL, nkg_xstrdup(a.id), text, len);
+    nkg_jsonl_article_free(&a);
+  }
+  nkg_jsonl_close(r);
+}
+
+/* Sets up n workers (n >= 1; threads only when n > 1). Returns 0, or -1
+ * with a message. */
+static int pipeline_start(pipeline *p, int n) {
+  p->ring_size = (size_t)(n > 1 ? 4 * n : 1);
+  p->ring = nkg_xcalloc(p->ring_size, sizeof *p->ring);
+  p->workers = nkg_xcalloc((size_t)n, sizeof *p->workers);
+  /* Worlds are made here, one after the other, not in the threads. */
+  for (int i = 0; i < n && p->streaming; i++) {
+    worker *w = &p->workers[i];
+    w->world = raptor_new_world();
+    if (!w->world || raptor_world_open(w->world) != 0) {
+      nkg_error("cannot initialise raptor");
+      return -1;
+    }
+    raptor_world_set_log_handler(w->world, NULL, log_handler);
+    if (!(w->g = nkg_graph_new(w->world, p->o->base)))
+      return -1;
+  }
+  if (n == 1)
+    return 0;
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->have_work, NULL);
+  pthread_cond_init(&p->have_done, NULL);
+  p->threads = nkg_xcalloc((size_t)n, sizeof *p->threads);
+  for (int i = 0; i < n; i++) {
+    void **arg = nkg_xmalloc(2 * sizeof *arg);
+    arg[0] = p;
+    arg[1] = &p->workers[i];
+    int e = pthread_create(&p->threads[i], NULL, worker_main, arg);
+    if (e) {
+      free(arg);
+      nkg_error("cannot start a thread: %s", strerror(e));
+      return -1;
+    }
+    p->n_threads++;
+  }
+  return 0;
+}
+
+/* Finishes the jobs in flight, stops the threads and frees everything but
+ * p->g. */
+static void pipeline_stop(pipeline *p, int n) {
+  if (p->ring)
+    drain(p);
+  if (p->n_threads) {
+    pthread_mutex_lock(&p->mu);
+    p->finished = 1;
+    pthread_cond_broadcast(&p->have_work);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->n_threads; i++)
+      pthread_join(p->threads[i], NULL);
+  }
+  if (p->threads) {
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->have_work);
+    pthread_cond_destroy(&p->have_done);
+  }
+  free(p->threads);
+  for (int i = 0; p->workers && i < n; i++) {
+    nkg_graph_free(p->workers[i].g);
+    if (p->workers[i].world)
+      raptor_free_world(p->workers[i].world);
+  }
+  free(p->workers);
+  free(p->ring);
 }
 
 int nkg_cli_extract(int argc, char **argv) {
@@ -309,21 +602,30 @@ int nkg_cli_extract(int argc, char **argv) {
   static char *const stdin_only[] = {"-"};
   char *const *inputs = o.n_inputs ? o.inputs : stdin_only;
   int n_inputs = o.n_inputs ? o.n_inputs : 1;
-  size_t n_ok = 0, n_failed = 0;
-  for (int i = 0; i < n_inputs; i++) {
-    if (extract_one(inputs[i], lex, rules, g) == 0)
-      n_ok++;
-    else
-      n_failed++;
+  int n_jobs = o.jobs > 0 ? o.jobs : 1;
+  pipeline p = {.o = &o, .lex = lex, .rules = rules, .g = g,
+                .streaming = nkg_graph_syntax_streams(o.syntax),
+                .out = nkg_output_stream(out)};
+  if (pipeline_start(&p, n_jobs) != 0) {
+    pipeline_stop(&p, n_jobs);
+    goto done;
   }
+  for (int i = 0; i < n_inputs && !p.write_failed; i++) {
+    if (o.jsonl)
+      submit_jsonl(&p, inputs[i]);
+    else
+      submit(&p, nkg_xstrdup(inputs[i]), nkg_xstrdup(inputs[i]), NULL, 0);
+  }
+  pipeline_stop(&p, n_jobs);
+  size_t n_ok = p.n_ok, n_failed = p.n_failed;
   if (!o.quiet && isatty(STDERR_FILENO))
     fprintf(stderr, "newskg: %zu documents, %zu statements\n", n_ok,
-            nkg_graph_size(g));
+            p.streaming ? p.n_statements : nkg_graph_size(g));
 
   /* With nothing read there is nothing worth replacing the output with. */
   if (n_ok == 0 && n_failed > 0)
     goto done;
-  if (nkg_graph_write(g, o.syntax, nkg_output_stream(out)) != 0)
+  if (!p.streaming && nkg_graph_write(g, o.syntax, nkg_output_stream(out)) != 0)
     goto done;
   int rc = nkg_output_commit(out);
   out = NULL;

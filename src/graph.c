@@ -651,3 +651,22 @@ int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
   }
   return 0;
 }
+
+/* ---- librdf ------------------------------------------------------------ */
+
+int nkg_graph_to_model(nkg_graph *g, librdf_world *w, librdf_model *m) {
+  if (librdf_world_get_raptor(w) != g->world) {
+    nkg_error("graph and model belong to different raptor worlds");
+    return -1;
+  }
+  for (size_t i = 0; i < g->n; i++) {
+    raptor_statement *st = g->st[i];
+    int rc = st->graph ? librdf_model_context_add_statement(m, st->graph, st)
+                       : librdf_model_add_statement(m, st);
+    if (rc) {
+      nkg_error("cannot add a statement to the model");
+      return -1;
+    }
+  }
+  return 0;
+}

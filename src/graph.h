@@ -12,6 +12,7 @@
 #define NKG_GRAPH_H
 
 #include <raptor2.h>
+#include <redland.h>
 #include <stdio.h>
 
 #include "document.h"
@@ -49,5 +50,12 @@ const char *nkg_graph_syntax_for(raptor_world *world, const char *user_format);
  * arrays of equal length. */
 extern const char *const nkg_graph_formats[];
 extern const char *const nkg_graph_format_syntaxes[];
+
+/* Adds every statement of g to model m of world w, each in the named graph
+ * (context) of its document, as N-Quads output would place it. The graph
+ * must have been made with nkg_graph_new(librdf_world_get_raptor(w), ...):
+ * librdf statements and nodes are raptor's, so they are shared, not
+ * converted. g is unchanged. Returns 0, or -1 with a message. */
+int nkg_graph_to_model(nkg_graph *g, librdf_world *w, librdf_model *m);
 
 #endif

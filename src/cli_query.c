@@ -1,0 +1,604 @@
+/* cli_query.c: `newskg query` (SPARQL over files or a store) and
+ * `newskg load` (files into a persistent store, one named graph per
+ * document).
+ *
+ * Options are parsed into one struct per command; resources are acquired
+ * in order and released on one path at the end; the exit status is decided
+ * here and returned to main(). */
+#define _POSIX_C_SOURCE 200809L
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <redland.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "document.h"
+#include "extract.h"
+#include "graph.h"
+#include "lexicon.h"
+#include "output.h"
+#include "query.h"
+#include "store.h"
+#include "util.h"
+
+typedef struct {
+  const char *command;  /* "query" or "load" */
+  const char *execute;  /* -e TEXT */
+  const char *file;     /* -q FILE */
+  const char *results;  /* -r FORMAT */
+  const char *format;   /* -f FORMAT (CONSTRUCT, DESCRIBE) */
+  const char *syntax;   /* the raptor serialiser it names */
+  const char *input;    /* -i FORMAT of the data ("text": articles) */
+  const char *store;    /* --store SPEC */
+  const char *rules;    /* --rules DIR */
+  int explain;
+  int quiet;
+  int help;
+  char **inputs;
+  int n_inputs;
+} query_options;
+
+enum { OPT_STORE = 256, OPT_RULES, OPT_EXPLAIN, OPT_QUIET };
+
+static const struct option query_long_options[] = {
+    {"execute", required_argument, NULL, 'e'},
+    {"query-file", required_argument, NULL, 'q'},
+    {"results", required_argument, NULL, 'r'},
+    {"format", required_argument, NULL, 'f'},
+    {"input", required_argument, NULL, 'i'},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"rules", required_argument, NULL, OPT_RULES},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const struct option load_long_options[] = {
+    {"input", required_argument, NULL, 'i'},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"rules", required_argument, NULL, OPT_RULES},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage_hint(const char *command) {
+  fprintf(stderr, "Try 'newskg %s --help' for more information.\n", command);
+}
+
+static void print_input_formats(void) {
+  printf("Data files (format from the extension, or -i FORMAT):\n"
+         "  .txt          a news article, extracted on the fly (-i text)\n"
+         "  .ttl .nt .nq  Turtle, N-Triples, N-Quads (named graphs kept)\n"
+         "  .rdf .owl     RDF/XML;  .json RDF/JSON;  .trig TriG\n"
+         "  -             standard input (Turtle unless -i says otherwise)\n");
+}
+
+static void print_query_help(librdf_world *world) {
+  printf(
+      "Usage: newskg query (-e SPARQL | -q FILE.rq) [OPTION]... [DATA]...\n"
+      "Answer a SPARQL 1.1 query over RDF files, news articles or a store.\n"
+      "With no DATA and no --store, read Turtle from standard input.\n"
+      "\n"
+      "Options:\n"
+      "  -e, --execute SPARQL  the query text\n"
+      "  -q, --query-file FILE read the query from FILE\n"
+      "  -r, --results FMT     SELECT/ASK result format (default table; see "
+      "below)\n"
+      "  -f, --format FMT      RDF format for CONSTRUCT/DESCRIBE (default "
+      "turtle;\n"
+      "                        any 'newskg extract' format)\n"
+      "  -i, --input FMT       format of every DATA operand (text, turtle,\n"
+      "                        ntriples, nquads, rdfxml, json, trig, ...)\n"
+      "      --store SPEC      query a store (see below) instead of files\n"
+      "      --explain         print the query as rasqal would run it, and "
+      "exit\n"
+      "      --rules DIR       rules and lexicon for .txt data (default "
+      "$NEWSKG_RULES)\n"
+      "      --quiet           no warnings on standard error\n"
+      "  -h, --help            show this help and exit\n"
+      "\n"
+      "Predeclared prefixes (a PREFIX in the query overrides them):\n");
+  for (size_t i = 0; nkg_query_prefixes[i].name; i++)
+    printf("  %-8s <%s>\n", nkg_query_prefixes[i].name,
+           nkg_query_prefixes[i].iri);
+  printf("\n");
+  print_input_formats();
+  printf("\nResult formats available at run time (-r):\n");
+  nkg_query_list_results_formats(world, stdout);
+  printf("\nStore specifications (--store TYPE[:NAME][;OPTIONS]):\n"
+         "  hashes             in memory (the default)\n"
+         "  sqlite:PATH        an SQLite file made by 'newskg load'\n"
+         "  postgresql:DB;host='H',user='U',password='P'\n"
+         "Storage types of this librdf:\n");
+  nkg_store_list_types(world, stdout);
+  printf("\nNo network: SERVICE, LOAD and FROM of non-file IRIs are "
+         "refused.\n"
+         "Exit status: 0 success (ASK: true), 1 failure (ASK: false), "
+         "2 usage error.\n");
+}
+
+static void print_load_help(librdf_world *world) {
+  printf("Usage: newskg load --store SPEC [OPTION]... FILE...\n"
+         "Add news articles or RDF files to a persistent store, one named "
+         "graph per\n"
+         "document: an article's graph is its document IRI, an N-Quads "
+         "file keeps its\n"
+         "graph names, any other RDF file gets the graph <file:///PATH>. "
+         "Loading a\n"
+         "document again replaces its graph.\n"
+         "\n"
+         "Options:\n"
+         "      --store SPEC   the store, e.g. sqlite:news.db (created if "
+         "missing)\n"
+         "  -i, --input FMT    format of every FILE (text, turtle, nquads, "
+         "...)\n"
+         "      --rules DIR    rules and lexicon for .txt files\n"
+         "      --quiet        no warnings or summary on standard error\n"
+         "  -h, --help         show this help and exit\n"
+         "\n");
+  print_input_formats();
+  printf("\nStorage types of this librdf:\n");
+  nkg_store_list_types(world, stdout);
+  printf("\nExit status: 0 success, 1 a file or the store failed (the "
+         "other files are\nstill loaded), 2 usage error.\n");
+}
+
+/* Parses argv into o. Returns NKG_OK or NKG_USAGE (message printed). */
+static int parse_options(int argc, char **argv, query_options *o) {
+  int load = !strcmp(o->command, "load");
+  const char *shorts = load ? ":i:h" : ":e:q:r:f:i:h";
+  const struct option *longs = load ? load_long_options : query_long_options;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+    switch (c) {
+    case 'e':
+      o->execute = optarg;
+      break;
+    case 'q':
+      o->file = optarg;
+      break;
+    case 'r':
+      o->results = optarg;
+      break;
+    case 'f':
+      o->format = optarg;
+      break;
+    case 'i':
+      o->input = optarg;
+      break;
+    case OPT_STORE:
+      o->store = optarg;
+      break;
+    case OPT_RULES:
+      o->rules = optarg;
+      break;
+    case OPT_EXPLAIN:
+      o->explain = 1;
+      break;
+    case OPT_QUIET:
+      o->quiet = 1;
+      break;
+    case 'h':
+      o->help = 1;
+      break;
+    case ':':
+      nkg_error("%s: option '%s' needs an argument", o->command,
+                argv[optind - 1]);
+      usage_hint(o->command);
+      return NKG_USAGE;
+    default:
+      if (optopt && optopt < 256)
+        nkg_error("%s: unknown option '-%c'", o->command, optopt);
+      else
+        nkg_error("%s: unknown option '%s'", o->command, argv[optind - 1]);
+      usage_hint(o->command);
+      return NKG_USAGE;
+    }
+  }
+  o->inputs = argv + optind;
+  o->n_inputs = argc - optind;
+  return NKG_OK;
+}
+
+/* ---- articles ----------------------------------------------------------- */
+
+static int file_exists(const char *dir, const char *name) {
+  nkg_buf b = {0};
+  nkg_buf_printf(&b, "%s/%s", dir, name);
+  int ok = access(b.data, F_OK) == 0;
+  nkg_buf_free(&b);
+  return ok;
+}
+
+/* The rules directory, found as `newskg extract` finds it (cli_extract.c):
+ * --rules, $NEWSKG_RULES, the build tree's extract/, the installed one.
+ * Returns a malloc'd string. */
+static char *rules_dir(const char *opt) {
+  if (opt)
+    return nkg_xstrdup(opt);
+  const char *env = getenv("NEWSKG_RULES");
+  if (env && *env)
+    return nkg_xstrdup(env);
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = '\0';
+      nkg_buf b = {0};
+      nkg_buf_printf(&b, "%s/../extract", exe);
+      if (file_exists(b.data, "countries.tsv"))
+        return nkg_buf_steal(&b);
+      nkg_buf_clear(&b);
+      nkg_buf_printf(&b, "%s/..", exe);
+      int build_tree = file_exists(b.data, "Makefile") &&
+                       file_exists(b.data, "config.status");
+      nkg_buf_free(&b);
+      if (build_tree && file_exists(NKG_SRCDIR "/extract", "countries.tsv"))
+        return nkg_xstrdup(NKG_SRCDIR "/extract");
+    }
+  }
+  return nkg_xstrdup(NKG_PKGDATADIR "/extract");
+}
+
+/* Lexicon and rules, loaded on the first article. */
+typedef struct {
+  const char *opt_rules;
+  nkg_lexicon *lex;
+  nkg_rules *rules;
+  int failed;
+} extractor;
+
+static void extractor_free(extractor *e) {
+  if (e->rules)
+    nkg_rules_free(e->rules);
+  if (e->lex)
+    nkg_lexicon_free(e->lex);
+}
+
+/* Extracts the article path and adds its graph (named by its document IRI)
+ * to model. Returns 0 or -1 after a message naming the file. */
+static int add_article(extractor *e, librdf_world *world, librdf_model *model,
+                       const char *path) {
+  if (e->failed)
+    return -1;
+  if (!e->lex) {
+    char *dir = rules_dir(e->opt_rules);
+    e->lex = nkg_lexicon_load(dir);
+    if (e->lex)
+      e->rules = nkg_rules_load(dir);
+    free(dir);
+    if (!e->lex || !e->rules) {
+      e->failed = 1;
+      return -1;
+    }
+  }
+  int rc = -1;
+  nkg_graph *g = NULL;
+  nkg_extraction x;
+  memset(&x, 0, sizeof x);
+  nkg_document *doc = nkg_document_read(path);
+  if (!doc)
+    return -1;
+  if (nkg_document_analyse(doc, e->lex) != 0 ||
+      nkg_extract_document(e->rules, e->lex, doc, &x) != 0)
+    goto out;
+  g = nkg_graph_new(librdf_world_get_raptor(world), NULL);
+  if (!g || nkg_graph_add(g, doc, &x, e->lex) != 0 ||
+      nkg_graph_to_model(g, world, model) != 0)
+    goto out;
+  rc = 0;
+out:
+  if (rc)
+    nkg_error("%s: not processed", strcmp(path, "-") ? path : "stdin");
+  nkg_graph_free(g);
+  nkg_extraction_free(&x);
+  nkg_document_free(doc);
+  return rc;
+}
+
+static int is_article(const query_options *o, const char *path) {
+  if (o->input)
+    return !strcmp(o->input, "text");
+  size_t n = strlen(path);
+  return n >= 4 && !strcmp(path + n - 4, ".txt");
+}
+
+/* ---- shared set-up ------------------------------------------------------- */
+
+static librdf_world *open_world(void) {
+  librdf_world *world = librdf_new_world();
+  if (!world) {
+    nkg_error("cannot initialise librdf");
+    return NULL;
+  }
+  librdf_world_open(world);
+  nkg_query_set_logger(world, NULL);
+  return world;
+}
+
+/* Checks -i: "text" or a raptor parser name. */
+static int check_input(librdf_world *world, const query_options *o) {
+  if (!o->input || !strcmp(o->input, "text"))
+    return NKG_OK;
+  if (!nkg_store_parser_for(world, "-", o->input)) {
+    usage_hint(o->command);
+    return NKG_USAGE;
+  }
+  return NKG_OK;
+}
+
+/* Reads a whole file ("-" for stdin). Returns NULL after a message. */
+static char *read_text(const char *path) {
+  int is_stdin = !strcmp(path, "-");
+  FILE *f = is_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    nkg_error("%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  nkg_buf b = {0};
+  char chunk[8192];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    nkg_buf_add(&b, chunk, n);
+  int bad = ferror(f);
+  if (!is_stdin)
+    fclose(f);
+  if (bad) {
+    nkg_error("%s: read error", is_stdin ? "stdin" : path);
+    nkg_buf_free(&b);
+    return NULL;
+  }
+  if (!b.data)
+    nkg_buf_adds(&b, "");
+  if (memchr(b.data, '\0', b.len)) {
+    nkg_error("%s: a query cannot contain NUL bytes",
+              is_stdin ? "stdin" : path);
+    nkg_buf_free(&b);
+    return NULL;
+  }
+  return nkg_buf_steal(&b);
+}
+
+/* file:///ABSOLUTE/PATH of path (a directory when path ends in '/'). */
+static char *file_iri(librdf_world *world, const char *path) {
+  librdf_node *n = nkg_store_file_context(world, path);
+  if (!n)
+    return NULL;
+  char *s = nkg_xstrdup(
+      (const char *)librdf_uri_as_string(librdf_node_get_uri(n)));
+  librdf_free_node(n);
+  return s;
+}
+
+/* ---- query ------------------------------------------------------------- */
+
+int nkg_cli_query(int argc, char **argv) {
+  query_options o = {.command = "query"};
+  librdf_world *world = NULL;
+  nkg_store *store = NULL;
+  extractor ex = {0};
+  char *text = NULL, *base = NULL;
+  int status = parse_options(argc, argv, &o);
+  if (status != NKG_OK)
+    goto done;
+  nkg_set_quiet(o.quiet);
+  ex.opt_rules = o.rules;
+
+  status = NKG_FAIL;
+  if (!(world = open_world()))
+    goto done;
+  if (o.help) {
+    print_query_help(world);
+    status = nkg_output_close_stdout() ? NKG_FAIL : NKG_OK;
+    goto done;
+  }
+
+  status = NKG_USAGE;
+  if (!o.execute == !o.file) {
+    nkg_error("query: give the query with -e SPARQL or -q FILE (one of "
+              "them)");
+    usage_hint(o.command);
+    goto done;
+  }
+  if (o.results && !nkg_query_results_format_known(world, o.results)) {
+    nkg_error("query: unknown result format '%s'", o.results);
+    usage_hint(o.command);
+    goto done;
+  }
+  if (o.format) {
+    o.syntax = nkg_graph_syntax_for(librdf_world_get_raptor(world), o.format);
+    if (!o.syntax) {
+      nkg_error("query: unknown RDF format '%s'", o.format);
+      usage_hint(o.command);
+      goto done;
+    }
+  }
+  if ((status = check_input(world, &o)) != NKG_OK)
+    goto done;
+  int stdin_data = o.n_inputs == 0 && !o.store && !o.explain;
+  for (int i = 0; i < o.n_inputs; i++)
+    if (!strcmp(o.inputs[i], "-"))
+      stdin_data = 1;
+  if (o.file && !strcmp(o.file, "-") && stdin_data) {
+    nkg_error("query: the query and the data cannot both come from "
+              "standard input");
+    usage_hint(o.command);
+    status = NKG_USAGE;
+    goto done;
+  }
+
+  status = NKG_FAIL;
+  if (o.file) {
+    if (!(text = read_text(o.file)))
+      goto done;
+    base = file_iri(world, strcmp(o.file, "-") ? o.file : "stdin.rq");
+  } else {
+    text = nkg_xstrdup(o.execute);
+    base = file_iri(world, "query.rq");
+  }
+
+  if (!(store = nkg_store_open(world, o.store, 0)))
+    goto done;
+  if (o.n_inputs > 0 && !nkg_store_is_transient(store)) {
+    nkg_error("query: DATA cannot be added to --store '%s' by a query (use "
+              "'newskg load')",
+              o.store);
+    usage_hint(o.command);
+    status = NKG_USAGE;
+    goto done;
+  }
+  librdf_model *model = nkg_store_model(store);
+
+  static char *const stdin_only[] = {"-"};
+  char *const *inputs = o.inputs;
+  int n_inputs = o.n_inputs;
+  if (n_inputs == 0 && !o.store && !o.explain) {
+    inputs = stdin_only;
+    n_inputs = 1;
+  }
+  for (int i = 0; i < n_inputs; i++) {
+    const char *path = inputs[i];
+    nkg_query_set_logger(world, strcmp(path, "-") ? path : "stdin");
+    if (is_article(&o, path)) {
+      if (add_article(&ex, world, model, path))
+        goto done;
+      continue;
+    }
+    const char *parser = nkg_store_parser_for(world, path, o.input);
+    if (!parser || nkg_store_parse_file(world, model, path, parser, NULL) < 0)
+      goto done;
+  }
+
+  nkg_query_options qo = {
+      .source = o.file ? (strcmp(o.file, "-") ? o.file : "stdin") : "query",
+      .results_format = o.results,
+      .rdf_syntax = o.syntax,
+      .base = base,
+      .explain = o.explain,
+  };
+  int ask = -1;
+  if (nkg_query_run(world, model, text, &qo, stdout, &ask) != 0) {
+    /* Keep what was written, but report a failing stdout too. */
+    nkg_output_close_stdout();
+    goto done;
+  }
+  if (nkg_output_close_stdout())
+    goto done;
+  status = ask == 0 ? NKG_FAIL : NKG_OK;
+
+done:
+  nkg_store_close(store);
+  extractor_free(&ex);
+  free(text);
+  free(base);
+  if (world)
+    librdf_free_world(world);
+  return status;
+}
+
+/* ---- load -------------------------------------------------------------- */
+
+int nkg_cli_load(int argc, char **argv) {
+  query_options o = {.command = "load"};
+  librdf_world *world = NULL;
+  nkg_store *store = NULL;
+  extractor ex = {0};
+  int status = parse_options(argc, argv, &o);
+  if (status != NKG_OK)
+    goto done;
+  nkg_set_quiet(o.quiet);
+  ex.opt_rules = o.rules;
+
+  status = NKG_FAIL;
+  if (!(world = open_world()))
+    goto done;
+  if (o.help) {
+    print_load_help(world);
+    status = nkg_output_close_stdout() ? NKG_FAIL : NKG_OK;
+    goto done;
+  }
+  status = NKG_USAGE;
+  if (!o.store) {
+    nkg_error("load: --store SPEC is required (e.g. --store sqlite:news.db)");
+    usage_hint(o.command);
+    goto done;
+  }
+  if (o.n_inputs == 0) {
+    nkg_error("load: no FILE to load");
+    usage_hint(o.command);
+    goto done;
+  }
+  if ((status = check_input(world, &o)) != NKG_OK)
+    goto done;
+
+  status = NKG_FAIL;
+  if (!(store = nkg_store_open(world, o.store, 1)))
+    goto done;
+  if (nkg_store_is_transient(store))
+    nkg_warn("load: --store '%s' keeps nothing after this run", o.store);
+  librdf_model *model = nkg_store_model(store);
+  if (nkg_store_begin(store))
+    goto done;
+
+  size_t n_ok = 0, n_failed = 0;
+  long statements = 0;
+  for (int i = 0; i < o.n_inputs; i++) {
+    const char *path = o.inputs[i];
+    const char *shown = strcmp(path, "-") ? path : "stdin";
+    nkg_query_set_logger(world, shown);
+    librdf_model *staging = nkg_store_new_memory_model(world);
+    librdf_node *ctx = NULL;
+    long n = -1;
+    if (!staging) {
+      nkg_error("%s: cannot make a staging model", shown);
+    } else if (is_article(&o, path)) {
+      if (add_article(&ex, world, staging, path) == 0)
+        n = 0;
+    } else {
+      const char *parser = nkg_store_parser_for(world, path, o.input);
+      ctx = nkg_store_file_context(world, strcmp(path, "-") ? path : "stdin");
+      if (parser && ctx)
+        n = nkg_store_parse_file(world, staging, path, parser, ctx);
+    }
+    if (n >= 0) {
+      n = nkg_store_replace_graphs(model, staging);
+      if (n < 0)
+        nkg_error("%s: not loaded into '%s'", shown, o.store);
+    }
+    if (n >= 0) {
+      statements += n;
+      n_ok++;
+    } else {
+      n_failed++;
+    }
+    if (ctx)
+      librdf_free_node(ctx);
+    if (staging)
+      librdf_free_model(staging);
+  }
+  nkg_query_set_logger(world, o.store);
+  if (nkg_store_commit(store))
+    goto done;
+  if (!o.quiet && isatty(STDERR_FILENO))
+    fprintf(stderr, "newskg: %zu files, %ld statements loaded into %s\n",
+            n_ok, statements, o.store);
+  status = n_failed ? NKG_FAIL : NKG_OK;
+
+done:
+  nkg_store_close(store);
+  extractor_free(&ex);
+  if (world)
+    librdf_free_world(world);
+  return status;
+}

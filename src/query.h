@@ -1,0 +1,75 @@
+/* query.h: running a SPARQL query over a librdf model and writing its
+ * answer.
+ *
+ * The query text goes through four steps before rasqal executes it:
+ *   1. a safety check: SERVICE and LOAD are refused (no request may leave
+ *      the machine, and only the files on the command line are read);
+ *   2. the standard prefixes (nkg_query_prefixes) that the query does not
+ *      declare itself are prepended, on one line, so short queries work and
+ *      a user's PREFIX for the same name wins;
+ *   3. nkg_sparql_rewrite() (sparql.h) rewrites forms rasqal lacks;
+ *   4. rasqal parses it: syntax errors are reported with the line and
+ *      column of the user's text, and FROM / FROM NAMED with IRIs other than
+ *      file: ones are refused.
+ *
+ * Answers: SELECT through a rasqal result formatter (table, csv, tsv, json,
+ * xml, ...), streamed row by row where the formatter allows (every one but
+ * table); ASK prints true or false (or the formatter's form with an
+ * explicit result format); CONSTRUCT and DESCRIBE write RDF with a raptor
+ * serialiser. */
+#ifndef NKG_QUERY_H
+#define NKG_QUERY_H
+
+#include <redland.h>
+#include <stdio.h>
+
+#include "util.h"
+
+typedef struct {
+  const char *source;         /* names the query in messages: "query" or
+                                 the .rq file */
+  const char *results_format; /* rasqal result format; NULL: table (ASK:
+                                 true/false) */
+  const char *rdf_syntax;     /* raptor serialiser for CONSTRUCT and
+                                 DESCRIBE; NULL: turtle */
+  const char *base;           /* base IRI of the query, or NULL */
+  int explain;                /* print the query rasqal would run, stop */
+} nkg_query_options;
+
+/* A standard prefix: name (without ':') and namespace IRI. The table ends
+ * with {NULL, NULL}. */
+typedef struct {
+  const char *name, *iri;
+} nkg_query_prefix;
+extern const nkg_query_prefix nkg_query_prefixes[];
+
+/* Runs text over model and writes the answer (or, with explain, the
+ * rewritten query) to out. Returns 0 on success and sets *ask to 1 or 0
+ * for an ASK query's answer, -1 for any other; returns -1 after a message
+ * "newskg: SOURCE: ..." if the query is refused, malformed or fails, or the
+ * output cannot be written. */
+int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,
+                  const nkg_query_options *o, FILE *out, int *ask);
+
+/* Nonzero if rasqal (through librdf) has a result format called name. */
+int nkg_query_results_format_known(librdf_world *world, const char *name);
+
+/* Prints the result formats available at run time, one per line indented
+ * by two spaces, to out. */
+void nkg_query_list_results_formats(librdf_world *world, FILE *out);
+
+/* Scans text as SPARQL tokens and refuses SERVICE and LOAD. Returns 0, or
+ * -1 after "newskg: SOURCE: line L, column C: ...". Exposed for tests. */
+int nkg_query_check_safety(const char *text, const char *source);
+
+/* Appends to b the declarations of the standard prefixes that text does
+ * not declare, all on one line, and returns how many. */
+int nkg_query_add_prefixes(const char *text, nkg_buf *b);
+
+/* Sets the librdf logger of world to print "newskg: WHAT: message" (with
+ * the line and column where librdf gives them) for errors and warnings.
+ * what must outlive its use; nkg_query_run() sets it to its source while it
+ * runs and back to what was set before. Returns the previous what. */
+const char *nkg_query_set_logger(librdf_world *world, const char *what);
+
+#endif

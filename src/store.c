@@ -1,0 +1,485 @@
+/* store.c: see store.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "config.h"
+
+#include "store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct nkg_store {
+  char *spec;
+  librdf_storage *storage;
+  librdf_model *model;
+  int transient;
+  int in_transaction;
+};
+
+/* Nonzero if the librdf option string opts sets key (key=... at the start
+ * or after a comma, ignoring spaces). */
+static int has_option(const char *opts, const char *key) {
+  size_t n = strlen(key);
+  for (const char *p = opts; p && *p;) {
+    while (*p == ' ' || *p == ',')
+      p++;
+    if (!strncmp(p, key, n) && (p[n] == '=' || p[n] == ' '))
+      return 1;
+    /* Skip to the next comma outside quotes. */
+    char quote = 0;
+    for (; *p; p++) {
+      if (quote) {
+        if (*p == quote)
+          quote = 0;
+      } else if (*p == '\'' || *p == '"') {
+        quote = *p;
+      } else if (*p == ',') {
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
+static void add_option(nkg_buf *b, const char *user, const char *key,
+                       const char *value) {
+  if (has_option(user, key))
+    return;
+  if (b->len)
+    nkg_buf_addc(b, ',');
+  nkg_buf_printf(b, "%s='%s'", key, value);
+}
+
+static int storage_known(librdf_world *world, const char *type) {
+  for (unsigned int i = 0;; i++) {
+    const char *name = NULL, *label = NULL;
+    if (librdf_storage_enumerate(world, i, &name, &label) || !name)
+      return 0;
+    if (!strcmp(name, type))
+      return 1;
+  }
+}
+
+void nkg_store_list_types(librdf_world *world, FILE *out) {
+  for (unsigned int i = 0;; i++) {
+    const char *name = NULL, *label = NULL;
+    if (librdf_storage_enumerate(world, i, &name, &label) || !name)
+      break;
+    fprintf(out, "  %-12s %s\n", name, label ? label : "");
+  }
+}
+
+static void available_types(librdf_world *world, nkg_buf *b) {
+  for (unsigned int i = 0;; i++) {
+    const char *name = NULL, *label = NULL;
+    if (librdf_storage_enumerate(world, i, &name, &label) || !name)
+      break;
+    nkg_buf_printf(b, "%s%s", i ? ", " : "", name);
+  }
+}
+
+nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
+  const char *given = spec ? spec : "";
+  char *type = NULL, *name = NULL, *user_opts = NULL;
+  nkg_buf opts = {0};
+  nkg_store *s = NULL;
+
+  /* TYPE[:NAME][;OPTIONS] */
+  const char *semi = strchr(given, ';');
+  size_t head_len = semi ? (size_t)(semi - given) : strlen(given);
+  const char *colon = memchr(given, ':', head_len);
+  if (colon) {
+    type = nkg_xstrndup(given, (size_t)(colon - given));
+    name = nkg_xstrndup(colon + 1, head_len - (size_t)(colon - given) - 1);
+  } else {
+    type = nkg_xstrndup(given, head_len);
+    name = nkg_xstrdup("");
+  }
+  user_opts = nkg_xstrdup(semi ? semi + 1 : "");
+  if (!*type) {
+    free(type);
+    type = nkg_xstrdup("hashes");
+  }
+
+  if (!storage_known(world, type)) {
+    nkg_buf avail = {0};
+    available_types(world, &avail);
+    nkg_error("--store '%s': unknown storage type '%s' (this librdf has: %s)",
+              given, type, avail.data ? avail.data : "none");
+    if (!strcmp(type, "sqlite") || !strcmp(type, "postgresql") ||
+        !strcmp(type, "mysql") || !strcmp(type, "virtuoso"))
+      nkg_error("--store '%s': on Debian install librdf-storage-%s", given,
+                type);
+    nkg_buf_free(&avail);
+    goto out;
+  }
+
+  int transient = 0;
+  if (!strcmp(type, "hashes")) {
+    if (!has_option(user_opts, "hash-type")) {
+      add_option(&opts, user_opts, "hash-type", "memory");
+      transient = 1;
+    } else {
+      transient = strstr(user_opts, "'memory'") != NULL;
+    }
+    add_option(&opts, user_opts, "contexts", "yes");
+    if (!*name) {
+      free(name);
+      name = nkg_xstrdup("newskg");
+    }
+  } else if (!strcmp(type, "memory")) {
+    transient = 1;
+    add_option(&opts, user_opts, "contexts", "yes");
+  } else if (!strcmp(type, "sqlite")) {
+    if (!*name) {
+      nkg_error("--store '%s': sqlite needs a file name (sqlite:PATH)",
+                given);
+      goto out;
+    }
+    int exists = access(name, F_OK) == 0;
+    if (!exists && !create) {
+      nkg_error("%s: no such store (create it with 'newskg load --store "
+                "%s FILE...')",
+                name, given);
+      goto out;
+    }
+    if (exists && access(name, R_OK) != 0) {
+      nkg_error("%s: %s", name, strerror(errno));
+      goto out;
+    }
+    add_option(&opts, user_opts, "contexts", "yes");
+    if (!exists && !has_option(user_opts, "new")) {
+      /* Create the file and its tables, then reopen it: a transaction
+       * started on a store opened with new='yes' fails with "no such
+       * table" (REDLAND-FACTS.md). */
+      nkg_buf first = {0};
+      nkg_buf_printf(&first, "%s%s%snew='yes'", opts.data,
+                     *user_opts ? "," : "", user_opts);
+      librdf_storage *st =
+          librdf_new_storage(world, "sqlite", name, first.data);
+      nkg_buf_free(&first);
+      if (!st) {
+        nkg_error("%s: cannot create the sqlite store", name);
+        goto out;
+      }
+      librdf_model *m = librdf_new_model(world, st, NULL);
+      if (m)
+        librdf_free_model(m);
+      librdf_free_storage(st);
+    }
+  } else {
+    add_option(&opts, user_opts, "contexts", "yes");
+  }
+  if (*user_opts) {
+    if (opts.len)
+      nkg_buf_addc(&opts, ',');
+    nkg_buf_adds(&opts, user_opts);
+  }
+
+  s = nkg_xcalloc(1, sizeof *s);
+  s->spec = nkg_xstrdup(given);
+  s->transient = transient;
+  s->storage = librdf_new_storage(world, type, *name ? name : NULL,
+                                  opts.data ? opts.data : "");
+  if (!s->storage) {
+    nkg_error("--store '%s': cannot open the %s storage%s%s", given, type,
+              *name ? " " : "", name);
+    nkg_store_close(s);
+    s = NULL;
+    goto out;
+  }
+  s->model = librdf_new_model(world, s->storage, NULL);
+  if (!s->model) {
+    nkg_error("--store '%s': cannot make a model on the %s storage", given,
+              type);
+    nkg_store_close(s);
+    s = NULL;
+    goto out;
+  }
+  if (!librdf_model_supports_contexts(s->model))
+    nkg_warn("--store '%s': the %s storage keeps no named graphs", given,
+             type);
+
+out:
+  nkg_buf_free(&opts);
+  free(type);
+  free(name);
+  free(user_opts);
+  return s;
+}
+
+void nkg_store_close(nkg_store *s) {
+  if (!s)
+    return;
+  if (s->in_transaction)
+    nkg_store_rollback(s);
+  if (s->model)
+    librdf_free_model(s->model);
+  if (s->storage)
+    librdf_free_storage(s->storage);
+  free(s->spec);
+  free(s);
+}
+
+librdf_model *nkg_store_model(nkg_store *s) { return s->model; }
+
+int nkg_store_is_transient(const nkg_store *s) { return s->transient; }
+
+const char *nkg_store_spec(const nkg_store *s) { return s->spec; }
+
+int nkg_store_begin(nkg_store *s) {
+  if (s->transient || s->in_transaction)
+    return 0;
+  /* Storages without transactions answer non-zero: load without one. */
+  if (librdf_model_transaction_start(s->model) == 0)
+    s->in_transaction = 1;
+  return 0;
+}
+
+int nkg_store_commit(nkg_store *s) {
+  if (!s->in_transaction)
+    return 0;
+  s->in_transaction = 0;
+  if (librdf_model_transaction_commit(s->model) != 0) {
+    nkg_error("--store '%s': commit failed", s->spec);
+    return -1;
+  }
+  return 0;
+}
+
+void nkg_store_rollback(nkg_store *s) {
+  if (!s->in_transaction)
+    return;
+  s->in_transaction = 0;
+  librdf_model_transaction_rollback(s->model);
+}
+
+/* ---- files ------------------------------------------------------------ */
+
+static const struct {
+  const char *ext, *parser;
+} extensions[] = {
+    {".ttl", "turtle"},  {".turtle", "turtle"}, {".nt", "ntriples"},
+    {".nq", "nquads"},   {".rdf", "rdfxml"},    {".owl", "rdfxml"},
+    {".xml", "rdfxml"},  {".json", "json"},     {".rj", "json"},
+    {".trig", "trig"},   {".jsonld", "jsonld"}, {".n3", "turtle"},
+};
+
+static const struct {
+  const char *name, *parser;
+} short_names[] = {
+    {"rdfxml-abbrev", "rdfxml"}, {"nt", "ntriples"}, {"ttl", "turtle"},
+    {"nq", "nquads"}, {"rdf", "rdfxml"},
+};
+
+/* Nonzero if s ends with suffix, ignoring ASCII case. */
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  if (n < k)
+    return 0;
+  s += n - k;
+  for (size_t i = 0; i < k; i++) {
+    char a = s[i], b = suffix[i];
+    if (a >= 'A' && a <= 'Z')
+      a = (char)(a - 'A' + 'a');
+    if (a != b)
+      return 0;
+  }
+  return 1;
+}
+
+const char *nkg_store_parser_for(librdf_world *world, const char *path,
+                                 const char *syntax) {
+  raptor_world *rw = librdf_world_get_raptor(world);
+  const char *name = syntax;
+  if (name) {
+    for (size_t i = 0; i < sizeof short_names / sizeof short_names[0]; i++)
+      if (!strcmp(name, short_names[i].name))
+        name = short_names[i].parser;
+  } else if (!strcmp(path, "-")) {
+    name = "turtle";
+  } else {
+    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
+      if (ends_with(path, extensions[i].ext))
+        name = extensions[i].parser;
+    if (!name) {
+      nkg_error("%s: unknown RDF file extension (use -i FORMAT; .txt is "
+                "an article)",
+                path);
+      return NULL;
+    }
+  }
+  if (!raptor_world_is_parser_name(rw, name)) {
+    if (!strcmp(name, "jsonld"))
+      nkg_error("%s: this raptor has no JSON-LD parser (convert the file "
+                "to N-Quads or Turtle first)",
+                path);
+    else
+      nkg_error("%s: raptor has no parser '%s'", path, name);
+    return NULL;
+  }
+  return name;
+}
+
+/* Refuses every URI a parser wants to read while parsing (RDF/XML external
+ * entities, includes): only the files named on the command line are
+ * read. */
+static int deny_uri(void *data, raptor_uri *uri) {
+  (void)data;
+  (void)uri;
+  return 1;
+}
+
+/* What the raptor statement handler needs. librdf's own parser stream
+ * drops N-Quads graph names, so files are parsed with raptor directly; a
+ * raptor_statement is a librdf_statement and a raptor_term a librdf_node. */
+typedef struct {
+  librdf_model *model;
+  librdf_node *context;
+  long added;
+  int failed;
+} parse_state;
+
+static void on_statement(void *data, raptor_statement *st) {
+  parse_state *ps = data;
+  if (ps->failed)
+    return;
+  librdf_node *g = st->graph ? st->graph : ps->context;
+  int rc = g ? librdf_model_context_add_statement(ps->model, g, st)
+             : librdf_model_add_statement(ps->model, st);
+  if (rc)
+    ps->failed = 1;
+  else
+    ps->added++;
+}
+
+librdf_node *nkg_store_file_context(librdf_world *world, const char *path) {
+  nkg_buf b = {0};
+  nkg_buf_adds(&b, "file://");
+  if (path[0] != '/') {
+    char *cwd = getcwd(NULL, 0);
+    if (cwd) {
+      for (const char *p = cwd; *p; p++)
+        nkg_buf_addc(&b, *p);
+      free(cwd);
+    }
+    nkg_buf_addc(&b, '/');
+  }
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+        (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+      nkg_buf_addc(&b, (char)*p);
+    } else {
+      nkg_buf_addc(&b, '%');
+      nkg_buf_addc(&b, hex[*p >> 4]);
+      nkg_buf_addc(&b, hex[*p & 15]);
+    }
+  }
+  librdf_node *n =
+      librdf_new_node_from_uri_string(world, (const unsigned char *)b.data);
+  nkg_buf_free(&b);
+  return n;
+}
+
+long nkg_store_parse_file(librdf_world *world, librdf_model *model,
+                          const char *path, const char *parser_name,
+                          librdf_node *context) {
+  int is_stdin = !strcmp(path, "-");
+  const char *shown = is_stdin ? "stdin" : path;
+  raptor_world *rw = librdf_world_get_raptor(world);
+  FILE *fh = is_stdin ? stdin : fopen(path, "rb");
+  if (!fh) {
+    nkg_error("%s: %s", path, strerror(errno));
+    return -1;
+  }
+  long n = -1;
+  raptor_parser *parser = NULL;
+  librdf_node *file_ctx =
+      nkg_store_file_context(world, is_stdin ? "stdin" : path);
+  librdf_uri *base = file_ctx ? librdf_node_get_uri(file_ctx) : NULL;
+  if (!base) {
+    nkg_error("%s: cannot make a base IRI", shown);
+    goto out;
+  }
+  parser = raptor_new_parser(rw, parser_name);
+  if (!parser) {
+    nkg_error("%s: cannot make a %s parser", shown, parser_name);
+    goto out;
+  }
+  parse_state ps = {.model = model, .context = context};
+  raptor_parser_set_uri_filter(parser, deny_uri, NULL);
+  raptor_parser_set_statement_handler(parser, &ps, on_statement);
+  /* Errors are reported by the world's log handler (raptor's messages
+   * carry the line). */
+  if (raptor_parser_parse_file_stream(parser, fh, NULL, base) || ps.failed) {
+    if (ps.failed)
+      nkg_error("%s: cannot add a statement to the store", shown);
+    else
+      nkg_error("%s: not parsed as %s", shown, parser_name);
+    goto out;
+  }
+  if (ferror(fh)) {
+    nkg_error("%s: read error", shown);
+    goto out;
+  }
+  n = ps.added;
+out:
+  if (parser)
+    raptor_free_parser(parser);
+  if (file_ctx)
+    librdf_free_node(file_ctx);
+  if (!is_stdin)
+    fclose(fh);
+  return n;
+}
+
+librdf_model *nkg_store_new_memory_model(librdf_world *world) {
+  librdf_storage *st = librdf_new_storage(world, "hashes", "staging",
+                                          "hash-type='memory',contexts='yes'");
+  if (!st)
+    return NULL;
+  librdf_model *m = librdf_new_model(world, st, NULL);
+  /* The model holds a reference to its storage. */
+  librdf_free_storage(st);
+  return m;
+}
+
+long nkg_store_replace_graphs(librdf_model *to, librdf_model *from) {
+  long added = 0;
+  librdf_iterator *it = librdf_model_get_contexts(from);
+  if (!it) {
+    nkg_error("cannot list the named graphs to load");
+    return -1;
+  }
+  for (; !librdf_iterator_end(it); librdf_iterator_next(it)) {
+    librdf_node *g = librdf_iterator_get_object(it);
+    if (librdf_model_context_remove_statements(to, g) != 0) {
+      nkg_error("cannot remove the old graph <%s>",
+                librdf_uri_as_string(librdf_node_get_uri(g)));
+      added = -1;
+      break;
+    }
+    librdf_stream *s = librdf_model_context_as_stream(from, g);
+    for (; s && !librdf_stream_end(s); librdf_stream_next(s)) {
+      if (librdf_model_context_add_statement(to, g,
+                                             librdf_stream_get_object(s))) {
+        added = -1;
+        break;
+      }
+      added++;
+    }
+    if (s)
+      librdf_free_stream(s);
+    if (added < 0) {
+      nkg_error("cannot add the graph <%s>",
+                librdf_uri_as_string(librdf_node_get_uri(g)));
+      break;
+    }
+  }
+  librdf_free_iterator(it);
+  return added;
+}

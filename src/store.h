@@ -1,0 +1,88 @@
+/* store.h: opening a librdf model from a store specification, and loading
+ * RDF files into it one named graph at a time.
+ *
+ * A store specification is TYPE[:NAME][;OPTIONS]:
+ *
+ *   (NULL), "", "hashes", "hashes:"  in-memory hashes, hash-type 'memory'
+ *                                   (the default; fast, nothing persists)
+ *   "memory"                        librdf's list store (slow: tests only)
+ *   "sqlite:PATH"                   an SQLite file (librdf-storage-sqlite)
+ *   "postgresql:DB;host='h',user='u',password='p'"
+ *   "TYPE:NAME;OPTIONS"             any other librdf storage installed
+ *
+ * OPTIONS are librdf storage options (key='value',...) passed through as
+ * given; newskg adds contexts='yes' (named graphs) and, for a new sqlite
+ * file, new='yes', unless the options name those keys themselves.
+ *
+ * Every function that can fail prints "newskg: ..." naming the store or
+ * file and returns NULL or -1. */
+#ifndef NKG_STORE_H
+#define NKG_STORE_H
+
+#include <redland.h>
+#include <stdio.h>
+
+typedef struct nkg_store nkg_store;
+
+/* Opens the store named by spec. With create nonzero a missing sqlite file
+ * is created (with its tables); without it a missing sqlite file is an
+ * error, so a mistyped path is never an empty answer. Returns NULL after a
+ * message (unknown type, missing name, storage that fails to open). */
+nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create);
+
+/* Frees the store; the model is released first, so pending writes of the
+ * storage are flushed. NULL is allowed. */
+void nkg_store_close(nkg_store *s);
+
+/* The model of the store; owned by the store. */
+librdf_model *nkg_store_model(nkg_store *s);
+
+/* Nonzero for stores whose data lives only in this process (hashes in
+ * memory, memory): adding command-line data to them is harmless. */
+int nkg_store_is_transient(const nkg_store *s);
+
+/* The specification as given (for messages). */
+const char *nkg_store_spec(const nkg_store *s);
+
+/* Starts a transaction if the storage has them (sqlite, postgresql...);
+ * nkg_store_commit() ends it. Storages without transactions are a no-op.
+ * Return 0, or -1 after a message. nkg_store_rollback() never fails. */
+int nkg_store_begin(nkg_store *s);
+int nkg_store_commit(nkg_store *s);
+void nkg_store_rollback(nkg_store *s);
+
+/* Prints the storage types librdf offers at run time, one per line, each
+ * indented by two spaces, to out. */
+void nkg_store_list_types(librdf_world *world, FILE *out);
+
+/* The raptor parser name for an RDF file: syntax if given (a parser name or
+ * one of the short names turtle, ntriples, nquads, rdfxml, json, trig),
+ * else from the extension of path (.ttl .nt .nq .rdf .owl .xml .json
+ * .jsonld .trig), else turtle for "-". Returns NULL after a message if
+ * raptor has no parser for it. */
+const char *nkg_store_parser_for(librdf_world *world, const char *path,
+                                 const char *syntax);
+
+/* Parses the RDF file path ("-" for stdin) with parser and adds its
+ * statements to model. Quads keep their graph names; other statements go
+ * into the named graph context if it is not NULL, else the default graph.
+ * Returns the number of statements added, or -1 after "newskg: PATH: ...". */
+long nkg_store_parse_file(librdf_world *world, librdf_model *model,
+                          const char *path, const char *parser,
+                          librdf_node *context);
+
+/* Copies every statement of from (which must keep contexts) into to, named
+ * graph by named graph, removing each graph from to first: a document
+ * loaded twice replaces its graph instead of doubling it. Statements of
+ * from without a context are not copied (give every statement a graph).
+ * Returns the number of statements added, or -1 after a message. */
+long nkg_store_replace_graphs(librdf_model *to, librdf_model *from);
+
+/* A new in-memory model with contexts, for staging data. NULL on error. */
+librdf_model *nkg_store_new_memory_model(librdf_world *world);
+
+/* The context IRI newskg gives an RDF file that has no graph names of its
+ * own: file:// and the absolute path, percent-encoded. NULL on error. */
+librdf_node *nkg_store_file_context(librdf_world *world, const char *path);
+
+#endif
