@@ -1055,7 +1055,7 @@ static void finish_meetings(state *st) {
         p = best_place(st, sents[k]);
     }
     const char *date_rule = NULL;
-    if (!d && st->meeting_sentence[i] < LEAD_SENTENCES) {
+    if (!d && i == 0 && st->meeting_sentence[i] < LEAD_SENTENCES) {
       /* a meeting told in the lead is dated by it: "... on Friday" */
       for (int k = 0; k < LEAD_SENTENCES && k < (int)st->doc->n_sentences && !d;
            k++)

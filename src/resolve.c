@@ -132,12 +132,19 @@ void nkg_name_normalise(nkg_buf *out, const char *s, size_t n) {
     else
       break;
   }
+  /* a name with some word in mixed case writes its all-capital words in
+   * title case: "MATSUO Takehiko", "WANG Yi" */
+  int mixed = 0;
   for (size_t i = 0; i < nt; i++) {
     const char *w = s + toks[i].begin;
     size_t wl = toks[i].end - toks[i].begin;
-    size_t l;
-    unsigned cp = nkg_utf8_decode(w, wl, 0, &l);
-    (void)cp;
+    for (size_t k = 1; k < wl; k++)
+      if (w[k] >= 'a' && w[k] <= 'z')
+        mixed = 1;
+  }
+  for (size_t i = 0; i < nt; i++) {
+    const char *w = s + toks[i].begin;
+    size_t wl = toks[i].end - toks[i].begin;
     if (i && toks[i].begin > toks[i - 1].end)
       nkg_buf_addc(out, ' ');
     int caps = 1;
@@ -149,7 +156,7 @@ void nkg_name_normalise(nkg_buf *out, const char *s, size_t n) {
       if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
         letters++;
     }
-    if (caps && letters >= 5 && letters == wl) {
+    if (caps && letters >= 2 && letters == wl && (mixed || letters >= 5)) {
       nkg_buf_addc(out, w[0]);
       for (size_t k = 1; k < wl; k++)
         nkg_buf_addc(out, (char)(w[k] - 'A' + 'a'));
