@@ -3,6 +3,7 @@
 #include "document.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,21 +84,30 @@ nkg_document *nkg_document_from_text(const char *name, char *text,
   text[len] = '\0';
   /* Replace, byte for byte, what cannot go into RDF literals: invalid UTF-8
    * and control characters. Offsets stay exact. */
+  size_t invalid = 0, control = 0;
   for (size_t i = 0; i < len;) {
     size_t n;
     unsigned cp = nkg_utf8_decode(text, len, i, &n);
     if (cp == 0xFFFD && n == 1) {
       text[i] = '?';
-      doc->replaced_bytes++;
-    } else if (cp < 0x20 && cp != '\n' && cp != '\r' && cp != '\t') {
+      invalid++;
+    } else if ((cp < 0x20 && cp != '\n' && cp != '\r' && cp != '\t') ||
+               cp == 0x7F) {
       text[i] = ' ';
-      doc->replaced_bytes++;
-    } else if (cp == 0x7F) {
-      text[i] = ' ';
-      doc->replaced_bytes++;
+      control++;
     }
     i += n;
   }
+  doc->replaced_bytes =
+      invalid + control > INT_MAX ? INT_MAX : (int)(invalid + control);
+  /* Once per document, so that a binary or mis-encoded file is noticed. */
+  if (!strcmp(name, "-"))
+    name = "stdin";
+  if (invalid || control)
+    nkg_warn("%s: replaced %zu invalid UTF-8 byte%s by '?' and %zu control "
+             "character%s by spaces",
+             name, invalid, invalid == 1 ? "" : "s", control,
+             control == 1 ? "" : "s");
   doc->text = text;
   doc->len = len;
   return doc;

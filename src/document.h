@@ -2,7 +2,8 @@
  *
  * A document keeps its text exactly as read (after removing a UTF-8 BOM and
  * replacing invalid UTF-8 and control bytes, byte for byte, so that offsets do
- * not move). Every offset newskg reports is a byte offset into that text;
+ * not move; invalid bytes become '?', control characters spaces, and one
+ * warning per document gives both counts). Every offset newskg reports is a byte offset into that text;
  * nkg_document_cp_offset() converts it to the code-point offset written to
  * the graph (NIF counts code points).
  *
