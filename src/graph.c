@@ -589,40 +589,92 @@ static int declare(raptor_serializer *ser, raptor_world *world,
   return rc && required ? -1 : 0;
 }
 
-int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
+/* Where serialised bytes go: appended to buf, and, when f is set, written
+ * to f whenever buf holds 64 KiB (and at the end). raptor writes byte by
+ * byte; a plain buffer is much cheaper than its FILE* handler (a locked
+ * fputc per byte). */
+typedef struct {
+  nkg_buf *buf;
+  FILE *f;
+  int failed;
+} sink;
+
+static void sink_drain(sink *k) {
+  if (!k->f || !k->buf->len)
+    return;
+  if (fwrite(k->buf->data, 1, k->buf->len, k->f) != k->buf->len)
+    k->failed = 1;
+  nkg_buf_clear(k->buf);
+}
+
+static int sink_write_byte(void *ctx, const int byte) {
+  sink *k = ctx;
+  nkg_buf_addc(k->buf, (char)byte);
+  if (k->f && k->buf->len >= 65536)
+    sink_drain(k);
+  return k->failed;
+}
+
+static int sink_write_bytes(void *ctx, const void *ptr, size_t size,
+                            size_t nmemb) {
+  sink *k = ctx;
+  nkg_buf_add(k->buf, ptr, size * nmemb);
+  if (k->f && k->buf->len >= 65536)
+    sink_drain(k);
+  return k->failed ? 0 : (int)nmemb;
+}
+
+static const raptor_iostream_handler sink_handler = {
+    .version = 2,
+    .write_byte = sink_write_byte,
+    .write_bytes = sink_write_bytes,
+};
+
+/* Serialises statements v[0..n), which are sorted, into k. Quads equal to
+ * their predecessor are skipped; for syntaxes other than N-Quads, so are
+ * triples equal to their predecessor. Returns 0, or -1 with a message. */
+static int serialise(nkg_graph *g, const char *syntax,
+                     raptor_statement *const *v, size_t n, sink *k) {
   int quads = !strcmp(syntax, "nquads");
+  int ntriples = !strcmp(syntax, "ntriples");
   int prefixed = !strcmp(syntax, "turtle") || !strncmp(syntax, "rdfxml", 6);
   raptor_serializer *ser = raptor_new_serializer(g->world, syntax);
   if (!ser) {
     nkg_error("unknown output format '%s'", syntax);
     return -1;
   }
+  raptor_iostream *ios =
+      raptor_new_iostream_from_handler(g->world, k, &sink_handler);
+  if (!ios) {
+    nkg_error("cannot create a raptor stream");
+    raptor_free_serializer(ser);
+    return -1;
+  }
   /* rdf: is predeclared by the serialisers that use prefixes; declaring it
-   * again is refused, so it is not in the table. */
-  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+   * again is refused, so it is not in the table. N-Triples and N-Quads have
+   * no prefixes, and are written once per document when streaming. */
+  for (size_t i = 0;
+       !quads && !ntriples && i < sizeof prefixes / sizeof prefixes[0]; i++)
     if (declare(ser, g->world, prefixes[i].prefix, prefixes[i].ns, prefixed)) {
       nkg_error("cannot declare prefix %s:", prefixes[i].prefix);
-      raptor_free_serializer(ser);
-      return -1;
+      goto fail;
     }
-  if (declare(ser, g->world, "id", g->base, prefixed)) {
+  if (!quads && !ntriples && declare(ser, g->world, "id", g->base, prefixed)) {
     nkg_error("cannot declare prefix id: for %s", g->base);
-    raptor_free_serializer(ser);
-    return -1;
+    goto fail;
   }
-  if (raptor_serializer_start_to_file_handle(ser, NULL, out)) {
+  if (raptor_serializer_start_to_iostream(ser, NULL, ios)) {
     nkg_error("cannot start the %s serialiser", syntax);
-    raptor_free_serializer(ser);
-    return -1;
+    goto fail;
   }
 
-  qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
   int rc = 0;
   const raptor_statement *prev = NULL;
-  for (size_t i = 0; i < g->n && !rc; i++) {
-    raptor_statement *st = g->st[i];
-    if (quads) {
-      if (prev && !cmp_quad_p(&prev, &st))
+  for (size_t i = 0; i < n && !rc && !k->failed; i++) {
+    raptor_statement *st = v[i];
+    if (quads || ntriples) {
+      /* The N-Triples serialiser leaves the graph term out itself. */
+      if (prev && (quads ? !cmp_quad_p(&prev, &st) : !cmp_triple(prev, st)))
         continue;
       rc = raptor_serializer_serialize_statement(ser, st);
     } else {
@@ -645,11 +697,47 @@ int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
   if (raptor_serializer_serialize_end(ser))
     rc = 1;
   raptor_free_serializer(ser);
-  if (rc) {
+  raptor_free_iostream(ios);
+  if (rc || k->failed) {
     nkg_error("the %s serialiser failed", syntax);
     return -1;
   }
   return 0;
+
+fail:
+  raptor_free_serializer(ser);
+  raptor_free_iostream(ios);
+  return -1;
+}
+
+int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
+  nkg_buf buf = {0};
+  sink k = {.buf = &buf, .f = out};
+  qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
+  int rc = serialise(g, syntax, g->st, g->n, &k);
+  if (!rc) {
+    sink_drain(&k);
+    if (k.failed) {
+      nkg_error("cannot write the %s output", syntax);
+      rc = -1;
+    }
+  }
+  nkg_buf_free(&buf);
+  return rc;
+}
+
+int nkg_graph_syntax_streams(const char *syntax) {
+  return syntax && (!strcmp(syntax, "ntriples") || !strcmp(syntax, "nquads"));
+}
+
+int nkg_graph_flush(nkg_graph *g, const char *syntax, nkg_buf *out) {
+  sink k = {.buf = out};
+  qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
+  int rc = serialise(g, syntax, g->st, g->n, &k);
+  for (size_t i = 0; i < g->n; i++)
+    raptor_free_statement(g->st[i]);
+  g->n = 0;
+  return rc;
 }
 
 /* ---- librdf ------------------------------------------------------------ */

@@ -18,6 +18,7 @@
 #include "document.h"
 #include "extraction.h"
 #include "lexicon.h"
+#include "util.h"
 
 #define NKG_NS "https://w3id.org/newskg/ns#"
 #define NKG_DEFAULT_BASE "https://w3id.org/newskg/id/"
@@ -39,6 +40,19 @@ size_t nkg_graph_size(const nkg_graph *g);
  * ("turtle", "ntriples", "nquads", "rdfxml-abbrev", "json", "dot") to out.
  * Returns 0, or -1 if raptor reported an error. */
 int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out);
+
+/* Nonzero if syntax is written line by line with no header or state
+ * (ntriples, nquads): its output for a sequence of nkg_graph_flush() calls
+ * concatenates into one valid document. */
+int nkg_graph_syntax_streams(const char *syntax);
+
+/* Appends the statements held in g, sorted and without duplicates, to out in
+ * the raptor serialiser format syntax, and removes them from g (the
+ * streaming path: add one document, flush, write out, repeat; memory stays
+ * bounded by the largest document). Statements of different flushes are not
+ * de-duplicated against each other. Returns 0, or -1 with a message (g is
+ * emptied in either case). */
+int nkg_graph_flush(nkg_graph *g, const char *syntax, nkg_buf *out);
 
 /* Maps a user-facing format name to a raptor serialiser name: turtle,
  * ntriples, nquads, json and dot map to themselves, rdfxml to rdfxml-abbrev;
