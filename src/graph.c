@@ -592,7 +592,8 @@ static int declare(raptor_serializer *ser, raptor_world *world,
 /* Where serialised bytes go: appended to buf, and, when f is set, written
  * to f whenever buf holds 64 KiB (and at the end). raptor writes byte by
  * byte; a plain buffer is much cheaper than its FILE* handler (a locked
- * fputc per byte). */
+ * fputc per byte). After a failed write the rest is dropped; the error stays
+ * in ferror(f) for the caller's final check, which names the file. */
 typedef struct {
   nkg_buf *buf;
   FILE *f;
@@ -610,18 +611,22 @@ static void sink_drain(sink *k) {
 static int sink_write_byte(void *ctx, const int byte) {
   sink *k = ctx;
   nkg_buf_addc(k->buf, (char)byte);
-  if (k->f && k->buf->len >= 65536)
+  if (k->failed)
+    nkg_buf_clear(k->buf);
+  else if (k->f && k->buf->len >= 65536)
     sink_drain(k);
-  return k->failed;
+  return 0;
 }
 
 static int sink_write_bytes(void *ctx, const void *ptr, size_t size,
                             size_t nmemb) {
   sink *k = ctx;
   nkg_buf_add(k->buf, ptr, size * nmemb);
-  if (k->f && k->buf->len >= 65536)
+  if (k->failed)
+    nkg_buf_clear(k->buf);
+  else if (k->f && k->buf->len >= 65536)
     sink_drain(k);
-  return k->failed ? 0 : (int)nmemb;
+  return (int)nmemb;
 }
 
 static const raptor_iostream_handler sink_handler = {
@@ -670,7 +675,7 @@ static int serialise(nkg_graph *g, const char *syntax,
 
   int rc = 0;
   const raptor_statement *prev = NULL;
-  for (size_t i = 0; i < n && !rc && !k->failed; i++) {
+  for (size_t i = 0; i < n && !rc; i++) {
     raptor_statement *st = v[i];
     if (quads || ntriples) {
       /* The N-Triples serialiser leaves the graph term out itself. */
@@ -698,7 +703,7 @@ static int serialise(nkg_graph *g, const char *syntax,
     rc = 1;
   raptor_free_serializer(ser);
   raptor_free_iostream(ios);
-  if (rc || k->failed) {
+  if (rc) {
     nkg_error("the %s serialiser failed", syntax);
     return -1;
   }
@@ -715,13 +720,8 @@ int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
   sink k = {.buf = &buf, .f = out};
   qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
   int rc = serialise(g, syntax, g->st, g->n, &k);
-  if (!rc) {
-    sink_drain(&k);
-    if (k.failed) {
-      nkg_error("cannot write the %s output", syntax);
-      rc = -1;
-    }
-  }
+  if (!rc)
+    sink_drain(&k); /* a failed write is in ferror(out) */
   nkg_buf_free(&buf);
   return rc;
 }
