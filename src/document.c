@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "lexicon.h"
@@ -72,6 +73,17 @@ nkg_document *nkg_document_read(const char *path) {
   return nkg_document_from_text(path, text, len);
 }
 
+/* Nonzero when s (after leading blanks) starts like an HTML page. */
+static int looks_like_html(const char *s, size_t n) {
+  static const char *const starts[] = {"<!doctype html", "<html"};
+  for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+    size_t k = strlen(starts[i]);
+    if (n >= k && strncasecmp(s, starts[i], k) == 0)
+      return 1;
+  }
+  return 0;
+}
+
 nkg_document *nkg_document_from_text(const char *name, char *text,
                                      size_t len) {
   nkg_document *doc = nkg_xcalloc(1, sizeof *doc);
@@ -110,6 +122,15 @@ nkg_document *nkg_document_from_text(const char *name, char *text,
              control == 1 ? "" : "s");
   doc->text = text;
   doc->len = len;
+  size_t lead = 0;
+  while (lead < len && strchr(" \t\r\n", text[lead]))
+    lead++;
+  if (lead == len)
+    nkg_warn("%s: no text (the input is empty or only white space)", name);
+  else if (looks_like_html(text + lead, len - lead))
+    nkg_warn("%s: looks like HTML; newskg reads plain text, so markup is "
+             "read as words (extract the text first)",
+             name);
   return doc;
 }
 

@@ -42,8 +42,10 @@ typedef struct {
  * "newskg: PATH: reason" and returns NULL. */
 nkg_document *nkg_document_read(const char *path);
 
-/* Takes ownership of text (malloc'd, len bytes, need not be NUL-terminated
- * but must have room for one more byte... it is reallocated as needed). */
+/* Makes a document named name from text, taking ownership of text
+ * (malloc'd, len bytes, need not be NUL-terminated: it is reallocated).
+ * Warns, naming the document, when the text is empty or only white space or
+ * looks like an HTML page; the document is still made. Never fails. */
 nkg_document *nkg_document_from_text(const char *name, char *text, size_t len);
 
 /* Finds title, date, dateline and sentences using lex (furniture patterns,
