@@ -1,23 +1,783 @@
-/* sparql.c: see sparql.h. This first version passes queries through. */
+/* sparql.c: see sparql.h.
+ *
+ * The query is parsed (sparql_parse.c) and prepared bottom-up:
+ *   - a triple whose path is not a plain IRI is rewritten: sequences become
+ *     joins over fresh blank nodes (which rasqal treats as variables it does
+ *     not project), inverses swap their ends, alternatives become UNION,
+ *     and p*, p+, p? and negated property sets are evaluated over the model
+ *     (sparql_eval.c) into a table the rewritten triple reads;
+ *   - a group with MINUS or with FILTER (NOT) EXISTS is evaluated by rasqal
+ *     in steps: the solutions before a MINUS are stored as a table and the
+ *     MINUS is applied here with the exact SPARQL 1.1 definition (compatible
+ *     and sharing a variable); for EXISTS the group's solutions are stored,
+ *     the pattern is evaluated joined with each row's values (substitution
+ *     semantics for the patterns the W3C suite uses), and the filter runs
+ *     on the rows with the EXISTS values as booleans.
+ * The rewritten query reads the tables; everything else is emitted as it
+ * was written, prefixed names expanded. */
 #include "sparql.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sparql_ast.h"
+#include "sparql_eval.h"
 #include "util.h"
+
+struct nkg_sparql_state {
+  nkg_sq_store store;
+};
+
+typedef struct {
+  librdf_world *world;
+  librdf_model *model;
+  sq_ast *ast;
+  nkg_sparql_state *state;
+  jmp_buf jb;
+  char *error;
+  int bnodes; /* fresh blank nodes emitted */
+} rw;
+
+static int next_table = 0;
+
+static __attribute__((noreturn)) void rw_fail(rw *r, const nkg_sq_tok *t,
+                                               const char *fmt, ...) {
+  char msg[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  nkg_buf b = {0};
+  nkg_buf_printf(&b, "line %d, column %d: %s", t ? t->line : 1,
+                 t ? t->col : 1, msg);
+  r->error = nkg_buf_steal(&b);
+  longjmp(r->jb, 1);
+}
+
+/* ---- emission ---------------------------------------------------------- */
+
+/* How EXISTS is emitted inside expressions: as written, or as the boolean
+ * variable ?_nkgxN of its evaluated value. */
+typedef enum { EX_ASIS, EX_FLAG } ex_mode;
+
+static void emit_token(rw *r, nkg_buf *b, size_t i) {
+  const nkg_sq_tok *t = &r->ast->toks[i];
+  if ((t->type == SQ_PNAME_LN || t->type == SQ_PNAME_NS) &&
+      i >= r->ast->prologue_end) {
+    const char *e = nkg_sq_expand(r->ast, t);
+    if (e) {
+      nkg_buf_addc(b, '<');
+      nkg_buf_adds(b, e);
+      nkg_buf_addc(b, '>');
+      return;
+    }
+  }
+  if (t->type == SQ_VAR) {
+    nkg_buf_addc(b, '?');
+    nkg_buf_add(b, t->s + 1, t->n - 1);
+    return;
+  }
+  nkg_buf_add(b, t->s, t->n);
+}
+
+/* Tokens [t0, t1) with the original spacing between them; EXISTS calls of
+ * ex are replaced according to mode. */
+static void emit_tokens_ex(rw *r, nkg_buf *b, size_t t0, size_t t1,
+                           sq_exists **ex, size_t nex, ex_mode mode) {
+  const nkg_sq_tok *toks = r->ast->toks;
+  nkg_buf_addc(b, ' ');
+  for (size_t i = t0; i < t1; i++) {
+    if (i > t0) {
+      const char *gap = toks[i - 1].s + toks[i - 1].n;
+      nkg_buf_add(b, gap, (size_t)(toks[i].s - gap));
+    }
+    int done = 0;
+    for (size_t k = 0; k < nex && mode == EX_FLAG; k++)
+      if (ex[k]->t0 == i) {
+        nkg_buf_printf(b, ex[k]->neg ? "(!?_nkgx%d)" : "(?_nkgx%d)",
+                       ex[k]->flag);
+        i = ex[k]->t1 - 1;
+        done = 1;
+        break;
+      }
+    if (!done) emit_token(r, b, i);
+  }
+  nkg_buf_addc(b, ' ');
+}
+
+static void emit_tokens(rw *r, nkg_buf *b, size_t t0, size_t t1) {
+  emit_tokens_ex(r, b, t0, t1, NULL, 0, EX_ASIS);
+}
+
+static void emit_group(rw *r, nkg_buf *b, const sq_group *g);
+
+static void fresh(rw *r, nkg_buf *b, const char *tag) {
+  nkg_buf_printf(b, "_:nkg%s%d", tag, ++r->bnodes);
+}
+
+static void emit_table_pair(rw *r, nkg_buf *b, int table, const char *s,
+                            const char *o) {
+  nkg_buf tmp = {0};
+  fresh(r, &tmp, "t");
+  nkg_buf_printf(b, " %s <" NKG_SQ_NS "%d#s> %s . %s <" NKG_SQ_NS "%d#o> %s . ",
+                 tmp.data, table, s, tmp.data, table, o);
+  nkg_buf_free(&tmp);
+}
+
+/* Path tables are recorded on the path node, in the slot that P_LINK uses
+ * for its IRI: closure nodes keep their table id in table_of[]. */
+typedef struct {
+  const sq_path *p;
+  int table;
+} path_table;
+
+static path_table *ptables;
+static size_t nptables, captables;
+
+static int table_of(const sq_path *p) {
+  for (size_t i = 0; i < nptables; i++)
+    if (ptables[i].p == p) return ptables[i].table;
+  return -1;
+}
+
+static void set_table(const sq_path *p, int table) {
+  if (nptables == captables) {
+    captables = captables ? captables * 2 : 16;
+    ptables = nkg_xrealloc(ptables, captables * sizeof *ptables);
+  }
+  ptables[nptables].p = p;
+  ptables[nptables].table = table;
+  nptables++;
+}
+
+static void emit_path(rw *r, nkg_buf *b, const char *s, const sq_path *p,
+                      const char *o) {
+  switch (p->kind) {
+    case P_LINK:
+      nkg_buf_printf(b, " %s %s %s . ", s, p->iri->text, o);
+      return;
+    case P_INV:
+      emit_path(r, b, o, p->kids[0], s);
+      return;
+    case P_SEQ: {
+      char *prev = nkg_xstrdup(s);
+      for (size_t k = 0; k < p->nkids; k++) {
+        char *nxt;
+        if (k + 1 == p->nkids) {
+          nxt = nkg_xstrdup(o);
+        } else {
+          nkg_buf t = {0};
+          fresh(r, &t, "s");
+          nxt = nkg_buf_steal(&t);
+        }
+        emit_path(r, b, prev, p->kids[k], nxt);
+        free(prev);
+        prev = nxt;
+      }
+      free(prev);
+      return;
+    }
+    case P_ALT:
+      for (size_t k = 0; k < p->nkids; k++) {
+        if (k) nkg_buf_adds(b, " UNION ");
+        nkg_buf_adds(b, " { ");
+        emit_path(r, b, s, p->kids[k], o);
+        nkg_buf_adds(b, " } ");
+      }
+      return;
+    default: {
+      int t = table_of(p);
+      if (t < 0) rw_fail(r, NULL, "internal error: path not evaluated");
+      emit_table_pair(r, b, t, s, o);
+      return;
+    }
+  }
+}
+
+static void emit_rows(rw *r, nkg_buf *b, const sq_elem *e) {
+  nkg_buf row = {0};
+  fresh(r, &row, "r");
+  nkg_buf_printf(b, " { %s <" NKG_SQ_NS "%d#_> \"r\" . ", row.data, e->table);
+  for (size_t c = 0; c < e->ncols; c++)
+    if (e->always[c])
+      nkg_buf_printf(b, "%s <" NKG_SQ_NS "%d#%s> ?%s . ", row.data, e->table,
+                     e->cols[c], e->cols[c]);
+  for (size_t c = 0; c < e->ncols; c++)
+    if (!e->always[c])
+      nkg_buf_printf(b, "OPTIONAL { %s <" NKG_SQ_NS "%d#%s> ?%s } ", row.data,
+                     e->table, e->cols[c], e->cols[c]);
+  nkg_buf_adds(b, "} ");
+  nkg_buf_free(&row);
+}
+
+static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
+  switch (e->kind) {
+    case E_TRIPLES:
+      if (!e->complex) {
+        emit_tokens(r, b, e->t0, e->t1);
+        if (!nkg_sq_tok_is(&r->ast->toks[e->t1 - 1], "."))
+          nkg_buf_adds(b, " . ");
+        return;
+      }
+      for (size_t k = 0; k < e->ntriples; k++) {
+        const sq_triple *t = &e->triples[k];
+        if (t->path)
+          emit_path(r, b, t->s->text, t->path, t->o->text);
+        else
+          nkg_buf_printf(b, " %s %s %s . ", t->s->text, t->pred->text,
+                         t->o->text);
+      }
+      return;
+    case E_FILTER:
+      nkg_buf_adds(b, " FILTER ");
+      emit_tokens_ex(r, b, e->expr->t0, e->expr->t1, e->expr->ex,
+                     e->expr->nex, mode);
+      return;
+    case E_OPTIONAL:
+      nkg_buf_adds(b, " OPTIONAL ");
+      emit_group(r, b, e->g);
+      return;
+    case E_MINUS:
+      nkg_buf_adds(b, " MINUS ");
+      emit_group(r, b, e->g);
+      return;
+    case E_UNION:
+      for (size_t k = 0; k < e->nalts; k++) {
+        if (k) nkg_buf_adds(b, " UNION ");
+        emit_group(r, b, e->alts[k]);
+      }
+      return;
+    case E_GRAPH:
+      nkg_buf_printf(b, " GRAPH %s ", e->gterm->text);
+      emit_group(r, b, e->g);
+      return;
+    case E_GROUP:
+      emit_group(r, b, e->g);
+      return;
+    case E_SUBSELECT: {
+      const sq_query *q = e->sub;
+      nkg_buf_adds(b, " { ");
+      emit_tokens(r, b, q->t0, q->where->t0);
+      emit_group(r, b, q->where);
+      emit_tokens(r, b, q->where->t1, q->t1);
+      nkg_buf_adds(b, " } ");
+      return;
+    }
+    case E_ROWS:
+      emit_rows(r, b, e);
+      return;
+    default:
+      emit_tokens(r, b, e->t0, e->t1);
+      return;
+  }
+}
+
+static void emit_group(rw *r, nkg_buf *b, const sq_group *g) {
+  if (!g->dirty) {
+    emit_tokens(r, b, g->t0, g->t1);
+    return;
+  }
+  nkg_buf_adds(b, " { ");
+  for (size_t k = 0; k < g->nelems; k++) emit_elem(r, b, g->elems[k], EX_ASIS);
+  nkg_buf_adds(b, " } ");
+}
+
+/* ---- internal queries -------------------------------------------------- */
+
+static void prologue(rw *r, nkg_buf *b) {
+  emit_tokens(r, b, 0, r->ast->prologue_end);
+  nkg_buf_addc(b, '\n');
+}
+
+/* Runs a SELECT and collects its solutions into t (columns as rasqal names
+ * them; the column _nkgg, if any, is the row's graph). */
+static void run_table(rw *r, const char *text, nkg_sq_table *t) {
+  librdf_query *q = librdf_new_query(r->world, "sparql", NULL,
+                                     (const unsigned char *)text, NULL);
+  if (!q) rw_fail(r, NULL, "rasqal rejected a rewritten step: %s", text);
+  librdf_query_results *res = librdf_model_query_execute(r->model, q);
+  if (!res) {
+    librdf_free_query(q);
+    rw_fail(r, NULL, "rasqal could not run a rewritten step: %s", text);
+  }
+  int n = librdf_query_results_get_bindings_count(res);
+  const char **names = nkg_xcalloc((size_t)(n > 0 ? n : 1), sizeof *names);
+  int gcol = -1;
+  size_t nc = 0;
+  for (int i = 0; i < n; i++) {
+    const char *name = librdf_query_results_get_binding_name(res, i);
+    if (!strcmp(name, "_nkgg"))
+      gcol = i;
+    else
+      names[nc++] = name;
+  }
+  nkg_sq_table_init(t, ++next_table, names, nc);
+  librdf_node **cells = nkg_xcalloc(nc + 1, sizeof *cells);
+  while (!librdf_query_results_finished(res)) {
+    librdf_node *graph = NULL;
+    size_t c = 0;
+    for (int i = 0; i < n; i++) {
+      librdf_node *v = librdf_query_results_get_binding_value(res, i);
+      if (i == gcol)
+        graph = v;
+      else
+        cells[c++] = v;
+    }
+    nkg_sq_table_add(t, cells, graph);
+    librdf_query_results_next(res);
+  }
+  free(cells);
+  free(names);
+  librdf_free_query_results(res);
+  librdf_free_query(q);
+}
+
+/* Opens the graph scope of a step: ctx is the enclosing GRAPH term. */
+static void open_graph(nkg_buf *b, const sq_term *ctx) {
+  if (!ctx) return;
+  if (ctx->kind == T_VAR)
+    nkg_buf_adds(b, " GRAPH ?_nkgg { ");
+  else
+    nkg_buf_printf(b, " GRAPH %s { ", ctx->text);
+}
+
+static void close_graph(nkg_buf *b, const sq_term *ctx) {
+  if (ctx) nkg_buf_adds(b, " } ");
+}
+
+static void eval_elems(rw *r, sq_elem **elems, size_t n, const sq_term *ctx,
+                       nkg_sq_table *t) {
+  nkg_buf b = {0};
+  prologue(r, &b);
+  nkg_buf_adds(&b, "SELECT * WHERE { ");
+  open_graph(&b, ctx);
+  nkg_buf_adds(&b, " { ");
+  for (size_t k = 0; k < n; k++) emit_elem(r, &b, elems[k], EX_ASIS);
+  nkg_buf_adds(&b, " } ");
+  close_graph(&b, ctx);
+  nkg_buf_adds(&b, " }");
+  run_table(r, b.data, t);
+  nkg_buf_free(&b);
+}
+
+static sq_elem *rows_elem(rw *r, nkg_sq_table *t) {
+  sq_elem *e = nkg_sq_alloc(r->ast, sizeof *e);
+  e->kind = E_ROWS;
+  e->table = t->id;
+  e->ncols = t->ncols;
+  e->cols = nkg_sq_alloc(r->ast, (t->ncols + 1) * sizeof *e->cols);
+  e->always = nkg_sq_alloc(r->ast, (t->ncols + 1) * sizeof *e->always);
+  for (size_t c = 0; c < t->ncols; c++) {
+    e->cols[c] = nkg_sq_strdup(r->ast, t->cols[c], strlen(t->cols[c]));
+    e->always[c] = t->nrows > 0 && nkg_sq_table_always(t, c);
+  }
+  nkg_sq_table_store(t, r->world, r->model, &r->state->store);
+  return e;
+}
+
+static int same_graph(librdf_node *a, librdf_node *b) {
+  if (!a || !b) return a == b;
+  return librdf_node_equals(a, b);
+}
+
+/* Removes from left every row that some row of right is compatible with
+ * and shares a variable with (SPARQL 1.1 section 18.5, Minus). */
+static void minus(nkg_sq_table *left, const nkg_sq_table *right,
+                  nkg_sq_table *out) {
+  const char **cols = (const char **)left->cols;
+  nkg_sq_table_init(out, ++next_table, cols, left->ncols);
+  size_t *map = nkg_xcalloc(left->ncols + 1, sizeof *map);
+  for (size_t c = 0; c < left->ncols; c++) {
+    map[c] = (size_t)-1;
+    for (size_t d = 0; d < right->ncols; d++)
+      if (!strcmp(left->cols[c], right->cols[d])) map[c] = d;
+  }
+  for (size_t i = 0; i < left->nrows; i++) {
+    librdf_node **l = &left->cells[i * left->ncols];
+    int drop = 0;
+    for (size_t j = 0; j < right->nrows && !drop; j++) {
+      librdf_node **rr = &right->cells[j * right->ncols];
+      if (!same_graph(left->graph[i], right->graph[j])) continue;
+      int shared = 0, ok = 1;
+      for (size_t c = 0; c < left->ncols && ok; c++) {
+        if (map[c] == (size_t)-1 || !l[c] || !rr[map[c]]) continue;
+        shared = 1;
+        if (!librdf_node_equals(l[c], rr[map[c]])) ok = 0;
+      }
+      if (ok && shared) drop = 1;
+    }
+    if (drop) continue;
+    librdf_node **cells = nkg_xcalloc(left->ncols + 1, sizeof *cells);
+    for (size_t c = 0; c < left->ncols; c++)
+      cells[c] = l[c] ? librdf_new_node_from_node(l[c]) : NULL;
+    nkg_sq_table_add(out, cells,
+                     left->graph[i] ? librdf_new_node_from_node(left->graph[i])
+                                    : NULL);
+    free(cells);
+  }
+  free(map);
+}
+
+/* Variables named anywhere in the tokens of g. */
+static int group_mentions(rw *r, const sq_group *g, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = g->t0; i < g->t1; i++) {
+    const nkg_sq_tok *t = &r->ast->toks[i];
+    if (t->type == SQ_VAR && t->n == n + 1 && !memcmp(t->s + 1, name, n))
+      return 1;
+  }
+  return 0;
+}
+
+static long row_index(librdf_node *n, int table) {
+  if (!n || !librdf_node_is_resource(n)) return -1;
+  const char *u = (const char *)librdf_uri_as_string(librdf_node_get_uri(n));
+  char pre[64];
+  snprintf(pre, sizeof pre, NKG_SQ_NS "%d:", table);
+  if (strncmp(u, pre, strlen(pre))) return -1;
+  return strtol(u + strlen(pre), NULL, 10);
+}
+
+/* Evaluates ex for every row of t (stored as rows in the model): one query
+ * per set of bound correlated variables. flags[i] gets 1 or 0. */
+static void eval_exists(rw *r, const nkg_sq_table *t, const sq_exists *ex,
+                        const sq_term *ctx, char *flags) {
+  size_t nc = t->ncols;
+  int *corr = nkg_xcalloc(nc + 1, sizeof *corr);
+  for (size_t c = 0; c < nc; c++) corr[c] = group_mentions(r, ex->g, t->cols[c]);
+  char *done = nkg_xcalloc(t->nrows + 1, 1);
+  memset(flags, 0, t->nrows);
+  for (size_t i = 0; i < t->nrows; i++) {
+    if (done[i]) continue;
+    /* the signature of row i */
+    nkg_buf b = {0};
+    prologue(r, &b);
+    nkg_buf_adds(&b, "SELECT DISTINCT ?_nkgrow WHERE { ");
+    open_graph(&b, ctx);
+    nkg_buf_printf(&b, " ?_nkgrow <" NKG_SQ_NS "%d#_> \"r\" . ", t->id);
+    for (size_t c = 0; c < nc; c++)
+      if (corr[c] && t->cells[i * nc + c])
+        nkg_buf_printf(&b, " ?_nkgrow <" NKG_SQ_NS "%d#%s> ?%s . ", t->id,
+                       t->cols[c], t->cols[c]);
+    emit_group(r, &b, ex->g);
+    close_graph(&b, ctx);
+    nkg_buf_adds(&b, " }");
+    nkg_sq_table res;
+    run_table(r, b.data, &res);
+    nkg_buf_free(&b);
+    /* rows of the same signature */
+    for (size_t j = i; j < t->nrows; j++) {
+      int same = 1;
+      for (size_t c = 0; c < nc && same; c++)
+        if (corr[c] && !t->cells[i * nc + c] != !t->cells[j * nc + c]) same = 0;
+      if (same) done[j] = 1;
+    }
+    for (size_t k = 0; k < res.nrows; k++) {
+      long j = row_index(res.cells[k * res.ncols], t->id);
+      if (j < 0 || (size_t)j >= t->nrows || !done[j]) continue;
+      int same = 1;
+      for (size_t c = 0; c < nc && same; c++)
+        if (corr[c] && !t->cells[i * nc + c] != !t->cells[(size_t)j * nc + c])
+          same = 0;
+      if (same) flags[j] = 1;
+    }
+    nkg_sq_table_free(&res);
+  }
+  free(done);
+  free(corr);
+}
+
+static void prepare_group(rw *r, sq_group *g, const sq_term *ctx);
+
+static int filter_has_exists(const sq_elem *e) {
+  return e->kind == E_FILTER && e->expr->nex > 0;
+}
+
+/* Replaces the elements of g by a table of its solutions where MINUS or
+ * EXISTS demand it. */
+static void materialize(rw *r, sq_group *g, const sq_term *ctx) {
+  int need = 0;
+  for (size_t k = 0; k < g->nelems; k++)
+    if (g->elems[k]->kind == E_MINUS || filter_has_exists(g->elems[k]))
+      need = 1;
+  if (!need) return;
+  sq_elem **left = nkg_sq_alloc(r->ast, (g->nelems + 1) * sizeof *left);
+  sq_elem **filters = nkg_sq_alloc(r->ast, (g->nelems + 1) * sizeof *left);
+  size_t nl = 0, nf = 0;
+  for (size_t k = 0; k < g->nelems; k++) {
+    sq_elem *e = g->elems[k];
+    if (e->kind == E_FILTER) {
+      filters[nf++] = e;
+    } else if (e->kind == E_MINUS) {
+      nkg_sq_table lt, rt, out;
+      eval_elems(r, left, nl, ctx, &lt);
+      eval_elems(r, e->g->elems, e->g->nelems, ctx, &rt);
+      minus(&lt, &rt, &out);
+      nl = 0;
+      left[nl++] = rows_elem(r, &out);
+      nkg_sq_table_free(&lt);
+      nkg_sq_table_free(&rt);
+      nkg_sq_table_free(&out);
+    } else {
+      left[nl++] = e;
+    }
+  }
+  size_t nex = 0;
+  for (size_t k = 0; k < nf; k++)
+    if (filter_has_exists(filters[k])) nex++;
+  if (nex) {
+    /* the group's solutions with the plain filters applied */
+    sq_elem **plain = nkg_sq_alloc(r->ast, (nl + nf + 1) * sizeof *plain);
+    size_t np = 0;
+    for (size_t k = 0; k < nl; k++) plain[np++] = left[k];
+    for (size_t k = 0; k < nf; k++)
+      if (!filter_has_exists(filters[k])) plain[np++] = filters[k];
+    nkg_sq_table ta;
+    eval_elems(r, plain, np, ctx, &ta);
+    sq_elem *rows = rows_elem(r, &ta);
+    /* each EXISTS as a boolean column of the rows */
+    int flag = 0;
+    char *flags = nkg_xcalloc(ta.nrows + 1, 1);
+    for (size_t k = 0; k < nf; k++) {
+      if (!filter_has_exists(filters[k])) continue;
+      for (size_t x = 0; x < filters[k]->expr->nex; x++) {
+        sq_exists *ex = filters[k]->expr->ex[x];
+        ex->flag = ++flag;
+        eval_exists(r, &ta, ex, ctx, flags);
+        char pred[128];
+        snprintf(pred, sizeof pred, NKG_SQ_NS "%d#_nkgx%d", ta.id, flag);
+        librdf_node *p = librdf_new_node_from_uri_string(
+            r->world, (const unsigned char *)pred);
+        librdf_uri *dt = librdf_new_uri(
+            r->world, (const unsigned char *)"http://www.w3.org/2001/XMLSchema#boolean");
+        for (size_t i = 0; i < ta.nrows; i++) {
+          char subj[128];
+          snprintf(subj, sizeof subj, NKG_SQ_NS "%d:%zu", ta.id, i);
+          nkg_sq_store_add(
+              &r->state->store, r->world, r->model, ta.graph[i],
+              librdf_new_node_from_uri_string(r->world,
+                                              (const unsigned char *)subj),
+              librdf_new_node_from_node(p),
+              librdf_new_node_from_typed_literal(
+                  r->world,
+                  (const unsigned char *)(flags[i] ? "true" : "false"), NULL,
+                  dt));
+        }
+        librdf_free_uri(dt);
+        librdf_free_node(p);
+      }
+    }
+    free(flags);
+    /* the filters over the rows and their flags */
+    nkg_buf b = {0};
+    (void)rows;
+    prologue(r, &b);
+    nkg_buf_adds(&b, "SELECT * WHERE { ");
+    open_graph(&b, ctx);
+    nkg_buf_printf(&b, " { ?_nkgrow <" NKG_SQ_NS "%d#_> \"r\" . ", ta.id);
+    for (size_t c = 0; c < ta.ncols; c++)
+      nkg_buf_printf(&b, " OPTIONAL { ?_nkgrow <" NKG_SQ_NS "%d#%s> ?%s } ",
+                     ta.id, ta.cols[c], ta.cols[c]);
+    for (int f = 1; f <= flag; f++)
+      nkg_buf_printf(&b, " ?_nkgrow <" NKG_SQ_NS "%d#_nkgx%d> ?_nkgx%d . ",
+                     ta.id, f, f);
+    for (size_t k = 0; k < nf; k++)
+      if (filter_has_exists(filters[k]))
+        emit_elem(r, &b, filters[k], EX_FLAG);
+    nkg_buf_adds(&b, " } ");
+    close_graph(&b, ctx);
+    nkg_buf_adds(&b, " }");
+    nkg_sq_table tf;
+    run_table(r, b.data, &tf);
+    nkg_buf_free(&b);
+    /* keep the rows that passed, without the bookkeeping columns */
+    size_t rowcol = (size_t)-1;
+    for (size_t c = 0; c < tf.ncols; c++)
+      if (!strcmp(tf.cols[c], "_nkgrow")) rowcol = c;
+    nkg_sq_table tb;
+    nkg_sq_table_init(&tb, ++next_table, (const char **)ta.cols, ta.ncols);
+    for (size_t k = 0; k < tf.nrows && rowcol != (size_t)-1; k++) {
+      long i = row_index(tf.cells[k * tf.ncols + rowcol], ta.id);
+      if (i < 0 || (size_t)i >= ta.nrows) continue;
+      librdf_node **cells = nkg_xcalloc(ta.ncols + 1, sizeof *cells);
+      for (size_t c = 0; c < ta.ncols; c++) {
+        librdf_node *v = ta.cells[(size_t)i * ta.ncols + c];
+        cells[c] = v ? librdf_new_node_from_node(v) : NULL;
+      }
+      nkg_sq_table_add(&tb, cells,
+                       ta.graph[i] ? librdf_new_node_from_node(ta.graph[i])
+                                   : NULL);
+      free(cells);
+    }
+    nkg_sq_table_free(&tf);
+    nl = 0;
+    left[nl++] = rows_elem(r, &tb);
+    nkg_sq_table_free(&tb);
+    nkg_sq_table_free(&ta);
+    nf = 0;
+  }
+  for (size_t k = 0; k < nf; k++) left[nl++] = filters[k];
+  g->elems = left;
+  g->nelems = nl;
+  g->dirty = 1;
+}
+
+/* Evaluates the closure parts of a path (p*, p+, p?, !set) into tables.
+ * s and o are the ends when they are constants (only at the top). */
+static void prepare_path(rw *r, const sq_path *p, const sq_term *s,
+                         const sq_term *o, const sq_term *ctx) {
+  switch (p->kind) {
+    case P_LINK:
+      return;
+    case P_INV:
+      prepare_path(r, p->kids[0], o, s, ctx);
+      return;
+    case P_SEQ:
+      for (size_t k = 0; k < p->nkids; k++)
+        prepare_path(r, p->kids[k], k == 0 ? s : NULL,
+                     k + 1 == p->nkids ? o : NULL, ctx);
+      return;
+    case P_ALT:
+      for (size_t k = 0; k < p->nkids; k++) prepare_path(r, p->kids[k], s, o, ctx);
+      return;
+    default:
+      break;
+  }
+  const char *cols[2] = {"s", "o"};
+  nkg_sq_table t;
+  nkg_sq_table_init(&t, ++next_table, cols, 2);
+  const char *base = r->ast->base;
+  librdf_node *sn = s ? nkg_sq_term_node(r->world, s, base) : NULL;
+  librdf_node *on = o ? nkg_sq_term_node(r->world, o, base) : NULL;
+  nkg_sq_graph g = {r->world, r->model, NULL};
+  int rc = 0;
+  if (!ctx) {
+    rc = nkg_sq_path_table(&g, p, sn, on, &t);
+  } else if (ctx->kind == T_IRI) {
+    g.graph = nkg_sq_term_node(r->world, ctx, base);
+    if (g.graph) rc = nkg_sq_path_table(&g, p, sn, on, &t);
+    if (g.graph) librdf_free_node(g.graph);
+  } else {
+    librdf_iterator *it = librdf_model_get_contexts(r->model);
+    for (; it && !librdf_iterator_end(it) && rc == 0; librdf_iterator_next(it)) {
+      g.graph = librdf_iterator_get_object(it);
+      if (nkg_sq_internal(g.graph)) continue;
+      rc = nkg_sq_path_table(&g, p, sn, on, &t);
+    }
+    if (it) librdf_free_iterator(it);
+  }
+  if (sn) librdf_free_node(sn);
+  if (on) librdf_free_node(on);
+  if (rc < 0) {
+    nkg_sq_table_free(&t);
+    rw_fail(r, NULL, "cannot evaluate a property path (undeclared prefix?)");
+  }
+  nkg_sq_table_store(&t, r->world, r->model, &r->state->store);
+  set_table(p, t.id);
+  nkg_sq_table_free(&t);
+}
+
+static const sq_term *const_end(const sq_term *t) {
+  return (t->kind == T_IRI || t->kind == T_LIT) ? t : NULL;
+}
+
+static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
+  int dirty = 0;
+  for (size_t k = 0; k < g->nelems; k++) {
+    sq_elem *e = g->elems[k];
+    switch (e->kind) {
+      case E_TRIPLES:
+        if (!e->complex) break;
+        for (size_t i = 0; i < e->ntriples; i++)
+          if (e->triples[i].path)
+            prepare_path(r, e->triples[i].path, const_end(e->triples[i].s),
+                         const_end(e->triples[i].o), ctx);
+        dirty = 1;
+        break;
+      case E_OPTIONAL:
+      case E_MINUS:
+      case E_GROUP:
+        prepare_group(r, e->g, ctx);
+        dirty |= e->g->dirty || e->kind == E_MINUS;
+        break;
+      case E_GRAPH:
+        prepare_group(r, e->g, e->gterm);
+        dirty |= e->g->dirty;
+        break;
+      case E_UNION:
+        for (size_t i = 0; i < e->nalts; i++) {
+          prepare_group(r, e->alts[i], ctx);
+          dirty |= e->alts[i]->dirty;
+        }
+        break;
+      case E_SUBSELECT:
+        prepare_group(r, e->sub->where, ctx);
+        dirty |= e->sub->where->dirty;
+        break;
+      case E_FILTER:
+        for (size_t i = 0; i < e->expr->nex; i++) {
+          prepare_group(r, e->expr->ex[i]->g, ctx);
+          dirty = 1;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  g->dirty = dirty;
+  if (dirty) materialize(r, g, ctx);
+}
+
+/* ---- entry points ------------------------------------------------------ */
 
 int nkg_sparql_rewrite(const char *query, librdf_world *world,
                        librdf_model *model, char **out, char **error,
                        nkg_sparql_state **state) {
-  (void)world;
-  (void)model;
+  sq_ast *ast = NULL;
+  *out = NULL;
   *error = NULL;
   *state = NULL;
-  *out = nkg_xstrdup(query);
+  if (nkg_sq_parse(query, &ast, error) < 0) return -1;
+  rw r;
+  memset(&r, 0, sizeof r);
+  r.world = world;
+  r.model = model;
+  r.ast = ast;
+  r.state = nkg_xcalloc(1, sizeof *r.state);
+  nptables = 0;
+  if (setjmp(r.jb)) {
+    *error = r.error;
+    nkg_sparql_cleanup(r.state, model);
+    nkg_sq_free(ast);
+    return -1;
+  }
+  sq_query *q = ast->q;
+  if (q->where && model) prepare_group(&r, q->where, NULL);
+  if (!q->where || !q->where->dirty) {
+    /* nothing to rewrite: the query as written */
+    nkg_sq_free(ast);
+    *out = nkg_xstrdup(query);
+    *state = r.state;
+    return 0;
+  }
+  nkg_buf b = {0};
+  emit_tokens(&r, &b, 0, ast->prologue_end);
+  nkg_buf_addc(&b, '\n');
+  emit_tokens(&r, &b, ast->prologue_end, q->where->t0);
+  emit_group(&r, &b, q->where);
+  emit_tokens(&r, &b, q->where->t1, ast->ntoks - 1);
+  nkg_buf_addc(&b, '\n');
+  *out = nkg_buf_steal(&b);
+  *state = r.state;
+  nkg_sq_free(ast);
   return 0;
 }
 
 void nkg_sparql_cleanup(nkg_sparql_state *state, librdf_model *model) {
-  (void)state;
-  (void)model;
+  if (!state) return;
+  nkg_sq_store_undo(&state->store, model);
+  free(state);
 }

@@ -1,0 +1,134 @@
+/* sparql_ast.h: the syntax tree of the SPARQL 1.1 front end.
+ *
+ * nkg_sq_parse() checks a query against the SPARQL 1.1 grammar and the
+ * scope rules of section 18.2 (BIND and SELECT AS variables, grouping),
+ * and builds a tree that keeps, for every element, the range of tokens it
+ * came from: the rewriter re-emits untouched parts token by token and only
+ * rebuilds what it changes. All memory belongs to the tree's arena and is
+ * released by nkg_sq_free(). */
+#ifndef NKG_SPARQL_AST_H
+#define NKG_SPARQL_AST_H
+
+#include <stddef.h>
+
+#include "sparql_lex.h"
+
+typedef struct sq_group sq_group;
+typedef struct sq_query sq_query;
+
+typedef enum { T_VAR, T_IRI, T_BNODE, T_LIT } sq_term_kind;
+
+/* A term. text is what the rewriter emits (?v, <iri>, _:b, "x"^^<dt>);
+ * iri holds the IRI (prefixed names expanded) of T_IRI terms; literals
+ * keep their value (escapes decoded), language and datatype IRI. */
+typedef struct {
+  sq_term_kind kind;
+  const char *text;
+  const char *iri;
+  const char *value, *lang, *dt;
+} sq_term;
+
+typedef enum {
+  P_LINK, P_INV, P_SEQ, P_ALT, P_STAR, P_PLUS, P_OPT, P_NPS
+} sq_path_kind;
+
+typedef struct sq_path {
+  sq_path_kind kind;
+  const sq_term *iri;     /* P_LINK */
+  struct sq_path **kids;  /* P_INV, P_STAR, P_PLUS, P_OPT: 1; SEQ, ALT: n */
+  size_t nkids;
+  const sq_term **nps;    /* P_NPS members */
+  int *nps_inv;           /* 1 when the member is ^iri */
+  size_t nnps;
+} sq_path;
+
+/* s path o. A plain predicate (IRI or variable) is in pred and path is
+ * NULL; table is set by the rewriter when the path was evaluated. */
+typedef struct {
+  const sq_term *s, *o, *pred;
+  sq_path *path;
+  int table;
+} sq_triple;
+
+typedef struct {
+  size_t t0, t1;  /* tokens of "EXISTS {...}" or "NOT EXISTS {...}" */
+  int neg;
+  sq_group *g;
+  int flag;       /* set by the rewriter: column of the evaluated value */
+} sq_exists;
+
+typedef struct {
+  size_t t0, t1;  /* token range */
+  sq_exists **ex;
+  size_t nex;
+} sq_expr;
+
+typedef enum {
+  E_TRIPLES, E_FILTER, E_OPTIONAL, E_MINUS, E_UNION, E_GRAPH, E_GROUP,
+  E_SUBSELECT, E_BIND, E_VALUES, E_SERVICE, E_ROWS
+} sq_elem_kind;
+
+typedef struct {
+  sq_elem_kind kind;
+  size_t t0, t1;            /* token range (not for E_ROWS) */
+  sq_triple *triples;       /* E_TRIPLES */
+  size_t ntriples;
+  int complex;              /* E_TRIPLES: has a path that is not an IRI */
+  sq_group *g;              /* OPTIONAL, MINUS, GRAPH, GROUP, SERVICE */
+  sq_group **alts;          /* UNION */
+  size_t nalts;
+  const sq_term *gterm;     /* GRAPH, SERVICE */
+  sq_expr *expr;            /* FILTER, BIND */
+  const char *var;          /* BIND: name without '?' */
+  sq_query *sub;            /* SUBSELECT */
+  int table;                /* E_ROWS */
+  const char **cols;        /* E_ROWS: variable names */
+  int *always;              /* E_ROWS: 1 when bound in every row */
+  size_t ncols;
+} sq_elem;
+
+struct sq_group {
+  size_t t0, t1; /* from '{' to past '}' */
+  sq_elem **elems;
+  size_t nelems;
+  int dirty;     /* set by the rewriter when it must be rebuilt */
+};
+
+typedef enum { Q_SELECT, Q_CONSTRUCT, Q_ASK, Q_DESCRIBE } sq_query_kind;
+
+struct sq_query {
+  sq_query_kind kind;
+  size_t t0, t1;
+  sq_group *where;  /* NULL for DESCRIBE without WHERE */
+  int star;
+  const char **proj; /* projected variable names (SELECT) */
+  size_t nproj;
+};
+
+typedef struct {
+  const char *text;
+  nkg_sq_tok *toks;
+  size_t ntoks;
+  size_t prologue_end; /* first token after BASE/PREFIX declarations */
+  const char *base;    /* last BASE IRI, or NULL */
+  const char **pfx;    /* prefix names (without ':') */
+  const char **pfx_iri;
+  size_t npfx;
+  sq_query *q;
+  void *arena;
+} sq_ast;
+
+/* Parses text. Returns 0 and sets *ast, or -1 and sets *error (malloc'd)
+ * to "line L, column C: message". */
+int nkg_sq_parse(const char *text, sq_ast **ast, char **error);
+void nkg_sq_free(sq_ast *ast);
+
+/* Allocation in the tree's arena (zeroed), for the rewriter's own nodes. */
+void *nkg_sq_alloc(sq_ast *ast, size_t n);
+char *nkg_sq_strdup(sq_ast *ast, const char *s, size_t n);
+
+/* The IRI a prefixed-name token stands for (escapes removed), or NULL when
+ * its prefix is not declared. Allocated in the arena. */
+const char *nkg_sq_expand(sq_ast *ast, const nkg_sq_tok *t);
+
+#endif

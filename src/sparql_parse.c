@@ -1,0 +1,1341 @@
+/* sparql_parse.c: recursive descent over the SPARQL 1.1 query grammar
+ * (section 19.8 of the recommendation), building the tree of sparql_ast.h.
+ * Function names follow the grammar's rule names. */
+#include "sparql_ast.h"
+
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- arena ---------------------------------------------------------- */
+
+typedef struct chunk {
+  struct chunk *next;
+  size_t used, cap;
+  char data[];
+} chunk;
+
+void *nkg_sq_alloc(sq_ast *ast, size_t n) {
+  chunk *c = ast->arena;
+  n = (n + 15) & ~(size_t)15;
+  if (!c || c->used + n > c->cap) {
+    size_t cap = n > 65536 ? n : 65536;
+    chunk *d = nkg_xmalloc(sizeof *d + cap);
+    d->next = c;
+    d->used = 0;
+    d->cap = cap;
+    ast->arena = c = d;
+  }
+  void *p = c->data + c->used;
+  c->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *nkg_sq_strdup(sq_ast *ast, const char *s, size_t n) {
+  char *p = nkg_sq_alloc(ast, n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+void nkg_sq_free(sq_ast *ast) {
+  if (!ast) return;
+  chunk *c = ast->arena;
+  while (c) {
+    chunk *n = c->next;
+    free(c);
+    c = n;
+  }
+  free(ast->toks);
+  free(ast);
+}
+
+/* Growable arrays of pointers in the arena (copied on growth). */
+typedef struct {
+  void **v;
+  size_t n, cap;
+} vec;
+
+static void vec_push(sq_ast *a, vec *v, void *p) {
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 8;
+    void **w = nkg_sq_alloc(a, cap * sizeof *w);
+    if (v->n) memcpy(w, v->v, v->n * sizeof *w);
+    v->v = w;
+    v->cap = cap;
+  }
+  v->v[v->n++] = p;
+}
+
+/* ---- parser state --------------------------------------------------- */
+
+typedef struct {
+  const char **v;
+  size_t n, cap;
+} nameset;
+
+typedef struct {
+  sq_ast *a;
+  size_t i;
+  jmp_buf jb;
+  char *error;
+  int bnode_gen;
+  int agg_ok;   /* aggregates allowed in the current expression */
+  int saw_agg;
+  nameset *vars; /* variables mentioned, when collecting */
+  nameset *outer_vars; /* variables outside aggregates, when collecting */
+  int in_agg;
+} parser;
+
+static void ns_add(sq_ast *a, nameset *s, const char *name) {
+  for (size_t i = 0; i < s->n; i++)
+    if (!strcmp(s->v[i], name)) return;
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 8;
+    const char **w = nkg_sq_alloc(a, cap * sizeof *w);
+    if (s->n) memcpy(w, s->v, s->n * sizeof *w);
+    s->v = w;
+    s->cap = cap;
+  }
+  s->v[s->n++] = name;
+}
+
+static int ns_has(const nameset *s, const char *name) {
+  for (size_t i = 0; i < s->n; i++)
+    if (!strcmp(s->v[i], name)) return 1;
+  return 0;
+}
+
+static __attribute__((noreturn)) void fail_at(parser *p, const nkg_sq_tok *t,
+                                               const char *fmt, ...) {
+  char msg[300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  nkg_buf b = {0};
+  nkg_buf_printf(&b, "line %d, column %d: %s", t->line, t->col, msg);
+  p->error = nkg_buf_steal(&b);
+  longjmp(p->jb, 1);
+}
+
+static const nkg_sq_tok *peek(parser *p) { return &p->a->toks[p->i]; }
+static const nkg_sq_tok *peek2(parser *p) {
+  return p->i + 1 < p->a->ntoks ? &p->a->toks[p->i + 1] : peek(p);
+}
+static const nkg_sq_tok *next(parser *p) {
+  const nkg_sq_tok *t = peek(p);
+  if (t->type != SQ_EOF) p->i++;
+  return t;
+}
+static int is(parser *p, const char *w) { return nkg_sq_tok_is(peek(p), w); }
+static int accept(parser *p, const char *w) {
+  if (is(p, w)) {
+    p->i++;
+    return 1;
+  }
+  return 0;
+}
+
+static __attribute__((noreturn)) void unexpected(parser *p,
+                                                 const char *wanted) {
+  const nkg_sq_tok *t = peek(p);
+  if (t->type == SQ_EOF) fail_at(p, t, "expected %s, found end of query", wanted);
+  fail_at(p, t, "expected %s, found '%.*s'", wanted, (int)(t->n > 40 ? 40 : t->n),
+          t->s);
+}
+
+static void expect(parser *p, const char *w) {
+  if (!accept(p, w)) {
+    char want[40];
+    snprintf(want, sizeof want, "'%s'", w);
+    unexpected(p, want);
+  }
+}
+
+static const char *var_name(parser *p, const nkg_sq_tok *t) {
+  return nkg_sq_strdup(p->a, t->s + 1, t->n - 1);
+}
+
+static void note_var(parser *p, const char *name) {
+  if (p->vars) ns_add(p->a, p->vars, name);
+  if (p->outer_vars && !p->in_agg) ns_add(p->a, p->outer_vars, name);
+}
+
+/* ---- terms ---------------------------------------------------------- */
+
+const char *nkg_sq_expand(sq_ast *a, const nkg_sq_tok *t) {
+  size_t colon = 0;
+  while (colon < t->n && t->s[colon] != ':') colon++;
+  const char *ns = NULL;
+  for (size_t k = a->npfx; k-- > 0;)
+    if (strlen(a->pfx[k]) == colon && !memcmp(a->pfx[k], t->s, colon)) {
+      ns = a->pfx_iri[k];
+      break;
+    }
+  if (!ns) return NULL;
+  nkg_buf b = {0};
+  nkg_buf_adds(&b, ns);
+  for (size_t i = colon + 1; i < t->n; i++) {
+    if (t->s[i] == '\\' && i + 1 < t->n) i++;
+    nkg_buf_addc(&b, t->s[i]);
+  }
+  char *r = nkg_sq_strdup(a, b.data, b.len);
+  nkg_buf_free(&b);
+  return r;
+}
+
+static void put_utf8(nkg_buf *b, unsigned long v) {
+  if (v < 0x80) {
+    nkg_buf_addc(b, (char)v);
+  } else if (v < 0x800) {
+    nkg_buf_addc(b, (char)(0xC0 | (v >> 6)));
+    nkg_buf_addc(b, (char)(0x80 | (v & 0x3F)));
+  } else if (v < 0x10000) {
+    nkg_buf_addc(b, (char)(0xE0 | (v >> 12)));
+    nkg_buf_addc(b, (char)(0x80 | ((v >> 6) & 0x3F)));
+    nkg_buf_addc(b, (char)(0x80 | (v & 0x3F)));
+  } else {
+    nkg_buf_addc(b, (char)(0xF0 | (v >> 18)));
+    nkg_buf_addc(b, (char)(0x80 | ((v >> 12) & 0x3F)));
+    nkg_buf_addc(b, (char)(0x80 | ((v >> 6) & 0x3F)));
+    nkg_buf_addc(b, (char)(0x80 | (v & 0x3F)));
+  }
+}
+
+/* The value of a string token, escapes decoded. */
+static const char *string_value(parser *p, const nkg_sq_tok *t) {
+  size_t q = (t->n >= 6 && t->s[1] == t->s[0] && t->s[2] == t->s[0]) ? 3 : 1;
+  nkg_buf b = {0};
+  nkg_buf_adds(&b, "");
+  for (size_t i = q; i < t->n - q; i++) {
+    char c = t->s[i];
+    if (c != '\\') {
+      nkg_buf_addc(&b, c);
+      continue;
+    }
+    c = t->s[++i];
+    switch (c) {
+      case 't': nkg_buf_addc(&b, '\t'); break;
+      case 'b': nkg_buf_addc(&b, '\b'); break;
+      case 'n': nkg_buf_addc(&b, '\n'); break;
+      case 'r': nkg_buf_addc(&b, '\r'); break;
+      case 'f': nkg_buf_addc(&b, '\f'); break;
+      case 'u':
+      case 'U': {
+        size_t n = c == 'u' ? 4 : 8;
+        unsigned long v = strtoul(nkg_sq_strdup(p->a, t->s + i + 1, n), NULL, 16);
+        put_utf8(&b, v);
+        i += n;
+        break;
+      }
+      default: nkg_buf_addc(&b, c);
+    }
+  }
+  const char *r = nkg_sq_strdup(p->a, b.data, b.len);
+  nkg_buf_free(&b);
+  return r;
+}
+
+static sq_term *new_term(parser *p, sq_term_kind k, const char *text) {
+  sq_term *t = nkg_sq_alloc(p->a, sizeof *t);
+  t->kind = k;
+  t->text = text;
+  return t;
+}
+
+static sq_term *iri_term(parser *p, const char *iri) {
+  size_t n = strlen(iri);
+  char *text = nkg_sq_alloc(p->a, n + 3);
+  text[0] = '<';
+  memcpy(text + 1, iri, n);
+  text[n + 1] = '>';
+  sq_term *t = new_term(p, T_IRI, text);
+  t->iri = iri;
+  return t;
+}
+
+#define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define XSD_NS "http://www.w3.org/2001/XMLSchema#"
+
+static int at_iri(parser *p) {
+  nkg_sq_toktype k = peek(p)->type;
+  return k == SQ_IRI || k == SQ_PNAME_LN || k == SQ_PNAME_NS;
+}
+
+static sq_term *iri(parser *p) {
+  const nkg_sq_tok *t = next(p);
+  if (t->type == SQ_IRI) return iri_term(p, nkg_sq_strdup(p->a, t->s + 1, t->n - 2));
+  if (t->type == SQ_PNAME_LN || t->type == SQ_PNAME_NS) {
+    const char *e = nkg_sq_expand(p->a, t);
+    if (!e) {
+      /* Undeclared: left as written for the engine to judge. */
+      sq_term *r = new_term(p, T_IRI, nkg_sq_strdup(p->a, t->s, t->n));
+      return r;
+    }
+    return iri_term(p, e);
+  }
+  p->i--;
+  unexpected(p, "an IRI");
+}
+
+static sq_term *fresh_bnode(parser *p) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "_:nkgb%d", ++p->bnode_gen);
+  return new_term(p, T_BNODE, nkg_sq_strdup(p->a, buf, strlen(buf)));
+}
+
+static int at_number(parser *p) {
+  nkg_sq_toktype k = peek(p)->type;
+  return k == SQ_INTEGER || k == SQ_DECIMAL || k == SQ_DOUBLE;
+}
+
+/* RDFLiteral, NumericLiteral (with sign), BooleanLiteral. */
+static sq_term *literal(parser *p) {
+  const nkg_sq_tok *t = peek(p);
+  nkg_buf b = {0};
+  sq_term *r;
+  if (t->type == SQ_STRING) {
+    next(p);
+    const char *val = string_value(p, t);
+    const char *lang = NULL, *dt = NULL;
+    nkg_buf_add(&b, t->s, t->n);
+    if (peek(p)->type == SQ_LANGTAG) {
+      const nkg_sq_tok *l = next(p);
+      lang = nkg_sq_strdup(p->a, l->s + 1, l->n - 1);
+      nkg_buf_add(&b, l->s, l->n);
+    } else if (accept(p, "^^")) {
+      sq_term *d = iri(p);
+      dt = d->iri;
+      nkg_buf_adds(&b, "^^");
+      nkg_buf_adds(&b, d->text);
+    }
+    r = new_term(p, T_LIT, nkg_sq_strdup(p->a, b.data, b.len));
+    r->value = val;
+    r->lang = lang;
+    r->dt = dt;
+  } else {
+    const char *sign = "";
+    if (is(p, "+") || is(p, "-")) {
+      sign = next(p)->s[0] == '-' ? "-" : "+";
+      if (!at_number(p)) unexpected(p, "a number");
+    }
+    t = peek(p);
+    if (at_number(p)) {
+      next(p);
+      nkg_buf_adds(&b, sign);
+      nkg_buf_add(&b, t->s, t->n);
+      r = new_term(p, T_LIT, nkg_sq_strdup(p->a, b.data, b.len));
+      r->value = r->text;
+      r->dt = t->type == SQ_INTEGER   ? XSD_NS "integer"
+              : t->type == SQ_DECIMAL ? XSD_NS "decimal"
+                                      : XSD_NS "double";
+    } else if (is(p, "true") || is(p, "false")) {
+      next(p);
+      const char *v = (t->s[0] == 't' || t->s[0] == 'T') ? "true" : "false";
+      r = new_term(p, T_LIT, v);
+      r->value = v;
+      r->dt = XSD_NS "boolean";
+    } else {
+      unexpected(p, "a literal");
+    }
+  }
+  nkg_buf_free(&b);
+  return r;
+}
+
+static int at_literal(parser *p) {
+  const nkg_sq_tok *t = peek(p);
+  return t->type == SQ_STRING || at_number(p) || is(p, "true") ||
+         is(p, "false") ||
+         ((is(p, "+") || is(p, "-")) &&
+          (peek2(p)->type == SQ_INTEGER || peek2(p)->type == SQ_DECIMAL ||
+           peek2(p)->type == SQ_DOUBLE));
+}
+
+/* VarOrTerm without collections and property lists. */
+static sq_term *var_or_term(parser *p) {
+  const nkg_sq_tok *t = peek(p);
+  if (t->type == SQ_VAR) {
+    next(p);
+    const char *name = var_name(p, t);
+    note_var(p, name);
+    char *text = nkg_sq_alloc(p->a, strlen(name) + 2);
+    text[0] = '?';
+    strcpy(text + 1, name);
+    return new_term(p, T_VAR, text);
+  }
+  if (at_iri(p)) return iri(p);
+  if (t->type == SQ_BNODE) {
+    next(p);
+    return new_term(p, T_BNODE, nkg_sq_strdup(p->a, t->s, t->n));
+  }
+  if (t->type == SQ_ANON) {
+    next(p);
+    return fresh_bnode(p);
+  }
+  if (t->type == SQ_NIL) {
+    next(p);
+    return iri_term(p, RDF_NS "nil");
+  }
+  if (at_literal(p)) return literal(p);
+  unexpected(p, "a variable or an RDF term");
+}
+
+static sq_term *var(parser *p) {
+  if (peek(p)->type != SQ_VAR) unexpected(p, "a variable");
+  return var_or_term(p);
+}
+
+/* ---- expressions ---------------------------------------------------- */
+
+static sq_group *group_graph_pattern(parser *p);
+static sq_expr *cur_expr; /* not used across calls: set per expression */
+
+typedef struct {
+  vec ex;
+} expr_ctx;
+
+static void expression(parser *p, expr_ctx *x);
+
+static const char *builtins[] = {
+    "STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "IRI", "URI", "BNODE",
+    "RAND", "ABS", "CEIL", "FLOOR", "ROUND", "CONCAT", "STRLEN", "UCASE",
+    "LCASE", "ENCODE_FOR_URI", "CONTAINS", "STRSTARTS", "STRENDS",
+    "STRBEFORE", "STRAFTER", "YEAR", "MONTH", "DAY", "HOURS", "MINUTES",
+    "SECONDS", "TIMEZONE", "TZ", "NOW", "UUID", "STRUUID", "MD5", "SHA1",
+    "SHA256", "SHA384", "SHA512", "COALESCE", "IF", "STRLANG", "STRDT",
+    "sameTerm", "isIRI", "isURI", "isBLANK", "isLITERAL", "isNUMERIC",
+    "REGEX", "SUBSTR", "REPLACE", NULL};
+static const char *aggregates[] = {"COUNT", "SUM", "MIN", "MAX", "AVG",
+                                   "SAMPLE", "GROUP_CONCAT", NULL};
+
+static int in_list(const nkg_sq_tok *t, const char **list) {
+  for (size_t i = 0; list[i]; i++)
+    if (nkg_sq_tok_is(t, list[i])) return 1;
+  return 0;
+}
+
+static void arg_list(parser *p, expr_ctx *x, int allow_distinct) {
+  if (peek(p)->type == SQ_NIL) {
+    next(p);
+    return;
+  }
+  expect(p, "(");
+  if (allow_distinct) accept(p, "DISTINCT");
+  expression(p, x);
+  while (accept(p, ",")) expression(p, x);
+  expect(p, ")");
+}
+
+static void exists_call(parser *p, expr_ctx *x, int neg, size_t t0) {
+  sq_exists *e = nkg_sq_alloc(p->a, sizeof *e);
+  e->neg = neg;
+  e->t0 = t0;
+  int agg_ok = p->agg_ok;
+  p->agg_ok = 0;
+  nameset *ov = p->outer_vars;
+  p->outer_vars = NULL;
+  e->g = group_graph_pattern(p);
+  p->outer_vars = ov;
+  p->agg_ok = agg_ok;
+  e->t1 = p->i;
+  vec_push(p->a, &x->ex, e);
+}
+
+static void primary(parser *p, expr_ctx *x) {
+  const nkg_sq_tok *t = peek(p);
+  if (accept(p, "(")) {
+    expression(p, x);
+    expect(p, ")");
+    return;
+  }
+  if (t->type == SQ_VAR) {
+    var_or_term(p);
+    return;
+  }
+  if (at_literal(p) && !is(p, "+") && !is(p, "-")) {
+    literal(p);
+    return;
+  }
+  if (at_iri(p)) {
+    iri(p);
+    if (peek(p)->type == SQ_NIL || is(p, "(")) arg_list(p, x, 1);
+    return;
+  }
+  if (t->type != SQ_WORD) unexpected(p, "an expression");
+  if (nkg_sq_tok_is(t, "NOT") && nkg_sq_tok_is(peek2(p), "EXISTS")) {
+    size_t t0 = p->i;
+    p->i += 2;
+    exists_call(p, x, 1, t0);
+    return;
+  }
+  if (nkg_sq_tok_is(t, "EXISTS")) {
+    size_t t0 = p->i;
+    p->i++;
+    exists_call(p, x, 0, t0);
+    return;
+  }
+  if (in_list(t, aggregates)) {
+    if (!p->agg_ok || p->in_agg)
+      fail_at(p, t, "aggregate %.*s not allowed here", (int)t->n, t->s);
+    p->saw_agg = 1;
+    p->in_agg = 1;
+    next(p);
+    expect(p, "(");
+    accept(p, "DISTINCT");
+    if (nkg_sq_tok_is(t, "COUNT") && accept(p, "*")) {
+    } else {
+      expression(p, x);
+    }
+    if (nkg_sq_tok_is(t, "GROUP_CONCAT") && accept(p, ";")) {
+      expect(p, "SEPARATOR");
+      expect(p, "=");
+      if (peek(p)->type != SQ_STRING) unexpected(p, "a string");
+      literal(p);
+    }
+    expect(p, ")");
+    p->in_agg = 0;
+    return;
+  }
+  if (in_list(t, builtins)) {
+    next(p);
+    if (nkg_sq_tok_is(t, "BOUND")) {
+      expect(p, "(");
+      var(p);
+      expect(p, ")");
+      return;
+    }
+    if (peek(p)->type == SQ_NIL) {
+      if (!(nkg_sq_tok_is(t, "RAND") || nkg_sq_tok_is(t, "NOW") ||
+            nkg_sq_tok_is(t, "UUID") || nkg_sq_tok_is(t, "STRUUID") ||
+            nkg_sq_tok_is(t, "BNODE") || nkg_sq_tok_is(t, "CONCAT") ||
+            nkg_sq_tok_is(t, "COALESCE")))
+        unexpected(p, "arguments");
+      next(p);
+      return;
+    }
+    arg_list(p, x, 0);
+    return;
+  }
+  if (nkg_sq_tok_is(t, "true") || nkg_sq_tok_is(t, "false")) {
+    literal(p);
+    return;
+  }
+  fail_at(p, t, "unknown function or keyword '%.*s'", (int)t->n, t->s);
+}
+
+static void unary(parser *p, expr_ctx *x) {
+  if (accept(p, "!") || accept(p, "+") || accept(p, "-")) {
+    unary(p, x);
+    return;
+  }
+  primary(p, x);
+}
+
+static void multiplicative(parser *p, expr_ctx *x) {
+  unary(p, x);
+  while (accept(p, "*") || accept(p, "/")) unary(p, x);
+}
+
+static void additive(parser *p, expr_ctx *x) {
+  multiplicative(p, x);
+  for (;;) {
+    if (accept(p, "+") || accept(p, "-")) {
+      multiplicative(p, x);
+    } else if (at_number(p) && (peek(p)->s[0] == '+' || peek(p)->s[0] == '-')) {
+      next(p); /* numbers carry no sign in this lexer: never reached */
+    } else {
+      break;
+    }
+  }
+}
+
+static void relational(parser *p, expr_ctx *x) {
+  additive(p, x);
+  if (accept(p, "=") || accept(p, "!=") || accept(p, "<") || accept(p, ">") ||
+      accept(p, "<=") || accept(p, ">=")) {
+    additive(p, x);
+  } else if (is(p, "IN") || (is(p, "NOT") && nkg_sq_tok_is(peek2(p), "IN"))) {
+    if (accept(p, "NOT")) {
+    }
+    next(p);
+    if (peek(p)->type == SQ_NIL) {
+      next(p);
+      return;
+    }
+    expect(p, "(");
+    expression(p, x);
+    while (accept(p, ",")) expression(p, x);
+    expect(p, ")");
+  }
+}
+
+static void and_expr(parser *p, expr_ctx *x) {
+  relational(p, x);
+  while (accept(p, "&&")) relational(p, x);
+}
+
+static void expression(parser *p, expr_ctx *x) {
+  and_expr(p, x);
+  while (accept(p, "||")) and_expr(p, x);
+}
+
+static sq_expr *finish_expr(parser *p, expr_ctx *x, size_t t0) {
+  sq_expr *e = nkg_sq_alloc(p->a, sizeof *e);
+  e->t0 = t0;
+  e->t1 = p->i;
+  e->ex = (sq_exists **)x->ex.v;
+  e->nex = x->ex.n;
+  return e;
+}
+
+static sq_expr *full_expression(parser *p) {
+  expr_ctx x = {{0}};
+  size_t t0 = p->i;
+  expression(p, &x);
+  return finish_expr(p, &x, t0);
+}
+
+/* Constraint: BrackettedExpression | BuiltInCall | FunctionCall. */
+static sq_expr *constraint(parser *p) {
+  expr_ctx x = {{0}};
+  size_t t0 = p->i;
+  if (is(p, "(")) {
+    next(p);
+    expression(p, &x);
+    expect(p, ")");
+  } else if (peek(p)->type == SQ_WORD || at_iri(p)) {
+    primary(p, &x);
+  } else {
+    unexpected(p, "a constraint");
+  }
+  return finish_expr(p, &x, t0);
+}
+
+/* ---- paths and triples ---------------------------------------------- */
+
+static sq_path *new_path(parser *p, sq_path_kind k) {
+  sq_path *r = nkg_sq_alloc(p->a, sizeof *r);
+  r->kind = k;
+  return r;
+}
+
+static sq_path *path_alt(parser *p);
+
+static const sq_term *iri_or_a(parser *p) {
+  if (accept(p, "a")) return iri_term(p, RDF_NS "type");
+  return iri(p);
+}
+
+static sq_path *path_primary(parser *p) {
+  if (at_iri(p) || is(p, "a")) {
+    sq_path *r = new_path(p, P_LINK);
+    r->iri = iri_or_a(p);
+    return r;
+  }
+  if (accept(p, "(")) {
+    sq_path *r = path_alt(p);
+    expect(p, ")");
+    return r;
+  }
+  if (accept(p, "!")) {
+    sq_path *r = new_path(p, P_NPS);
+    vec m = {0};
+    vec inv = {0};
+    int paren = accept(p, "(");
+    if (paren && peek(p)->type == SQ_NIL) unexpected(p, "a property");
+    do {
+      int v = accept(p, "^");
+      vec_push(p->a, &m, (void *)iri_or_a(p));
+      vec_push(p->a, &inv, (void *)(size_t)v);
+    } while (paren && accept(p, "|"));
+    if (paren) expect(p, ")");
+    r->nps = (const sq_term **)m.v;
+    r->nnps = m.n;
+    r->nps_inv = nkg_sq_alloc(p->a, m.n * sizeof(int));
+    for (size_t k = 0; k < m.n; k++) r->nps_inv[k] = (int)(size_t)inv.v[k];
+    return r;
+  }
+  unexpected(p, "a property path");
+}
+
+static sq_path *wrap(parser *p, sq_path_kind k, sq_path *kid) {
+  sq_path *r = new_path(p, k);
+  r->kids = nkg_sq_alloc(p->a, sizeof *r->kids);
+  r->kids[0] = kid;
+  r->nkids = 1;
+  return r;
+}
+
+static sq_path *path_elt_or_inverse(parser *p) {
+  int inv = accept(p, "^");
+  sq_path *r = path_primary(p);
+  if (is(p, "*")) {
+    next(p);
+    r = wrap(p, P_STAR, r);
+  } else if (is(p, "+")) {
+    next(p);
+    r = wrap(p, P_PLUS, r);
+  } else if (is(p, "?")) {
+    next(p);
+    r = wrap(p, P_OPT, r);
+  } else if (is(p, "{")) {
+    fail_at(p, peek(p), "path length ranges {n,m} are not SPARQL 1.1");
+  }
+  return inv ? wrap(p, P_INV, r) : r;
+}
+
+static sq_path *path_list(parser *p, sq_path_kind k, sq_path *first,
+                          sq_path *(*sub)(parser *), const char *sep) {
+  if (!is(p, sep)) return first;
+  vec v = {0};
+  vec_push(p->a, &v, first);
+  while (accept(p, sep)) vec_push(p->a, &v, sub(p));
+  sq_path *r = new_path(p, k);
+  r->kids = (sq_path **)v.v;
+  r->nkids = v.n;
+  return r;
+}
+
+static sq_path *path_seq(parser *p) {
+  return path_list(p, P_SEQ, path_elt_or_inverse(p), path_elt_or_inverse, "/");
+}
+
+static sq_path *path_alt(parser *p) {
+  return path_list(p, P_ALT, path_seq(p), path_seq, "|");
+}
+
+typedef struct {
+  vec triples; /* of sq_triple* */
+  int complex;
+  int paths_ok;
+} triples_ctx;
+
+static void add_triple(parser *p, triples_ctx *c, const sq_term *s,
+                       const sq_term *pred, sq_path *path, const sq_term *o) {
+  sq_triple *t = nkg_sq_alloc(p->a, sizeof *t);
+  t->s = s;
+  t->o = o;
+  t->table = -1;
+  if (path && path->kind == P_LINK) {
+    t->pred = path->iri;
+  } else if (path) {
+    t->path = path;
+    c->complex = 1;
+  } else {
+    t->pred = pred;
+  }
+  vec_push(p->a, &c->triples, t);
+}
+
+static void property_list(parser *p, triples_ctx *c, const sq_term *s);
+
+static int at_term_start(parser *p) {
+  const nkg_sq_tok *t = peek(p);
+  return t->type == SQ_VAR || at_iri(p) || t->type == SQ_BNODE ||
+         t->type == SQ_ANON || t->type == SQ_NIL || at_literal(p) ||
+         is(p, "(") || is(p, "[");
+}
+
+/* GraphNodePath: a term, a collection or a blank node property list. */
+static const sq_term *graph_node(parser *p, triples_ctx *c) {
+  if (accept(p, "[")) {
+    sq_term *b = fresh_bnode(p);
+    property_list(p, c, b);
+    expect(p, "]");
+    return b;
+  }
+  if (accept(p, "(")) {
+    vec items = {0};
+    while (!is(p, ")")) {
+      if (peek(p)->type == SQ_EOF) unexpected(p, "')'");
+      vec_push(p->a, &items, (void *)graph_node(p, c));
+    }
+    next(p);
+    sq_term *head = NULL, *prev = NULL;
+    for (size_t k = 0; k < items.n; k++) {
+      sq_term *cell = fresh_bnode(p);
+      if (!head) head = cell;
+      if (prev) add_triple(p, c, prev, iri_term(p, RDF_NS "rest"), NULL, cell);
+      add_triple(p, c, cell, iri_term(p, RDF_NS "first"), NULL, items.v[k]);
+      prev = cell;
+    }
+    add_triple(p, c, prev, iri_term(p, RDF_NS "rest"), NULL,
+               iri_term(p, RDF_NS "nil"));
+    return head;
+  }
+  return var_or_term(p);
+}
+
+static void object_list(parser *p, triples_ctx *c, const sq_term *s,
+                        const sq_term *pred, sq_path *path) {
+  do {
+    const sq_term *o = graph_node(p, c);
+    add_triple(p, c, s, pred, path, o);
+  } while (accept(p, ","));
+}
+
+static void property_list(parser *p, triples_ctx *c, const sq_term *s) {
+  for (;;) {
+    if (peek(p)->type == SQ_VAR) {
+      const sq_term *v = var_or_term(p);
+      object_list(p, c, s, v, NULL);
+    } else if (c->paths_ok) {
+      sq_path *path = path_alt(p);
+      object_list(p, c, s, NULL, path);
+    } else {
+      const sq_term *pr = iri_or_a(p);
+      object_list(p, c, s, pr, NULL);
+    }
+    if (!accept(p, ";")) return;
+    while (accept(p, ";")) {
+    }
+    if (is(p, ".") || is(p, "}") || is(p, "]") || peek(p)->type == SQ_EOF ||
+        is(p, "{") || is(p, "OPTIONAL") || is(p, "FILTER") || is(p, "MINUS") ||
+        is(p, "BIND") || is(p, "VALUES") || is(p, "GRAPH") ||
+        is(p, "SERVICE"))
+      return;
+  }
+}
+
+/* TriplesSameSubjectPath. */
+static void triples_same_subject(parser *p, triples_ctx *c) {
+  if (is(p, "[")) {
+    const sq_term *s = graph_node(p, c);
+    if (!is(p, ".") && !is(p, "}") && !is(p, "]")) property_list(p, c, s);
+    return;
+  }
+  if (is(p, "(")) {
+    const sq_term *s = graph_node(p, c);
+    if (!is(p, ".") && !is(p, "}")) property_list(p, c, s);
+    return;
+  }
+  const sq_term *s = var_or_term(p);
+  property_list(p, c, s);
+}
+
+/* ---- group patterns ------------------------------------------------- */
+
+static sq_query *select_query(parser *p, int sub);
+
+static sq_elem *new_elem(parser *p, sq_elem_kind k, size_t t0) {
+  sq_elem *e = nkg_sq_alloc(p->a, sizeof *e);
+  e->kind = k;
+  e->t0 = t0;
+  e->table = -1;
+  return e;
+}
+
+/* Variables in scope after an element (section 18.2.1). */
+static void group_scope(parser *p, const sq_group *g, nameset *out);
+
+static void term_scope(parser *p, const sq_term *t, nameset *out) {
+  if (t && t->kind == T_VAR) ns_add(p->a, out, t->text + 1);
+}
+
+static void elem_scope(parser *p, const sq_elem *e, nameset *out) {
+  switch (e->kind) {
+    case E_TRIPLES:
+      for (size_t k = 0; k < e->ntriples; k++) {
+        term_scope(p, e->triples[k].s, out);
+        term_scope(p, e->triples[k].pred, out);
+        term_scope(p, e->triples[k].o, out);
+      }
+      break;
+    case E_OPTIONAL:
+    case E_GROUP:
+      group_scope(p, e->g, out);
+      break;
+    case E_GRAPH:
+    case E_SERVICE:
+      term_scope(p, e->gterm, out);
+      group_scope(p, e->g, out);
+      break;
+    case E_UNION:
+      for (size_t k = 0; k < e->nalts; k++) group_scope(p, e->alts[k], out);
+      break;
+    case E_BIND:
+      ns_add(p->a, out, e->var);
+      break;
+    case E_SUBSELECT:
+      for (size_t k = 0; k < e->sub->nproj; k++)
+        ns_add(p->a, out, e->sub->proj[k]);
+      break;
+    case E_VALUES:
+    case E_ROWS:
+      for (size_t k = 0; k < e->ncols; k++) ns_add(p->a, out, e->cols[k]);
+      break;
+    default:
+      break;
+  }
+}
+
+static void group_scope(parser *p, const sq_group *g, nameset *out) {
+  for (size_t k = 0; k < g->nelems; k++) elem_scope(p, g->elems[k], out);
+}
+
+/* DataBlock after VALUES; records the variables in e->cols. */
+static void data_block(parser *p, sq_elem *e) {
+  vec cols = {0};
+  if (peek(p)->type == SQ_VAR) {
+    vec_push(p->a, &cols, (void *)var_name(p, next(p)));
+    expect(p, "{");
+    while (!accept(p, "}")) {
+      if (accept(p, "UNDEF")) continue;
+      if (at_iri(p)) {
+        iri(p);
+      } else if (at_literal(p)) {
+        literal(p);
+      } else {
+        unexpected(p, "a value");
+      }
+    }
+  } else {
+    size_t n = 0;
+    if (peek(p)->type == SQ_NIL) {
+      next(p);
+    } else {
+      expect(p, "(");
+      while (peek(p)->type == SQ_VAR) {
+        vec_push(p->a, &cols, (void *)var_name(p, next(p)));
+        n++;
+      }
+      expect(p, ")");
+    }
+    expect(p, "{");
+    while (!accept(p, "}")) {
+      const nkg_sq_tok *row = peek(p);
+      size_t got = 0;
+      if (row->type == SQ_NIL) {
+        next(p);
+      } else {
+        expect(p, "(");
+        while (!accept(p, ")")) {
+          if (accept(p, "UNDEF")) {
+          } else if (at_iri(p)) {
+            iri(p);
+          } else if (at_literal(p)) {
+            literal(p);
+          } else {
+            unexpected(p, "a value");
+          }
+          got++;
+        }
+      }
+      if (got != n)
+        fail_at(p, row, "VALUES row has %zu values for %zu variables", got, n);
+    }
+  }
+  e->cols = (const char **)cols.v;
+  e->ncols = cols.n;
+  for (size_t k = 0; k < cols.n; k++) note_var(p, cols.v[k]);
+}
+
+static sq_group *group_graph_pattern(parser *p) {
+  sq_group *g = nkg_sq_alloc(p->a, sizeof *g);
+  vec elems = {0};
+  g->t0 = p->i;
+  expect(p, "{");
+  if (is(p, "SELECT")) {
+    sq_elem *e = new_elem(p, E_SUBSELECT, p->i);
+    e->sub = select_query(p, 1);
+    e->t1 = p->i;
+    vec_push(p->a, &elems, e);
+    expect(p, "}");
+    g->t1 = p->i;
+    g->elems = (sq_elem **)elems.v;
+    g->nelems = elems.n;
+    return g;
+  }
+  for (;;) {
+    const nkg_sq_tok *t = peek(p);
+    size_t t0 = p->i;
+    if (accept(p, "}")) break;
+    if (t->type == SQ_EOF) unexpected(p, "'}'");
+    sq_elem *e = NULL;
+    if (is(p, "OPTIONAL") || is(p, "MINUS")) {
+      e = new_elem(p, is(p, "OPTIONAL") ? E_OPTIONAL : E_MINUS, t0);
+      next(p);
+      e->g = group_graph_pattern(p);
+    } else if (is(p, "GRAPH")) {
+      e = new_elem(p, E_GRAPH, t0);
+      next(p);
+      e->gterm = peek(p)->type == SQ_VAR ? var_or_term(p) : iri(p);
+      e->g = group_graph_pattern(p);
+    } else if (is(p, "SERVICE")) {
+      e = new_elem(p, E_SERVICE, t0);
+      next(p);
+      accept(p, "SILENT");
+      e->gterm = peek(p)->type == SQ_VAR ? var_or_term(p) : iri(p);
+      e->g = group_graph_pattern(p);
+    } else if (is(p, "FILTER")) {
+      e = new_elem(p, E_FILTER, t0);
+      next(p);
+      e->expr = constraint(p);
+    } else if (is(p, "BIND")) {
+      e = new_elem(p, E_BIND, t0);
+      next(p);
+      expect(p, "(");
+      e->expr = full_expression(p);
+      expect(p, "AS");
+      const nkg_sq_tok *vt = peek(p);
+      e->var = var(p)->text + 1;
+      expect(p, ")");
+      nameset scope = {0};
+      for (size_t k = 0; k < elems.n; k++) elem_scope(p, elems.v[k], &scope);
+      if (ns_has(&scope, e->var))
+        fail_at(p, vt, "BIND variable ?%s is already in scope", e->var);
+    } else if (is(p, "VALUES")) {
+      e = new_elem(p, E_VALUES, t0);
+      next(p);
+      data_block(p, e);
+    } else if (is(p, "{")) {
+      sq_group *first = group_graph_pattern(p);
+      if (is(p, "UNION")) {
+        vec alts = {0};
+        e = new_elem(p, E_UNION, t0);
+        vec_push(p->a, &alts, first);
+        while (accept(p, "UNION")) vec_push(p->a, &alts, group_graph_pattern(p));
+        e->alts = (sq_group **)alts.v;
+        e->nalts = alts.n;
+      } else {
+        e = new_elem(p, E_GROUP, t0);
+        e->g = first;
+      }
+    } else if (at_term_start(p)) {
+      triples_ctx c = {{0}, 0, 1};
+      e = new_elem(p, E_TRIPLES, t0);
+      for (;;) {
+        triples_same_subject(p, &c);
+        if (!accept(p, ".")) break;
+        if (!at_term_start(p)) break;
+      }
+      e->ntriples = c.triples.n;
+      e->triples = nkg_sq_alloc(p->a, c.triples.n * sizeof(sq_triple));
+      for (size_t k = 0; k < c.triples.n; k++)
+        e->triples[k] = *(sq_triple *)c.triples.v[k];
+      e->complex = c.complex;
+      e->t1 = p->i;
+      vec_push(p->a, &elems, e);
+      continue;
+    } else {
+      unexpected(p, "a graph pattern");
+    }
+    e->t1 = p->i;
+    vec_push(p->a, &elems, e);
+    if (e->kind != E_FILTER) accept(p, ".");
+    if (e->kind == E_FILTER || e->kind == E_BIND) {
+    }
+  }
+  g->t1 = p->i;
+  g->elems = (sq_elem **)elems.v;
+  g->nelems = elems.n;
+  /* A blank node label may not be used in two basic graph patterns of
+   * one group: checked by the engine where it matters. */
+  return g;
+}
+
+/* ---- queries -------------------------------------------------------- */
+
+static void solution_modifier(parser *p, int aggregate, nameset *group_keys,
+                              int *has_group) {
+  (void)aggregate;
+  if (is(p, "GROUP")) {
+    next(p);
+    expect(p, "BY");
+    *has_group = 1;
+    int any = 0;
+    for (;;) {
+      if (peek(p)->type == SQ_VAR) {
+        const nkg_sq_tok *t = next(p);
+        ns_add(p->a, group_keys, var_name(p, t));
+      } else if (accept(p, "(")) {
+        expr_ctx x = {{0}};
+        expression(p, &x);
+        if (accept(p, "AS")) ns_add(p->a, group_keys, var(p)->text + 1);
+        expect(p, ")");
+      } else if (peek(p)->type == SQ_WORD || at_iri(p)) {
+        if (is(p, "HAVING") || is(p, "ORDER") || is(p, "LIMIT") ||
+            is(p, "OFFSET") || is(p, "VALUES"))
+          break;
+        expr_ctx x = {{0}};
+        primary(p, &x);
+      } else {
+        break;
+      }
+      any = 1;
+    }
+    if (!any) unexpected(p, "a grouping condition");
+  }
+  if (accept(p, "HAVING")) {
+    int ok = p->agg_ok;
+    p->agg_ok = 1;
+    constraint(p);
+    while (is(p, "(") || (peek(p)->type == SQ_WORD && !is(p, "ORDER") &&
+                          !is(p, "LIMIT") && !is(p, "OFFSET") &&
+                          !is(p, "VALUES")) ||
+           at_iri(p))
+      constraint(p);
+    p->agg_ok = ok;
+  }
+  if (is(p, "ORDER")) {
+    next(p);
+    expect(p, "BY");
+    int ok = p->agg_ok;
+    p->agg_ok = 1;
+    int any = 0;
+    for (;;) {
+      if (accept(p, "ASC") || accept(p, "DESC")) {
+        expect(p, "(");
+        full_expression(p);
+        expect(p, ")");
+      } else if (peek(p)->type == SQ_VAR) {
+        next(p);
+      } else if (is(p, "(") || at_iri(p) ||
+                 (peek(p)->type == SQ_WORD && !is(p, "LIMIT") &&
+                  !is(p, "OFFSET") && !is(p, "VALUES"))) {
+        constraint(p);
+      } else {
+        break;
+      }
+      any = 1;
+    }
+    p->agg_ok = ok;
+    if (!any) unexpected(p, "an order condition");
+  }
+  for (int k = 0; k < 2; k++) {
+    if (accept(p, "LIMIT") || accept(p, "OFFSET")) {
+      if (peek(p)->type != SQ_INTEGER) unexpected(p, "an integer");
+      next(p);
+    }
+  }
+}
+
+static void dataset_clauses(parser *p) {
+  while (accept(p, "FROM")) {
+    accept(p, "NAMED");
+    iri(p);
+  }
+}
+
+static sq_query *select_query(parser *p, int sub) {
+  sq_query *q = nkg_sq_alloc(p->a, sizeof *q);
+  q->kind = Q_SELECT;
+  q->t0 = p->i;
+  expect(p, "SELECT");
+  if (!accept(p, "DISTINCT")) accept(p, "REDUCED");
+  vec proj = {0};
+  nameset plain = {0};       /* projected plain variables */
+  nameset as_vars = {0};     /* SELECT (... AS ?v) */
+  nameset outer = {0};       /* variables used outside aggregates */
+  int saw_agg = 0;
+  const nkg_sq_tok *star_tok = peek(p);
+  if (accept(p, "*")) {
+    q->star = 1;
+  } else {
+    for (;;) {
+      const nkg_sq_tok *t = peek(p);
+      if (t->type == SQ_VAR) {
+        next(p);
+        const char *n = var_name(p, t);
+        if (ns_has(&as_vars, n))
+          fail_at(p, t, "?%s is already assigned by AS", n);
+        ns_add(p->a, &plain, n);
+        vec_push(p->a, &proj, (void *)n);
+      } else if (accept(p, "(")) {
+        expr_ctx x = {{0}};
+        int ok = p->agg_ok;
+        p->agg_ok = 1;
+        p->saw_agg = 0;
+        nameset *ov = p->outer_vars;
+        p->outer_vars = &outer;
+        expression(p, &x);
+        p->outer_vars = ov;
+        saw_agg |= p->saw_agg;
+        p->agg_ok = ok;
+        expect(p, "AS");
+        const nkg_sq_tok *vt = peek(p);
+        const char *n = var_name(p, vt);
+        var(p);
+        if (ns_has(&as_vars, n) || ns_has(&plain, n))
+          fail_at(p, vt, "?%s is projected twice", n);
+        ns_add(p->a, &as_vars, n);
+        vec_push(p->a, &proj, (void *)n);
+        expect(p, ")");
+      } else {
+        break;
+      }
+    }
+    if (!proj.n) unexpected(p, "a variable, '(' or '*'");
+  }
+  q->proj = (const char **)proj.v;
+  q->nproj = proj.n;
+  if (!sub) dataset_clauses(p);
+  accept(p, "WHERE");
+  q->where = group_graph_pattern(p);
+  nameset keys = {0};
+  int has_group = 0;
+  p->saw_agg = 0;
+  solution_modifier(p, saw_agg, &keys, &has_group);
+  if (has_group || saw_agg) {
+    if (q->star) fail_at(p, star_tok, "SELECT * is not allowed with GROUP BY");
+    for (size_t k = 0; k < plain.n; k++)
+      if (!ns_has(&keys, plain.v[k]))
+        fail_at(p, star_tok, "?%s is neither grouped nor aggregated",
+                plain.v[k]);
+    for (size_t k = 0; k < outer.n; k++)
+      if (!ns_has(&keys, outer.v[k]) && !ns_has(&as_vars, outer.v[k]))
+        fail_at(p, star_tok, "?%s is neither grouped nor aggregated",
+                outer.v[k]);
+  }
+  if (as_vars.n) {
+    nameset scope = {0};
+    group_scope(p, q->where, &scope);
+    for (size_t k = 0; k < as_vars.n; k++)
+      if (ns_has(&scope, as_vars.v[k]))
+        fail_at(p, star_tok, "?%s is already in scope", as_vars.v[k]);
+  }
+  if (q->star) {
+    nameset scope = {0};
+    group_scope(p, q->where, &scope);
+    q->proj = scope.v;
+    q->nproj = scope.n;
+  }
+  if (sub && is(p, "VALUES")) {
+    sq_elem e = {0};
+    next(p);
+    data_block(p, &e);
+  }
+  q->t1 = p->i;
+  return q;
+}
+
+static void construct_template(parser *p) {
+  expect(p, "{");
+  triples_ctx c = {{0}, 0, 0};
+  while (!is(p, "}")) {
+    triples_same_subject(p, &c);
+    if (!accept(p, ".")) break;
+  }
+  expect(p, "}");
+}
+
+static sq_query *query(parser *p) {
+  sq_query *q;
+  if (is(p, "SELECT")) {
+    q = select_query(p, 0);
+  } else {
+    q = nkg_sq_alloc(p->a, sizeof *q);
+    q->t0 = p->i;
+    nameset keys = {0};
+    int has_group = 0;
+    if (accept(p, "CONSTRUCT")) {
+      q->kind = Q_CONSTRUCT;
+      if (is(p, "{")) {
+        construct_template(p);
+        dataset_clauses(p);
+        accept(p, "WHERE");
+        q->where = group_graph_pattern(p);
+      } else {
+        dataset_clauses(p);
+        expect(p, "WHERE");
+        size_t t0 = p->i;
+        construct_template(p);
+        p->i = t0;
+        q->where = group_graph_pattern(p);
+      }
+    } else if (accept(p, "ASK")) {
+      q->kind = Q_ASK;
+      dataset_clauses(p);
+      accept(p, "WHERE");
+      q->where = group_graph_pattern(p);
+    } else if (accept(p, "DESCRIBE")) {
+      q->kind = Q_DESCRIBE;
+      if (!accept(p, "*")) {
+        int n = 0;
+        while (peek(p)->type == SQ_VAR || at_iri(p)) {
+          var_or_term(p);
+          n++;
+        }
+        if (!n) unexpected(p, "a variable, an IRI or '*'");
+      }
+      dataset_clauses(p);
+      if (accept(p, "WHERE") || is(p, "{")) q->where = group_graph_pattern(p);
+    } else {
+      unexpected(p, "SELECT, CONSTRUCT, ASK or DESCRIBE");
+    }
+    solution_modifier(p, 0, &keys, &has_group);
+    q->t1 = p->i;
+  }
+  if (accept(p, "VALUES")) {
+    sq_elem e = {0};
+    data_block(p, &e);
+  }
+  q->t1 = p->i;
+  return q;
+}
+
+static void prologue(parser *p) {
+  vec names = {0}, iris = {0};
+  for (;;) {
+    if (accept(p, "BASE")) {
+      const nkg_sq_tok *t = next(p);
+      if (t->type != SQ_IRI) {
+        p->i--;
+        unexpected(p, "an IRI");
+      }
+      p->a->base = nkg_sq_strdup(p->a, t->s + 1, t->n - 2);
+    } else if (accept(p, "PREFIX")) {
+      const nkg_sq_tok *t = next(p);
+      if (t->type != SQ_PNAME_NS) {
+        p->i--;
+        unexpected(p, "a prefix name");
+      }
+      const nkg_sq_tok *v = next(p);
+      if (v->type != SQ_IRI) {
+        p->i--;
+        unexpected(p, "an IRI");
+      }
+      vec_push(p->a, &names, nkg_sq_strdup(p->a, t->s, t->n - 1));
+      vec_push(p->a, &iris, nkg_sq_strdup(p->a, v->s + 1, v->n - 2));
+      p->a->pfx = (const char **)names.v;
+      p->a->pfx_iri = (const char **)iris.v;
+      p->a->npfx = names.n;
+    } else {
+      break;
+    }
+  }
+  p->a->prologue_end = p->i;
+}
+
+int nkg_sq_parse(const char *text, sq_ast **out, char **error) {
+  sq_ast *a = nkg_xcalloc(1, sizeof *a);
+  parser p;
+  memset(&p, 0, sizeof p);
+  p.a = a;
+  a->text = text;
+  *error = NULL;
+  *out = NULL;
+  (void)cur_expr;
+  if (nkg_sq_lex(text, &a->toks, &a->ntoks, error) < 0) {
+    nkg_sq_free(a);
+    return -1;
+  }
+  if (setjmp(p.jb)) {
+    *error = p.error;
+    nkg_sq_free(a);
+    return -1;
+  }
+  prologue(&p);
+  a->q = query(&p);
+  if (peek(&p)->type != SQ_EOF) unexpected(&p, "end of query");
+  *out = a;
+  return 0;
+}
