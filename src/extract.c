@@ -90,6 +90,7 @@ typedef struct {
   int *n_meeting_more;
   unsigned char *names_country; /* per sentence: names a country */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
+  int trace;             /* NEWSKG_TRACE set: print tagged sentences */
   mention *pending;      /* mentions to collapse after a stage */
   size_t n_pending;
 } state;
@@ -329,8 +330,13 @@ static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
       size_t so = ov[0], eo = ov[1];
       size_t from, to;
       if (span_units(&st->t, so, eo, &from, &to) &&
-          !(kind == NKG_RK_OFFICIAL && overlaps_claimed(&st->t, from, to)))
+          !(kind == NKG_RK_OFFICIAL && overlaps_claimed(&st->t, from, to))) {
+        if (st->trace)
+          fprintf(stderr, "newskg: %s: sentence %d: rule %s matched \"%.*s\"\n",
+                  st->doc->name, st->sentence, r->id, (int)(eo - so),
+                  st->t.tags.data + so);
         fn(st, r, ov, from, to);
+      }
       start = eo > so ? eo : so + 1;
       /* restart at a unit boundary */
       while (start < st->t.tags.len && st->t.tags.data[start - 1] != ' ')
@@ -427,8 +433,20 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
 
 /* ---- stage 1b: references ---- */
 
+/* Nonzero if person p is already mentioned in the current sentence. */
+static int in_sentence(const state *st, int p) {
+  for (size_t i = 0; i < st->t.n; i++)
+    if (st->t.units[i].cls == NKG_U_OFFICIAL && st->t.units[i].value == p)
+      return 1;
+  for (size_t i = 0; i < st->n_pending; i++)
+    if (st->pending[i].person == p)
+      return 1;
+  return 0;
+}
+
 /* Person whose title matches the words of units [from, to) and, if given,
- * the country; the most recently mentioned wins. */
+ * the country; the most recently mentioned wins. "The minister" refers
+ * back: not to someone named in the same sentence. */
 static int resolve_title(state *st, size_t from, size_t to, int country) {
   nkg_buf title = {0};
   units_text(st, from, to, &title);
@@ -442,6 +460,8 @@ static int resolve_title(state *st, size_t from, size_t to, int country) {
     if (!ps->position)
       continue;
     if (country >= 0 && ps->country >= 0 && ps->country != country)
+      continue;
+    if (in_sentence(st, (int)i))
       continue;
     /* every word of the title occurs in the position, or the title is an
      * acronym of words of the position ("PM") */
@@ -503,8 +523,17 @@ static void resolve_names(state *st) {
     }
     size_t j = i;
     while (j < st->t.n && st->t.units[j].cls == NKG_U_NAME &&
-           !st->t.units[j].claimed)
+           !st->t.units[j].claimed) {
       j++;
+      /* "Al-Rashid": a hyphen joins two capitalised parts of one name */
+      if (j + 1 < st->t.n && st->t.units[j].cls == NKG_U_PUNCT &&
+          st->t.units[j].end - st->t.units[j].begin == 1 &&
+          st->doc->text[st->t.units[j].begin] == '-' &&
+          st->t.units[j].end == st->t.units[j + 1].begin &&
+          st->t.units[j - 1].end == st->t.units[j].begin &&
+          st->t.units[j + 1].cls == NKG_U_NAME)
+        j++;
+    }
     nkg_buf text = {0}, name = {0};
     units_text(st, i, j, &text);
     nkg_name_normalise(&name, text.data ? text.data : "", text.len);
@@ -858,6 +887,9 @@ static void process_sentence(state *st) {
       st->last_subject = st->t.units[i].value;
       break;
     }
+  if (st->trace)
+    fprintf(stderr, "newskg: %s: sentence %d: %s\n", st->doc->name,
+            st->sentence, st->t.tags.data);
   run_rules(st, NKG_RK_MEETING, on_meeting);
   run_rules(st, NKG_RK_COOPERATION, on_cooperation);
   run_rules(st, NKG_RK_NONSECTOR, on_nonsector);
@@ -1009,6 +1041,13 @@ static void infer_countries(state *st) {
   for (size_t i = 0; i < st->n_pairs; i++)
     if (st->pairs[i].country_a == home || st->pairs[i].country_b == home)
       in_pair = 1;
+  /* or the story tells of a visitor from elsewhere meeting someone */
+  for (size_t i = 0; i < x->n_meetings && !in_pair; i++)
+    for (size_t a = 0; a < x->meetings[i].n_participants; a++) {
+      int c = x->persons[x->meetings[i].participants[a]].country;
+      if (c >= 0 && c != home)
+        in_pair = 1;
+    }
   if (home >= 0 && in_pair)
     for (size_t i = 0; i < x->n_persons; i++)
       if (x->persons[i].country < 0 && x->persons[i].posted_to < 0) {
@@ -1181,6 +1220,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.doc = doc;
   st.x = out;
   st.last_subject = -1;
+  st.trace = getenv("NEWSKG_TRACE") != NULL;
   st.md = pcre2_match_data_create(64, NULL);
   if (!st.md) {
     nkg_error("%s: out of memory", doc->name);
