@@ -75,6 +75,11 @@ static void emit_token(rw *r, nkg_buf *b, size_t i) {
       return;
     }
   }
+  if (nkg_sq_tok_is(t, "CONCAT") && t[1].type == SQ_NIL) {
+    nkg_buf_adds(b, "\"\"");
+    return;
+  }
+  if (t->type == SQ_NIL && i > 0 && nkg_sq_tok_is(t - 1, "CONCAT")) return;
   if (t->type == SQ_VAR) {
     nkg_buf_addc(b, '?');
     nkg_buf_add(b, t->s + 1, t->n - 1);
@@ -287,8 +292,16 @@ static void emit_group(rw *r, nkg_buf *b, const sq_group *g) {
 
 /* ---- internal queries -------------------------------------------------- */
 
+/* The prologue with its BASE first: rasqal accepts BASE only there. */
 static void prologue(rw *r, nkg_buf *b) {
-  emit_tokens(r, b, 0, r->ast->prologue_end);
+  if (r->ast->base) nkg_buf_printf(b, "BASE <%s>\n", r->ast->base);
+  for (size_t i = 0; i < r->ast->prologue_end; i++) {
+    if (nkg_sq_tok_is(&r->ast->toks[i], "BASE")) {
+      i++;
+      continue;
+    }
+    emit_tokens(r, b, i, i + 1);
+  }
   nkg_buf_addc(b, '\n');
 }
 
@@ -756,19 +769,15 @@ int nkg_sparql_rewrite(const char *query, librdf_world *world,
   }
   sq_query *q = ast->q;
   if (q->where && model) prepare_group(&r, q->where, NULL);
-  if (!q->where || !q->where->dirty) {
-    /* nothing to rewrite: the query as written */
-    nkg_sq_free(ast);
-    *out = nkg_xstrdup(query);
-    *state = r.state;
-    return 0;
-  }
   nkg_buf b = {0};
-  emit_tokens(&r, &b, 0, ast->prologue_end);
-  nkg_buf_addc(&b, '\n');
-  emit_tokens(&r, &b, ast->prologue_end, q->where->t0);
-  emit_group(&r, &b, q->where);
-  emit_tokens(&r, &b, q->where->t1, ast->ntoks - 1);
+  prologue(&r, &b);
+  if (q->where) {
+    emit_tokens(&r, &b, ast->prologue_end, q->where->t0);
+    emit_group(&r, &b, q->where);
+    emit_tokens(&r, &b, q->where->t1, ast->ntoks - 1);
+  } else {
+    emit_tokens(&r, &b, ast->prologue_end, ast->ntoks - 1);
+  }
   nkg_buf_addc(&b, '\n');
   *out = nkg_buf_steal(&b);
   *state = r.state;

@@ -303,7 +303,7 @@ int nkg_sq_lex(const char *text, nkg_sq_tok **toks, size_t *ntoks,
       len = 1;
       for (size_t k = 0; k < sizeof two / sizeof *two; k++)
         if (p[0] == two[k][0] && p[1] == two[k][1]) len = 2;
-      if (len == 1 && !strchr("{}().,;*+-/!^|=<>", c)) {
+      if (len == 1 && !strchr("{}()[].,;*+-/!^|=<>", c)) {
         lex_error(&lx, t->line, t->col, "unexpected character '%c'", c);
         goto fail;
       }
