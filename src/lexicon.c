@@ -38,6 +38,8 @@ struct nkg_lexicon {
   size_t n_places;
   nkg_sector *sectors;
   size_t n_sectors;
+  char **suffixes; /* endings of portfolio words */
+  size_t n_suffixes;
   pattern *furniture;
   size_t n_furniture;
   pattern *datelines;
@@ -458,7 +460,7 @@ static const struct {
     {"port", NKG_WC_PORT},   {"hon", NKG_WC_HON},
     {"org", NKG_WC_ORG},     {"stop", NKG_WC_STOP},
     {"month", NKG_WC_MONTH}, {"weekday", NKG_WC_WEEKDAY},
-    {"pron", NKG_WC_PRON},
+    {"pron", NKG_WC_PRON},   {"suffix", NKG_WC_SUFFIX},
 };
 
 static int load_words(nkg_lexicon *lex, nkg_buf *path) {
@@ -482,7 +484,7 @@ static int load_words(nkg_lexicon *lex, nkg_buf *path) {
         cls = word_classes[i].cls;
     if (cls == NKG_WC_NONE) {
       nkg_error("%s:%ld: unknown word class '%s' (title, mod, port, hon, "
-                "org, stop, month, weekday, pron)",
+                "org, stop, month, weekday, pron, suffix)",
                 r.path, r.lineno, f[1]);
       rc = -1;
       continue;
@@ -498,6 +500,15 @@ static int load_words(nkg_lexicon *lex, nkg_buf *path) {
         continue;
       }
       value = (int)v;
+    }
+    if (cls == NKG_WC_SUFFIX) {
+      const char *suf = trim(f[0]);
+      if (*suf == '-')
+        suf++;
+      lex->suffixes =
+          nkg_xrealloc(lex->suffixes, (lex->n_suffixes + 1) * sizeof(char *));
+      lex->suffixes[lex->n_suffixes++] = nkg_xstrdup(suf);
+      continue;
     }
     add_phrase(lex, trim(f[0]), strlen(trim(f[0])), cls, value);
   }
@@ -636,6 +647,9 @@ void nkg_lexicon_free(nkg_lexicon *lex) {
     free(s->alt_labels);
   }
   free(lex->sectors);
+  for (size_t i = 0; i < lex->n_suffixes; i++)
+    free(lex->suffixes[i]);
+  free(lex->suffixes);
   free_patterns(lex->furniture, lex->n_furniture);
   free_patterns(lex->datelines, lex->n_datelines);
   free(lex->dir);
@@ -700,6 +714,21 @@ int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
     pcre2_match_data_free(md);
   }
   return hit;
+}
+
+int nkg_lexicon_is_port_word(const nkg_lexicon *lex, const char *s,
+                             size_t n) {
+  if (n < 7)
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80 || !(s[i] >= 'a' && s[i] <= 'z'))
+      return 0; /* plain lower-case ASCII after the capital only */
+  for (size_t i = 0; i < lex->n_suffixes; i++) {
+    size_t k = strlen(lex->suffixes[i]);
+    if (k < n && memcmp(s + n - k, lex->suffixes[i], k) == 0)
+      return 1;
+  }
+  return 0;
 }
 
 int nkg_lexicon_is_abbreviation(const nkg_lexicon *lex, const char *s,

@@ -54,6 +54,7 @@ typedef enum {
   NKG_WC_MONTH,    /* value: month 1..12 */
   NKG_WC_WEEKDAY,  /* value: 0 = Monday .. 6 = Sunday */
   NKG_WC_PRON,     /* he, she: value 1 male, 2 female */
+  NKG_WC_SUFFIX,   /* ending of unlisted portfolio words: "-tion" */
   NKG_WC_COUNT
 } nkg_word_class;
 
@@ -96,6 +97,11 @@ int nkg_lexicon_is_furniture(const nkg_lexicon *lex, const char *s, size_t n);
 int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
                          size_t *place_begin, size_t *place_end,
                          size_t *length);
+/* Nonzero if the capitalised word s[0..n), not in any gazetteer, is still
+ * a portfolio word by its ending ("Transition", "Governance"): seven letters
+ * or more and an ending of class suffix in words.tsv. */
+int nkg_lexicon_is_port_word(const nkg_lexicon *lex, const char *s, size_t n);
+
 /* Nonzero if the word ending at a '.' (s[0..n), including the dot) is a
  * known abbreviation that does not end a sentence. */
 int nkg_lexicon_is_abbreviation(const nkg_lexicon *lex, const char *s,

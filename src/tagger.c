@@ -166,6 +166,8 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       size_t letters;
       if (all_caps(words[i], lens[i], &letters) && letters <= 4)
         cls = letters == 1 ? NKG_U_NAME : NKG_U_ACR;
+      else if (nkg_lexicon_is_port_word(lex, words[i], lens[i]))
+        cls = NKG_U_PORT;
       else
         cls = NKG_U_NAME;
     }
