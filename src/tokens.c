@@ -35,6 +35,13 @@ unsigned nkg_utf8_decode(const char *str, size_t n, size_t i, size_t *len) {
     }
     cp = (cp << 6) | (s[i + k] & 0x3F);
   }
+  /* overlong forms, UTF-16 surrogates and code points past U+10FFFF are
+   * not UTF-8 either: serialisers would stop at them */
+  if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (need == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    *len = 1;
+    return 0xFFFD;
+  }
   *len = need + 1;
   return cp;
 }
