@@ -39,7 +39,26 @@ typedef struct {
   jmp_buf jb;
   char *error;
   int bnodes; /* fresh blank nodes emitted */
+  /* Variables renamed while a subquery is emitted: its variables that it
+   * does not project are private to it (rasqal mixes them up with the
+   * outer ones, e.g. with GRAPH ?g around the subquery). */
+  const char **ren_from, **ren_to;
+  size_t nren, capren;
 } rw;
+
+static const char *renamed(const rw *r, const char *name, size_t n) {
+  for (size_t k = r->nren; k-- > 0;)
+    if (strlen(r->ren_from[k]) == n && !memcmp(r->ren_from[k], name, n))
+      return r->ren_to[k];
+  return NULL;
+}
+
+/* The text of a term, renamed if need be. */
+static const char *term_text(rw *r, const sq_term *t) {
+  if (t->kind != T_VAR) return t->text;
+  const char *to = renamed(r, t->text + 1, strlen(t->text + 1));
+  return to ? to : t->text;
+}
 
 static int next_table = 0;
 
@@ -81,6 +100,11 @@ static void emit_token(rw *r, nkg_buf *b, size_t i) {
   }
   if (t->type == SQ_NIL && i > 0 && nkg_sq_tok_is(t - 1, "CONCAT")) return;
   if (t->type == SQ_VAR) {
+    const char *to = renamed(r, t->s + 1, t->n - 1);
+    if (to) {
+      nkg_buf_adds(b, to);
+      return;
+    }
     nkg_buf_addc(b, '?');
     nkg_buf_add(b, t->s + 1, t->n - 1);
     return;
@@ -118,6 +142,7 @@ static void emit_tokens(rw *r, nkg_buf *b, size_t t0, size_t t1) {
 }
 
 static void emit_group(rw *r, nkg_buf *b, const sq_group *g);
+static void emit_head(rw *r, nkg_buf *b, const sq_query *q);
 
 static void fresh(rw *r, nkg_buf *b, const char *tag) {
   nkg_buf_printf(b, "_:nkg%s%d", tag, ++r->bnodes);
@@ -202,18 +227,26 @@ static void emit_path(rw *r, nkg_buf *b, const char *s, const sq_path *p,
   }
 }
 
+static const char *col_var(rw *r, const char *name) {
+  static char buf[512];
+  const char *to = renamed(r, name, strlen(name));
+  if (to) return to;
+  snprintf(buf, sizeof buf, "?%s", name);
+  return buf;
+}
+
 static void emit_rows(rw *r, nkg_buf *b, const sq_elem *e) {
   nkg_buf row = {0};
   fresh(r, &row, "r");
   nkg_buf_printf(b, " { %s <" NKG_SQ_NS "%d#_> \"r\" . ", row.data, e->table);
   for (size_t c = 0; c < e->ncols; c++)
     if (e->always[c])
-      nkg_buf_printf(b, "%s <" NKG_SQ_NS "%d#%s> ?%s . ", row.data, e->table,
-                     e->cols[c], e->cols[c]);
+      nkg_buf_printf(b, "%s <" NKG_SQ_NS "%d#%s> %s . ", row.data, e->table,
+                     e->cols[c], col_var(r, e->cols[c]));
   for (size_t c = 0; c < e->ncols; c++)
     if (!e->always[c])
-      nkg_buf_printf(b, "OPTIONAL { %s <" NKG_SQ_NS "%d#%s> ?%s } ", row.data,
-                     e->table, e->cols[c], e->cols[c]);
+      nkg_buf_printf(b, "OPTIONAL { %s <" NKG_SQ_NS "%d#%s> %s } ", row.data,
+                     e->table, e->cols[c], col_var(r, e->cols[c]));
   nkg_buf_adds(b, "} ");
   nkg_buf_free(&row);
 }
@@ -230,10 +263,10 @@ static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
       for (size_t k = 0; k < e->ntriples; k++) {
         const sq_triple *t = &e->triples[k];
         if (t->path)
-          emit_path(r, b, t->s->text, t->path, t->o->text);
+          emit_path(r, b, term_text(r, t->s), t->path, term_text(r, t->o));
         else
-          nkg_buf_printf(b, " %s %s %s . ", t->s->text, t->pred->text,
-                         t->o->text);
+          nkg_buf_printf(b, " %s %s %s . ", term_text(r, t->s),
+                         term_text(r, t->pred), term_text(r, t->o));
       }
       return;
     case E_FILTER:
@@ -256,7 +289,7 @@ static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
       }
       return;
     case E_GRAPH:
-      nkg_buf_printf(b, " GRAPH %s ", e->gterm->text);
+      nkg_buf_printf(b, " GRAPH %s ", term_text(r, e->gterm));
       emit_group(r, b, e->g);
       return;
     case E_GROUP:
@@ -264,11 +297,37 @@ static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
       return;
     case E_SUBSELECT: {
       const sq_query *q = e->sub;
+      size_t mark = r->nren;
+      for (size_t i = q->t0; i < q->t1 && !q->star; i++) {
+        const nkg_sq_tok *t = &r->ast->toks[i];
+        if (t->type != SQ_VAR) continue;
+        int proj = 0;
+        for (size_t k = 0; k < q->nproj && !proj; k++)
+          proj = strlen(q->proj[k]) == t->n - 1 &&
+                 !memcmp(q->proj[k], t->s + 1, t->n - 1);
+        if (proj) continue;
+        const char *name = nkg_sq_strdup(r->ast, t->s + 1, t->n - 1);
+        int seen = 0;
+        for (size_t k = mark; k < r->nren && !seen; k++)
+          seen = !strcmp(r->ren_from[k], name);
+        if (seen) continue;
+        if (r->nren == r->capren) {
+          r->capren = r->capren ? r->capren * 2 : 16;
+          r->ren_from = nkg_xrealloc(r->ren_from, r->capren * sizeof(char *));
+          r->ren_to = nkg_xrealloc(r->ren_to, r->capren * sizeof(char *));
+        }
+        char to[300];
+        snprintf(to, sizeof to, "?_nkgv%zu_%.250s", r->nren, name);
+        r->ren_from[r->nren] = name;
+        r->ren_to[r->nren] = nkg_sq_strdup(r->ast, to, strlen(to));
+        r->nren++;
+      }
       nkg_buf_adds(b, " { ");
-      emit_tokens(r, b, q->t0, q->where->t0);
+      emit_head(r, b, q);
       emit_group(r, b, q->where);
       emit_tokens(r, b, q->where->t1, q->t1);
       nkg_buf_adds(b, " } ");
+      r->nren = mark;
       return;
     }
     case E_ROWS:
@@ -278,6 +337,22 @@ static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
       emit_tokens(r, b, e->t0, e->t1);
       return;
   }
+}
+
+/* The tokens of a query before its WHERE group, with SELECT * spelt out:
+ * rasqal's * also takes variables that subqueries do not project. */
+static void emit_head(rw *r, nkg_buf *b, const sq_query *q) {
+  size_t star = (size_t)-1;
+  if (q->kind == Q_SELECT && q->star && q->nproj)
+    for (size_t i = q->t0; i < q->where->t0 && star == (size_t)-1; i++)
+      if (nkg_sq_tok_is(&r->ast->toks[i], "*")) star = i;
+  if (star == (size_t)-1) {
+    emit_tokens(r, b, q->t0, q->where->t0);
+    return;
+  }
+  emit_tokens(r, b, q->t0, star);
+  for (size_t k = 0; k < q->nproj; k++) nkg_buf_printf(b, " ?%s", q->proj[k]);
+  emit_tokens(r, b, star + 1, q->where->t0);
 }
 
 static void emit_group(rw *r, nkg_buf *b, const sq_group *g) {
@@ -728,7 +803,7 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
         break;
       case E_SUBSELECT:
         prepare_group(r, e->sub->where, ctx);
-        dirty |= e->sub->where->dirty;
+        dirty = 1; /* for the renaming of its private variables */
         break;
       case E_FILTER:
         for (size_t i = 0; i < e->expr->nex; i++) {
@@ -739,6 +814,29 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
       default:
         break;
     }
+  }
+  /* rasqal through librdf re-runs a subquery on the right of a join with
+   * its LIMIT spent: joins commute, so subqueries go first when only joins
+   * precede them. */
+  for (size_t k = 1; k < g->nelems; k++) {
+    const sq_elem *ek0 = g->elems[k];
+    if (ek0->kind != E_SUBSELECT &&
+        !(ek0->kind == E_GROUP && ek0->g->nelems == 1 &&
+          ek0->g->elems[0]->kind == E_SUBSELECT))
+      continue;
+    int joins = 1;
+    for (size_t i = 0; i < k; i++) {
+      sq_elem_kind ek = g->elems[i]->kind;
+      if (ek != E_TRIPLES && ek != E_GROUP && ek != E_UNION &&
+          ek != E_GRAPH && ek != E_SUBSELECT && ek != E_VALUES &&
+          ek != E_FILTER)
+        joins = 0;
+    }
+    if (!joins) continue;
+    sq_elem *sub = g->elems[k];
+    memmove(&g->elems[1], &g->elems[0], k * sizeof *g->elems);
+    g->elems[0] = sub;
+    dirty = 1;
   }
   g->dirty = dirty;
   if (dirty) materialize(r, g, ctx);
@@ -772,7 +870,17 @@ int nkg_sparql_rewrite(const char *query, librdf_world *world,
   nkg_buf b = {0};
   prologue(&r, &b);
   if (q->where) {
-    emit_tokens(&r, &b, ast->prologue_end, q->where->t0);
+    /* SELECT * at the top is spelt out only around subqueries */
+    int subs = 0, values = 0;
+    for (size_t i = q->where->t0; i < ast->ntoks; i++) {
+      subs += nkg_sq_tok_is(&ast->toks[i], "SELECT");
+      if (i >= q->where->t1) values |= nkg_sq_tok_is(&ast->toks[i], "VALUES");
+    }
+    emit_tokens(&r, &b, ast->prologue_end, q->t0);
+    if (subs && !values)
+      emit_head(&r, &b, q);
+    else
+      emit_tokens(&r, &b, q->t0, q->where->t0);
     emit_group(&r, &b, q->where);
     emit_tokens(&r, &b, q->where->t1, ast->ntoks - 1);
   } else {
@@ -781,6 +889,8 @@ int nkg_sparql_rewrite(const char *query, librdf_world *world,
   nkg_buf_addc(&b, '\n');
   *out = nkg_buf_steal(&b);
   *state = r.state;
+  free(r.ren_from);
+  free(r.ren_to);
   nkg_sq_free(ast);
   return 0;
 }
