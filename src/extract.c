@@ -933,23 +933,32 @@ static const place_at *best_place(const state *st, int sentence) {
   return best;
 }
 
+/* The dateline as a place (an index into x->places), if it names a known
+ * place or country; -1 otherwise. */
+static int dateline_place(state *st) {
+  int place = -1;
+  if (st->doc->dateline_end <= st->doc->dateline_begin)
+    return -1;
+  nkg_tagged t = {0};
+  nkg_tag_sentence(st->lex, st->doc->text, st->doc->dateline_begin,
+                   st->doc->dateline_end, &t);
+  if (t.n == 1 && t.units[0].cls == NKG_U_PLACE) {
+    const nkg_place *lp = nkg_lexicon_place(st->lex, t.units[0].value);
+    place = add_place_ref(st, lp->name, t.units[0].value, lp->country);
+  } else if (t.n == 1 && t.units[0].cls == NKG_U_COUNTRY) {
+    const nkg_country *c = nkg_lexicon_country(st->lex, t.units[0].value);
+    place = add_place_ref(st, c->name, -1, t.units[0].value);
+  }
+  nkg_tagged_free(&t);
+  return place;
+}
+
 /* The country the story is told from: the dateline's, else that of the
  * place of its first meeting; -1 if neither is known. */
-static int home_country(const state *st) {
-  if (st->doc->dateline_end > st->doc->dateline_begin) {
-    int home = -1;
-    nkg_tagged t = {0};
-    nkg_tag_sentence(st->lex, st->doc->text, st->doc->dateline_begin,
-                     st->doc->dateline_end, &t);
-    if (t.n >= 1)
-      home = t.units[0].cls == NKG_U_PLACE
-                 ? nkg_lexicon_place(st->lex, t.units[0].value)->country
-             : t.units[0].cls == NKG_U_COUNTRY ? t.units[0].value
-                                               : -1;
-    nkg_tagged_free(&t);
-    if (home >= 0)
-      return home;
-  }
+static int home_country(state *st) {
+  int dp = dateline_place(st);
+  if (dp >= 0 && st->x->places[dp].country >= 0)
+    return st->x->places[dp].country;
   for (size_t i = 0; i < st->x->n_meetings; i++) {
     const place_at *p = best_place(st, st->meeting_sentence[i]);
     if (p)
@@ -1064,20 +1073,7 @@ static void infer_countries(state *st) {
 
 static void finish_meetings(state *st) {
   nkg_extraction *x = st->x;
-  int dateline_place = -1;
-  if (st->doc->dateline_end > st->doc->dateline_begin) {
-    nkg_tagged t = {0};
-    nkg_tag_sentence(st->lex, st->doc->text, st->doc->dateline_begin,
-                     st->doc->dateline_end, &t);
-    if (t.n == 1 && t.units[0].cls == NKG_U_PLACE) {
-      const nkg_place *lp = nkg_lexicon_place(st->lex, t.units[0].value);
-      dateline_place = add_place_ref(st, lp->name, t.units[0].value, lp->country);
-    } else if (t.n == 1 && t.units[0].cls == NKG_U_COUNTRY) {
-      const nkg_country *c = nkg_lexicon_country(st->lex, t.units[0].value);
-      dateline_place = add_place_ref(st, c->name, -1, t.units[0].value);
-    }
-    nkg_tagged_free(&t);
-  }
+  int dateline = dateline_place(st);
   for (size_t i = 0; i < x->n_meetings; i++) {
     nkg_meeting *m = &x->meetings[i];
     int sents[5];
@@ -1114,8 +1110,8 @@ static void finish_meetings(state *st) {
     } else if (p) {
       m->place = p->place;
       set_prov(&m->place_prov, p->sentence, p->begin, p->end, p->rule);
-    } else if (dateline_place >= 0) {
-      m->place = dateline_place;
+    } else if (dateline >= 0) {
+      m->place = dateline;
       set_prov(&m->place_prov, -1, st->doc->dateline_begin,
                st->doc->dateline_end, RULE_DATELINE);
     }

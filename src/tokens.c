@@ -189,6 +189,43 @@ void nkg_tokenize(const char *text, size_t begin, size_t end, nkg_token **toks,
   }
 }
 
+unsigned nkg_cp_to_lower(unsigned cp) {
+  if (cp < 0x80)
+    return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+  if (!nkg_cp_is_upper(cp))
+    return cp;
+  if (cp <= 0xDE)
+    return cp + 0x20; /* Latin-1 */
+  if (cp >= 0x391 && cp <= 0x42F)
+    return cp + 0x20; /* Greek, Cyrillic */
+  return cp + 1; /* Latin Extended-A, Vietnamese: pairs */
+}
+
+static void add_utf8(nkg_buf *b, unsigned cp) {
+  char u[4];
+  size_t n;
+  if (cp < 0x80) {
+    u[0] = (char)cp;
+    n = 1;
+  } else if (cp < 0x800) {
+    u[0] = (char)(0xC0 | (cp >> 6));
+    u[1] = (char)(0x80 | (cp & 0x3F));
+    n = 2;
+  } else if (cp < 0x10000) {
+    u[0] = (char)(0xE0 | (cp >> 12));
+    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[2] = (char)(0x80 | (cp & 0x3F));
+    n = 3;
+  } else {
+    u[0] = (char)(0xF0 | (cp >> 18));
+    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[3] = (char)(0x80 | (cp & 0x3F));
+    n = 4;
+  }
+  nkg_buf_add(b, u, n);
+}
+
 void nkg_word_key(nkg_buf *b, const char *s, size_t n, int keep_case) {
   size_t i = 0;
   while (i < n) {
@@ -200,6 +237,8 @@ void nkg_word_key(nkg_buf *b, const char *s, size_t n, int keep_case) {
       nkg_buf_addc(b, '-');
     else if (cp < 0x80 && !keep_case && cp >= 'A' && cp <= 'Z')
       nkg_buf_addc(b, (char)(cp - 'A' + 'a'));
+    else if (cp >= 0x80 && !keep_case && nkg_cp_is_upper(cp))
+      add_utf8(b, nkg_cp_to_lower(cp));
     else
       nkg_buf_add(b, s + i, len);
     i += len;

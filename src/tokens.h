@@ -28,10 +28,12 @@ unsigned nkg_utf8_decode(const char *s, size_t n, size_t i, size_t *len);
 int nkg_cp_is_space(unsigned cp);
 int nkg_cp_is_word(unsigned cp);
 int nkg_cp_is_upper(unsigned cp);
+/* Lower case of an upper-case letter that nkg_cp_is_upper() knows. */
+unsigned nkg_cp_to_lower(unsigned cp);
 
-/* Appends a normalised lookup key for the word s[0..n): ASCII lower-cased
- * (unless keep_case), typographic apostrophes and non-breaking hyphens mapped
- * to ASCII. */
+/* Appends a normalised lookup key for the word s[0..n): lower-cased unless
+ * keep_case (Latin letters with accents too), typographic apostrophes and
+ * non-breaking hyphens mapped to ASCII. */
 #include "util.h"
 void nkg_word_key(nkg_buf *b, const char *s, size_t n, int keep_case);
 #endif
