@@ -112,6 +112,35 @@ static void emit_token(rw *r, nkg_buf *b, size_t i) {
   nkg_buf_add(b, t->s, t->n);
 }
 
+/* A SEPARATOR string as a REPLACE replacement: '$' and '\\' escaped. */
+static void emit_separator(rw *r, nkg_buf *b, const nkg_sq_tok *t) {
+  (void)r;
+  size_t q = (t->n >= 6 && t->s[1] == t->s[0] && t->s[2] == t->s[0]) ? 3 : 1;
+  nkg_buf_addc(b, '"');
+  for (size_t i = q; i < t->n - q; i++) {
+    char c = t->s[i];
+    if (c == '\\') {
+      /* keep escapes as they are, but double a literal backslash */
+      char e = t->s[++i];
+      if (e == '\\') {
+        nkg_buf_adds(b, "\\\\\\\\");
+      } else {
+        nkg_buf_addc(b, '\\');
+        nkg_buf_addc(b, e);
+      }
+    } else if (c == '$') {
+      nkg_buf_adds(b, "\\\\$");
+    } else if (c == '"') {
+      nkg_buf_adds(b, "\\\"");
+    } else if (c == '\n') {
+      nkg_buf_adds(b, "\\n");
+    } else {
+      nkg_buf_addc(b, c);
+    }
+  }
+  nkg_buf_addc(b, '"');
+}
+
 /* Tokens [t0, t1) with the original spacing between them; EXISTS calls of
  * ex are replaced according to mode. */
 static void emit_tokens_ex(rw *r, nkg_buf *b, size_t t0, size_t t1,
@@ -132,6 +161,34 @@ static void emit_tokens_ex(rw *r, nkg_buf *b, size_t t0, size_t t1,
         done = 1;
         break;
       }
+    for (size_t k = 0; k < r->ast->nconcat && !done; k++) {
+      const sq_concat *c = &r->ast->concat[k];
+      if (c->tok != i) continue;
+      /* GROUP_CONCAT: of lexical forms (rasqal keeps a language tag), and
+       * with its SEPARATOR (rasqal ignores it) by way of a marker */
+      if (c->sep) {
+        nkg_buf_adds(b, "REPLACE(REPLACE(GROUP_CONCAT(");
+        if (c->distinct) nkg_buf_adds(b, "DISTINCT ");
+        nkg_buf_adds(b, "CONCAT(STR(");
+        emit_tokens_ex(r, b, c->e0, c->e1, ex, nex, mode);
+        nkg_buf_adds(b, "), \"\\u0001\")), \"\\u0001 \", ");
+        emit_separator(r, b, &toks[c->sep]);
+        nkg_buf_adds(b, "), \"\\u0001$\", \"\")");
+      } else {
+        nkg_buf_adds(b, "GROUP_CONCAT(");
+        if (c->distinct) nkg_buf_adds(b, "DISTINCT ");
+        nkg_buf_adds(b, "STR(");
+        emit_tokens_ex(r, b, c->e0, c->e1, ex, nex, mode);
+        nkg_buf_adds(b, "))");
+      }
+      i = c->end - 1;
+      done = 1;
+    }
+    if (!done && r->ast->unbound && r->ast->unbound[i]) {
+      nkg_buf_adds(b, "?_nkgu_");
+      nkg_buf_add(b, toks[i].s + 1, toks[i].n - 1);
+      done = 1;
+    }
     if (!done) emit_token(r, b, i);
   }
   nkg_buf_addc(b, ' ');
@@ -143,6 +200,9 @@ static void emit_tokens(rw *r, nkg_buf *b, size_t t0, size_t t1) {
 
 static void emit_group(rw *r, nkg_buf *b, const sq_group *g);
 static void emit_head(rw *r, nkg_buf *b, const sq_query *q);
+static void emit_where(rw *r, nkg_buf *b, const sq_query *q);
+static void emit_tail(rw *r, nkg_buf *b, const sq_query *q, size_t t0,
+                      size_t t1);
 
 static void fresh(rw *r, nkg_buf *b, const char *tag) {
   nkg_buf_printf(b, "_:nkg%s%d", tag, ++r->bnodes);
@@ -324,8 +384,8 @@ static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
       }
       nkg_buf_adds(b, " { ");
       emit_head(r, b, q);
-      emit_group(r, b, q->where);
-      emit_tokens(r, b, q->where->t1, q->t1);
+      emit_where(r, b, q);
+      emit_tail(r, b, q, q->where->t1, q->t1);
       nkg_buf_adds(b, " } ");
       r->nren = mark;
       return;
@@ -353,6 +413,56 @@ static void emit_head(rw *r, nkg_buf *b, const sq_query *q) {
   emit_tokens(r, b, q->t0, star);
   for (size_t k = 0; k < q->nproj; k++) nkg_buf_printf(b, " ?%s", q->proj[k]);
   emit_tokens(r, b, star + 1, q->where->t0);
+}
+
+/* The WHERE group of q; GROUP BY (expr AS ?v) becomes BIND(expr AS ?v) at
+ * its end (rasqal evaluates such keys wrongly) and GROUP BY ?v. */
+static void emit_where(rw *r, nkg_buf *b, const sq_query *q) {
+  if (!q->ngb) {
+    emit_group(r, b, q->where);
+    return;
+  }
+  nkg_buf g = {0};
+  emit_group(r, &g, q->where);
+  char *close = strrchr(g.data, '}');
+  nkg_buf_add(b, g.data, (size_t)(close - g.data));
+  for (size_t k = 0; k < q->ngb; k++) {
+    nkg_buf_adds(b, " BIND(");
+    emit_tokens(r, b, q->gb_e0[k], q->gb_e1[k]);
+    nkg_buf_printf(b, " AS ?%s) ", q->gb_var[k]);
+  }
+  nkg_buf_adds(b, close);
+  nkg_buf_free(&g);
+}
+
+/* The tokens after the WHERE group: GROUP BY keys as rewritten above, and
+ * several HAVING constraints joined with && (rasqal keeps one). */
+static void emit_tail(rw *r, nkg_buf *b, const sq_query *q, size_t t0,
+                      size_t t1) {
+  size_t from = t0;
+  for (size_t i = t0; i < t1; i++) {
+    for (size_t k = 0; k < q->ngb; k++)
+      if (q->gb_t0[k] == i) {
+        emit_tokens(r, b, from, i);
+        nkg_buf_printf(b, " ?%s ", q->gb_var[k]);
+        from = q->gb_t1[k];
+        i = from - 1;
+      }
+    if (q->nhv > 1 && i == q->hv_tok) {
+      emit_tokens(r, b, from, i);
+      nkg_buf_adds(b, " HAVING ( ");
+      for (size_t k = 0; k < q->nhv; k++) {
+        if (k) nkg_buf_adds(b, " && ");
+        nkg_buf_adds(b, "(");
+        emit_tokens(r, b, q->hv_c0[k], q->hv_c1[k]);
+        nkg_buf_adds(b, ")");
+      }
+      nkg_buf_adds(b, " ) ");
+      from = q->hv_c1[q->nhv - 1];
+      i = from - 1;
+    }
+  }
+  emit_tokens(r, b, from, t1);
 }
 
 static void emit_group(rw *r, nkg_buf *b, const sq_group *g) {
@@ -776,6 +886,26 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
   int dirty = 0;
   for (size_t k = 0; k < g->nelems; k++) {
     sq_elem *e = g->elems[k];
+    if (e->kind == E_BIND) {
+      /* a variable not in scope before a BIND is unbound there, whatever
+       * rasqal sees from outside the group */
+      const char **names;
+      size_t n;
+      nkg_sq_scope(r->ast, g->elems, k, &names, &n);
+      for (size_t i = e->expr->t0; i < e->expr->t1; i++) {
+        const nkg_sq_tok *t = &r->ast->toks[i];
+        if (t->type != SQ_VAR) continue;
+        int in = 0;
+        for (size_t j = 0; j < n && !in; j++)
+          in = strlen(names[j]) == t->n - 1 && !memcmp(names[j], t->s + 1, t->n - 1);
+        int inex = 0;
+        for (size_t x = 0; x < e->expr->nex; x++)
+          if (i >= e->expr->ex[x]->t0 && i < e->expr->ex[x]->t1) inex = 1;
+        if (in || inex) continue;
+        if (!r->ast->unbound) r->ast->unbound = nkg_sq_alloc(r->ast, r->ast->ntoks);
+        r->ast->unbound[i] = 1;
+      }
+    }
     switch (e->kind) {
       case E_TRIPLES:
         if (!e->complex) break;
@@ -870,19 +1000,17 @@ int nkg_sparql_rewrite(const char *query, librdf_world *world,
   nkg_buf b = {0};
   prologue(&r, &b);
   if (q->where) {
-    /* SELECT * at the top is spelt out only around subqueries */
-    int subs = 0, values = 0;
-    for (size_t i = q->where->t0; i < ast->ntoks; i++) {
-      subs += nkg_sq_tok_is(&ast->toks[i], "SELECT");
-      if (i >= q->where->t1) values |= nkg_sq_tok_is(&ast->toks[i], "VALUES");
-    }
+    /* SELECT * is spelt out unless a VALUES clause follows the query */
+    int values = 0;
+    for (size_t i = q->where->t1; i < ast->ntoks; i++)
+      values |= nkg_sq_tok_is(&ast->toks[i], "VALUES");
     emit_tokens(&r, &b, ast->prologue_end, q->t0);
-    if (subs && !values)
+    if (!values)
       emit_head(&r, &b, q);
     else
       emit_tokens(&r, &b, q->t0, q->where->t0);
-    emit_group(&r, &b, q->where);
-    emit_tokens(&r, &b, q->where->t1, ast->ntoks - 1);
+    emit_where(&r, &b, q);
+    emit_tail(&r, &b, q, q->where->t1, ast->ntoks - 1);
   } else {
     emit_tokens(&r, &b, ast->prologue_end, ast->ntoks - 1);
   }

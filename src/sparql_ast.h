@@ -103,7 +103,23 @@ struct sq_query {
   int star;
   const char **proj; /* projected variable names (SELECT) */
   size_t nproj;
+  /* GROUP BY (expr AS ?v): "(" .. ")" tokens, the expression's, the name */
+  size_t *gb_t0, *gb_t1, *gb_e0, *gb_e1;
+  const char **gb_var;
+  size_t ngb;
+  /* HAVING: the keyword's token and each constraint's token range */
+  size_t hv_tok;
+  size_t *hv_c0, *hv_c1;
+  size_t nhv;
+  int aggregate; /* has GROUP BY or aggregates */
 };
+
+/* A GROUP_CONCAT call: its keyword token, the argument's tokens, the
+ * SEPARATOR string token (0 if none) and the token after its ')'. */
+typedef struct {
+  size_t tok, e0, e1, sep, end;
+  int distinct;
+} sq_concat;
 
 typedef struct {
   const char *text;
@@ -115,6 +131,11 @@ typedef struct {
   const char **pfx_iri;
   size_t npfx;
   sq_query *q;
+  sq_concat *concat;
+  size_t nconcat, capconcat;
+  /* BIND arguments to bind: expression variable tokens to emit as a
+   * never-bound variable (set by the rewriter), ntoks entries */
+  char *unbound;
   void *arena;
 } sq_ast;
 
@@ -126,6 +147,10 @@ void nkg_sq_free(sq_ast *ast);
 /* Allocation in the tree's arena (zeroed), for the rewriter's own nodes. */
 void *nkg_sq_alloc(sq_ast *ast, size_t n);
 char *nkg_sq_strdup(sq_ast *ast, const char *s, size_t n);
+
+/* The variables in scope after elems (section 18.2.1), in the arena. */
+void nkg_sq_scope(sq_ast *ast, sq_elem **elems, size_t n, const char ***names,
+                  size_t *count);
 
 /* The IRI a prefixed-name token stands for (escapes removed), or NULL when
  * its prefix is not declared. Allocated in the arena. */

@@ -487,21 +487,37 @@ static void primary(parser *p, expr_ctx *x) {
       fail_at(p, t, "aggregate %.*s not allowed here", (int)t->n, t->s);
     p->saw_agg = 1;
     p->in_agg = 1;
+    sq_concat c = {p->i, 0, 0, 0, 0, 0};
     next(p);
     expect(p, "(");
-    accept(p, "DISTINCT");
+    c.distinct = accept(p, "DISTINCT");
+    c.e0 = p->i;
     if (nkg_sq_tok_is(t, "COUNT") && accept(p, "*")) {
     } else {
       expression(p, x);
     }
+    c.e1 = p->i;
     if (nkg_sq_tok_is(t, "GROUP_CONCAT") && accept(p, ";")) {
       expect(p, "SEPARATOR");
       expect(p, "=");
       if (peek(p)->type != SQ_STRING) unexpected(p, "a string");
+      c.sep = p->i;
       literal(p);
     }
     expect(p, ")");
+    c.end = p->i;
     p->in_agg = 0;
+    if (nkg_sq_tok_is(t, "GROUP_CONCAT")) {
+      sq_ast *a = p->a;
+      if (a->nconcat == a->capconcat) {
+        size_t cap = a->capconcat ? a->capconcat * 2 : 8;
+        sq_concat *v = nkg_sq_alloc(a, cap * sizeof *v);
+        if (a->nconcat) memcpy(v, a->concat, a->nconcat * sizeof *v);
+        a->concat = v;
+        a->capconcat = cap;
+      }
+      a->concat[a->nconcat++] = c;
+    }
     return;
   }
   if (in_list(t, builtins)) {
@@ -881,6 +897,17 @@ static void group_scope(parser *p, const sq_group *g, nameset *out) {
   for (size_t k = 0; k < g->nelems; k++) elem_scope(p, g->elems[k], out);
 }
 
+void nkg_sq_scope(sq_ast *a, sq_elem **elems, size_t n, const char ***names,
+                  size_t *count) {
+  parser p;
+  memset(&p, 0, sizeof p);
+  p.a = a;
+  nameset s = {0};
+  for (size_t k = 0; k < n; k++) elem_scope(&p, elems[k], &s);
+  *names = s.v;
+  *count = s.n;
+}
+
 /* DataBlock after VALUES; records the variables in e->cols. */
 static void data_block(parser *p, sq_elem *e) {
   vec cols = {0};
@@ -1044,9 +1071,15 @@ static sq_group *group_graph_pattern(parser *p) {
 
 /* ---- queries -------------------------------------------------------- */
 
-static void solution_modifier(parser *p, int aggregate, nameset *group_keys,
+static void push_size(sq_ast *a, size_t **v, size_t n, size_t x) {
+  size_t *w = nkg_sq_alloc(a, (n + 1) * sizeof *w);
+  if (n) memcpy(w, *v, n * sizeof *w);
+  w[n] = x;
+  *v = w;
+}
+
+static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
                               int *has_group) {
-  (void)aggregate;
   if (is(p, "GROUP")) {
     next(p);
     expect(p, "BY");
@@ -1056,11 +1089,27 @@ static void solution_modifier(parser *p, int aggregate, nameset *group_keys,
       if (peek(p)->type == SQ_VAR) {
         const nkg_sq_tok *t = next(p);
         ns_add(p->a, group_keys, var_name(p, t));
-      } else if (accept(p, "(")) {
+      } else if (is(p, "(")) {
+        size_t t0 = p->i++, e0 = p->i;
         expr_ctx x = {{0}};
         expression(p, &x);
-        if (accept(p, "AS")) ns_add(p->a, group_keys, var(p)->text + 1);
-        expect(p, ")");
+        size_t e1 = p->i;
+        if (accept(p, "AS")) {
+          const char *v = var(p)->text + 1;
+          ns_add(p->a, group_keys, v);
+          expect(p, ")");
+          push_size(p->a, &q->gb_t0, q->ngb, t0);
+          push_size(p->a, &q->gb_t1, q->ngb, p->i);
+          push_size(p->a, &q->gb_e0, q->ngb, e0);
+          push_size(p->a, &q->gb_e1, q->ngb, e1);
+          const char **w = nkg_sq_alloc(p->a, (q->ngb + 1) * sizeof *w);
+          if (q->ngb) memcpy(w, q->gb_var, q->ngb * sizeof *w);
+          w[q->ngb] = v;
+          q->gb_var = w;
+          q->ngb++;
+        } else {
+          expect(p, ")");
+        }
       } else if (peek(p)->type == SQ_WORD || at_iri(p)) {
         if (is(p, "HAVING") || is(p, "ORDER") || is(p, "LIMIT") ||
             is(p, "OFFSET") || is(p, "VALUES"))
@@ -1074,15 +1123,20 @@ static void solution_modifier(parser *p, int aggregate, nameset *group_keys,
     }
     if (!any) unexpected(p, "a grouping condition");
   }
-  if (accept(p, "HAVING")) {
+  if (is(p, "HAVING")) {
+    q->hv_tok = p->i++;
     int ok = p->agg_ok;
     p->agg_ok = 1;
-    constraint(p);
-    while (is(p, "(") || (peek(p)->type == SQ_WORD && !is(p, "ORDER") &&
-                          !is(p, "LIMIT") && !is(p, "OFFSET") &&
-                          !is(p, "VALUES")) ||
-           at_iri(p))
+    do {
+      size_t c0 = p->i;
       constraint(p);
+      push_size(p->a, &q->hv_c0, q->nhv, c0);
+      push_size(p->a, &q->hv_c1, q->nhv, p->i);
+      q->nhv++;
+    } while (is(p, "(") || (peek(p)->type == SQ_WORD && !is(p, "ORDER") &&
+                            !is(p, "LIMIT") && !is(p, "OFFSET") &&
+                            !is(p, "VALUES")) ||
+             at_iri(p));
     p->agg_ok = ok;
   }
   if (is(p, "ORDER")) {
@@ -1183,7 +1237,8 @@ static sq_query *select_query(parser *p, int sub) {
   nameset keys = {0};
   int has_group = 0;
   p->saw_agg = 0;
-  solution_modifier(p, saw_agg, &keys, &has_group);
+  solution_modifier(p, q, &keys, &has_group);
+  q->aggregate = has_group || saw_agg;
   if (has_group || saw_agg) {
     if (q->star) fail_at(p, star_tok, "SELECT * is not allowed with GROUP BY");
     for (size_t k = 0; k < plain.n; k++)
@@ -1271,7 +1326,7 @@ static sq_query *query(parser *p) {
     } else {
       unexpected(p, "SELECT, CONSTRUCT, ASK or DESCRIBE");
     }
-    solution_modifier(p, 0, &keys, &has_group);
+    solution_modifier(p, q, &keys, &has_group);
     q->t1 = p->i;
   }
   if (accept(p, "VALUES")) {
