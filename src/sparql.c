@@ -44,6 +44,7 @@ typedef struct {
    * outer ones, e.g. with GRAPH ?g around the subquery). */
   const char **ren_from, **ren_to;
   size_t nren, capren;
+  int empty_aggs; /* emit aggregates as their value over no solutions */
 } rw;
 
 static const char *renamed(const rw *r, const char *name, size_t n) {
@@ -164,14 +165,30 @@ static void emit_tokens_ex(rw *r, nkg_buf *b, size_t t0, size_t t1,
     for (size_t k = 0; k < r->ast->nconcat && !done; k++) {
       const sq_concat *c = &r->ast->concat[k];
       if (c->tok != i) continue;
+      if (r->empty_aggs) {
+        /* the value of the aggregate over no solutions */
+        const nkg_sq_tok *t = &toks[i];
+        if (c->concat)
+          nkg_buf_adds(b, "\"\"");
+        else if (nkg_sq_tok_is(t, "COUNT") || nkg_sq_tok_is(t, "SUM") ||
+                 nkg_sq_tok_is(t, "AVG"))
+          nkg_buf_adds(b, "0");
+        else
+          nkg_buf_adds(b, "?_nkgempty");
+        i = c->end - 1;
+        done = 1;
+        continue;
+      }
+      if (!c->concat) continue;
       /* GROUP_CONCAT: of lexical forms (rasqal keeps a language tag), and
        * with its SEPARATOR (rasqal ignores it) by way of a marker */
       if (c->sep) {
         nkg_buf_adds(b, "REPLACE(REPLACE(GROUP_CONCAT(");
         if (c->distinct) nkg_buf_adds(b, "DISTINCT ");
-        nkg_buf_adds(b, "CONCAT(STR(");
+        /* not CONCAT(STR(x), ...): rasqal frees STR's value too early */
+        nkg_buf_adds(b, "STR(CONCAT(");
         emit_tokens_ex(r, b, c->e0, c->e1, ex, nex, mode);
-        nkg_buf_adds(b, "), \"\\u0001\")), \"\\u0001 \", ");
+        nkg_buf_adds(b, ", \"\\u0001\"))), \"\\u0001 \", ");
         emit_separator(r, b, &toks[c->sep]);
         nkg_buf_adds(b, "), \"\\u0001$\", \"\")");
       } else {
@@ -974,6 +991,23 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
 
 /* ---- entry points ------------------------------------------------------ */
 
+/* 1 when the WHERE clause of q has no solution. */
+static int no_solutions(rw *r, const sq_query *q) {
+  nkg_buf b = {0};
+  prologue(r, &b);
+  nkg_buf_adds(&b, "ASK ");
+  emit_group(r, &b, q->where);
+  librdf_query *lq = librdf_new_query(r->world, "sparql", NULL,
+                                      (const unsigned char *)b.data, NULL);
+  nkg_buf_free(&b);
+  if (!lq) return 0;
+  librdf_query_results *res = librdf_model_query_execute(r->model, lq);
+  int v = res ? librdf_query_results_get_boolean(res) : 1;
+  if (res) librdf_free_query_results(res);
+  librdf_free_query(lq);
+  return v == 0;
+}
+
 int nkg_sparql_rewrite(const char *query, librdf_world *world,
                        librdf_model *model, char **out, char **error,
                        nkg_sparql_state **state) {
@@ -998,8 +1032,27 @@ int nkg_sparql_rewrite(const char *query, librdf_world *world,
   sq_query *q = ast->q;
   if (q->where && model) prepare_group(&r, q->where, NULL);
   nkg_buf b = {0};
-  prologue(&r, &b);
-  if (q->where) {
+  if (q->kind == Q_SELECT && q->aggregate && model && no_solutions(&r, q)) {
+    /* rasqal answers nothing at all for aggregates over no solutions: no
+     * groups when grouping, else one group of empty aggregates */
+    prologue(&r, &b);
+    if (q->has_group) {
+      nkg_buf_adds(&b, "SELECT");
+      for (size_t k = 0; k < q->nproj; k++)
+        nkg_buf_printf(&b, " ?%s", q->proj[k]);
+      nkg_buf_adds(&b, " WHERE { FILTER(false) }\n");
+    } else {
+      r.empty_aggs = 1;
+      emit_tokens(&r, &b, q->t0, q->where->t0);
+      nkg_buf_adds(&b, " { ");
+      for (size_t k = 0; k < q->nhv; k++) {
+        nkg_buf_adds(&b, " FILTER ");
+        emit_tokens(&r, &b, q->hv_c0[k], q->hv_c1[k]);
+      }
+      nkg_buf_adds(&b, " }\n");
+    }
+  } else if (q->where) {
+    prologue(&r, &b);
     /* SELECT * is spelt out unless a VALUES clause follows the query */
     int values = 0;
     for (size_t i = q->where->t1; i < ast->ntoks; i++)
@@ -1012,6 +1065,7 @@ int nkg_sparql_rewrite(const char *query, librdf_world *world,
     emit_where(&r, &b, q);
     emit_tail(&r, &b, q, q->where->t1, ast->ntoks - 1);
   } else {
+    prologue(&r, &b);
     emit_tokens(&r, &b, ast->prologue_end, ast->ntoks - 1);
   }
   nkg_buf_addc(&b, '\n');

@@ -112,13 +112,16 @@ struct sq_query {
   size_t *hv_c0, *hv_c1;
   size_t nhv;
   int aggregate; /* has GROUP BY or aggregates */
+  int has_group; /* has GROUP BY */
 };
 
-/* A GROUP_CONCAT call: its keyword token, the argument's tokens, the
- * SEPARATOR string token (0 if none) and the token after its ')'. */
+/* An aggregate call: its keyword token, the argument's tokens, the
+ * SEPARATOR string token of GROUP_CONCAT (0 if none) and the token after
+ * its ')'. */
 typedef struct {
   size_t tok, e0, e1, sep, end;
   int distinct;
+  int concat; /* GROUP_CONCAT */
 } sq_concat;
 
 typedef struct {

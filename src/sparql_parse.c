@@ -487,7 +487,7 @@ static void primary(parser *p, expr_ctx *x) {
       fail_at(p, t, "aggregate %.*s not allowed here", (int)t->n, t->s);
     p->saw_agg = 1;
     p->in_agg = 1;
-    sq_concat c = {p->i, 0, 0, 0, 0, 0};
+    sq_concat c = {p->i, 0, 0, 0, 0, 0, nkg_sq_tok_is(t, "GROUP_CONCAT")};
     next(p);
     expect(p, "(");
     c.distinct = accept(p, "DISTINCT");
@@ -507,7 +507,7 @@ static void primary(parser *p, expr_ctx *x) {
     expect(p, ")");
     c.end = p->i;
     p->in_agg = 0;
-    if (nkg_sq_tok_is(t, "GROUP_CONCAT")) {
+    {
       sq_ast *a = p->a;
       if (a->nconcat == a->capconcat) {
         size_t cap = a->capconcat ? a->capconcat * 2 : 8;
@@ -1239,6 +1239,7 @@ static sq_query *select_query(parser *p, int sub) {
   p->saw_agg = 0;
   solution_modifier(p, q, &keys, &has_group);
   q->aggregate = has_group || saw_agg;
+  q->has_group = has_group;
   if (has_group || saw_agg) {
     if (q->star) fail_at(p, star_tok, "SELECT * is not allowed with GROUP BY");
     for (size_t k = 0; k < plain.n; k++)
