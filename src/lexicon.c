@@ -231,6 +231,8 @@ typedef struct {
   char *line;
   size_t cap;
   long lineno;
+  long entries; /* data lines returned */
+  int required; /* an empty file is an error, not a warning */
 } reader;
 
 static int reader_open(reader *r, const char *dir, const char *name,
@@ -242,6 +244,8 @@ static int reader_open(reader *r, const char *dir, const char *name,
   r->line = NULL;
   r->cap = 0;
   r->lineno = 0;
+  r->entries = 0;
+  r->required = 0;
   if (!r->f) {
     nkg_error("%s: %s", path->data, strerror(errno));
     return -1;
@@ -262,6 +266,7 @@ static char *reader_next(reader *r) {
       p++;
     if (*p == '\0' || *p == '#')
       continue;
+    r->entries++;
     return r->line;
   }
   return NULL;
@@ -275,6 +280,14 @@ static int reader_close(reader *r) {
     nkg_error("%s: read error", r->path);
     return -1;
   }
+  /* an empty table is allowed but most likely a mistake */
+  if (!r->entries && r->required) {
+    nkg_error("%s: no entries; the other tables and the rules need them",
+              r->path);
+    return -1;
+  }
+  if (!r->entries)
+    nkg_warn("%s: no entries (the file is empty or only comments)", r->path);
   return 0;
 }
 
@@ -321,6 +334,7 @@ static int load_countries(nkg_lexicon *lex, nkg_buf *path) {
   reader r;
   if (reader_open(&r, lex->dir, "countries.tsv", path) < 0)
     return -1;
+  r.required = 1;
   char *line;
   int rc = 0;
   while ((line = reader_next(&r))) {
@@ -587,10 +601,11 @@ nkg_lexicon *nkg_lexicon_load(const char *dir) {
   lex->dir = nkg_xstrdup(dir);
   table_grow(lex);
   int rc = 0;
-  /* countries first: places refer to them */
+  /* countries first: places refer to them (without any, every place would
+   * be an error of its own) */
   if (load_countries(lex, &path) < 0)
     rc = -1;
-  if (load_places(lex, &path) < 0)
+  if (lex->n_countries && load_places(lex, &path) < 0)
     rc = -1;
   if (load_sectors(lex, &path) < 0)
     rc = -1;
