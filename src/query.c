@@ -345,6 +345,12 @@ static int check_with_rasqal(librdf_world *world, const char *text,
       nkg_error("%s: the query is malformed", source);
     goto out;
   }
+  if (rasqal_query_get_verb(q) == RASQAL_QUERY_VERB_DESCRIBE) {
+    nkg_error("%s: DESCRIBE is not implemented by rasqal %s; write "
+              "CONSTRUCT { <IRI> ?p ?o } WHERE { <IRI> ?p ?o } instead",
+              source, rasqal_version_string);
+    goto out;
+  }
   /* The projected variables, NUL-separated: the table's header when there
    * are no rows (librdf then knows no variable names). */
   raptor_sequence *seq = rasqal_query_get_bound_variable_sequence(q);

@@ -117,6 +117,14 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
     goto out;
   }
 
+  if (!strcmp(type, "uri")) {
+    /* The uri storage reads its name as a URL: a network request. */
+    nkg_error("--store '%s': the uri storage is refused (newskg makes no "
+              "network requests; download the file and name it instead)",
+              given);
+    goto out;
+  }
+
   int transient = 0;
   if (!strcmp(type, "hashes")) {
     if (!has_option(user_opts, "hash-type")) {
