@@ -598,14 +598,79 @@ typedef struct {
   nkg_buf *buf;
   FILE *f;
   int failed;
+  int json; /* rewrite raptor's \U escapes, see json_fix() */
 } sink;
 
-static void sink_drain(sink *k) {
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* raptor's JSON serialisers escape a character past U+FFFF (an emoji) as
+ * "\U0001F91D", which is not JSON: RFC 8259 spells it as the UTF-16 pair
+ * "\uD83E\uDD1D", and JSON parsers (rapper's own) reject the file. Appends
+ * s[0..n) to out with those escapes rewritten. Unless final, an escape that
+ * may be cut at the end of s is left: returns the number of bytes used. */
+static size_t json_fix(const char *s, size_t n, nkg_buf *out, int final) {
+  size_t i = 0;
+  while (i < n) {
+    const char *bs = memchr(s + i, '\\', n - i);
+    size_t j = bs ? (size_t)(bs - s) : n;
+    nkg_buf_add(out, s + i, j - i);
+    i = j;
+    if (i == n)
+      break;
+    if (i + 10 > n && !final) /* the longest escape is 10 bytes */
+      break;
+    if (i + 10 > n || s[i + 1] != 'U') {
+      size_t m = i + 1 < n ? 2 : 1; /* an escape pair, copied as it is */
+      nkg_buf_add(out, s + i, m);
+      i += m;
+      continue;
+    }
+    unsigned long cp = 0;
+    int k;
+    for (k = 2; k < 10 && hex_value(s[i + k]) >= 0; k++)
+      cp = cp << 4 | (unsigned long)hex_value(s[i + k]);
+    if (k < 10 || cp > 0x10FFFF) {
+      nkg_buf_add(out, s + i, 2);
+      i += 2;
+      continue;
+    }
+    if (cp > 0xFFFF)
+      nkg_buf_printf(out, "\\u%04lX\\u%04lX",
+                     0xD800 + ((cp - 0x10000) >> 10),
+                     0xDC00 + ((cp - 0x10000) & 0x3FF));
+    else
+      nkg_buf_printf(out, "\\u%04lX", cp);
+    i += 10;
+  }
+  return i;
+}
+
+static void sink_drain(sink *k, int final) {
   if (!k->f || !k->buf->len)
     return;
-  if (fwrite(k->buf->data, 1, k->buf->len, k->f) != k->buf->len)
+  nkg_buf fixed = {0};
+  const char *data = k->buf->data;
+  size_t len = k->buf->len, used = len;
+  if (k->json) {
+    used = json_fix(k->buf->data, k->buf->len, &fixed, final);
+    data = fixed.data;
+    len = fixed.len;
+  }
+  if (len && fwrite(data, 1, len, k->f) != len)
     k->failed = 1;
-  nkg_buf_clear(k->buf);
+  nkg_buf_free(&fixed);
+  /* keep what json_fix() left for the next round */
+  memmove(k->buf->data, k->buf->data + used, k->buf->len - used);
+  k->buf->len -= used;
+  k->buf->data[k->buf->len] = '\0';
 }
 
 static int sink_write_byte(void *ctx, const int byte) {
@@ -614,7 +679,7 @@ static int sink_write_byte(void *ctx, const int byte) {
   if (k->failed)
     nkg_buf_clear(k->buf);
   else if (k->f && k->buf->len >= 65536)
-    sink_drain(k);
+    sink_drain(k, 0);
   return 0;
 }
 
@@ -625,7 +690,7 @@ static int sink_write_bytes(void *ctx, const void *ptr, size_t size,
   if (k->failed)
     nkg_buf_clear(k->buf);
   else if (k->f && k->buf->len >= 65536)
-    sink_drain(k);
+    sink_drain(k, 0);
   return (int)nmemb;
 }
 
@@ -717,11 +782,11 @@ fail:
 
 int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
   nkg_buf buf = {0};
-  sink k = {.buf = &buf, .f = out};
+  sink k = {.buf = &buf, .f = out, .json = !strncmp(syntax, "json", 4)};
   qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
   int rc = serialise(g, syntax, g->st, g->n, &k);
   if (!rc)
-    sink_drain(&k); /* a failed write is in ferror(out) */
+    sink_drain(&k, 1); /* a failed write is in ferror(out) */
   nkg_buf_free(&buf);
   return rc;
 }
