@@ -567,7 +567,8 @@ static void resolve_names(state *st) {
 static void flush_mentions(state *st) {
   if (!st->n_pending)
     return;
-  qsort(st->pending, st->n_pending, sizeof *st->pending, cmp_mention);
+  if (st->n_pending > 1) /* qsort(NULL, 0, ...) is undefined */
+    qsort(st->pending, st->n_pending, sizeof *st->pending, cmp_mention);
   collapse_mentions(st, st->pending, st->n_pending);
   st->n_pending = 0;
 }
@@ -601,7 +602,8 @@ static void add_pair(state *st, int a, int b, const nkg_prov *prov) {
 }
 
 static void add_meeting(state *st, int *people, size_t n, const nkg_prov *prov) {
-  qsort(people, n, sizeof *people, cmp_int);
+  if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+    qsort(people, n, sizeof *people, cmp_int);
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
     if (!k || people[k - 1] != people[i])
@@ -1160,7 +1162,8 @@ static int cmp_pair_sentence(const void *a, const void *b) {
 static void finish_sectors(state *st) {
   nkg_extraction *x = st->x;
   /* pairs found after the fact (from meetings) are in sentence order too */
-  qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
+  if (st->n_pairs > 1) /* qsort(NULL, 0, ...) is undefined */
+    qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
   for (size_t i = 0; i < st->n_sectors; i++) {
     const sector_at *s = &st->sectors[i];
     const pair_at *pair = pair_for(st, s->sentence);
@@ -1229,7 +1232,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
     process_sentence(&st);
   }
   finish_pairs_from_meetings(&st);
-  qsort(st.pairs, st.n_pairs, sizeof *st.pairs, cmp_pair_sentence);
+  if (st.n_pairs > 1) /* qsort(NULL, 0, ...) is undefined */
+    qsort(st.pairs, st.n_pairs, sizeof *st.pairs, cmp_pair_sentence);
   infer_countries(&st);
   /* countries learnt by inference may make more pairs */
   finish_pairs_from_meetings(&st);
