@@ -154,6 +154,13 @@ static void emit_tokens_ex(rw *r, nkg_buf *b, size_t t0, size_t t1,
       nkg_buf_add(b, gap, (size_t)(toks[i].s - gap));
     }
     int done = 0;
+    /* BIND(COALESCE(e) AS ?v): rasqal drops the solution when e is an
+     * error, SPARQL leaves ?v unbound; COALESCE makes rasqal do that */
+    if (r->ast->wrap_open) {
+      for (int k = 0; k < r->ast->wrap_close[i]; k++) nkg_buf_addc(b, ')');
+      for (int k = 0; k < r->ast->wrap_open[i]; k++)
+        nkg_buf_adds(b, "COALESCE(");
+    }
     for (size_t k = 0; k < nex && mode == EX_FLAG; k++)
       if (ex[k]->t0 == i) {
         nkg_buf_printf(b, ex[k]->neg ? "(!?_nkgx%d)" : "(?_nkgx%d)",
@@ -180,23 +187,15 @@ static void emit_tokens_ex(rw *r, nkg_buf *b, size_t t0, size_t t1,
         continue;
       }
       if (!c->concat) continue;
-      /* GROUP_CONCAT: of lexical forms (rasqal keeps a language tag), and
-       * with its SEPARATOR (rasqal ignores it) by way of a marker */
+      /* GROUP_CONCAT over the value bound at the end of the WHERE clause
+       * (see emit_where), its SEPARATOR (rasqal ignores it) by a marker */
+      if (c->sep) nkg_buf_adds(b, "REPLACE(REPLACE(");
+      nkg_buf_printf(b, "GROUP_CONCAT(%s?_nkgc%zu)", c->distinct ? "DISTINCT " : "",
+                     k);
       if (c->sep) {
-        nkg_buf_adds(b, "REPLACE(REPLACE(GROUP_CONCAT(");
-        if (c->distinct) nkg_buf_adds(b, "DISTINCT ");
-        /* not CONCAT(STR(x), ...): rasqal frees STR's value too early */
-        nkg_buf_adds(b, "STR(CONCAT(");
-        emit_tokens_ex(r, b, c->e0, c->e1, ex, nex, mode);
-        nkg_buf_adds(b, ", \"\\u0001\"))), \"\\u0001 \", ");
+        nkg_buf_adds(b, ", \"\\u0001 \", ");
         emit_separator(r, b, &toks[c->sep]);
         nkg_buf_adds(b, "), \"\\u0001$\", \"\")");
-      } else {
-        nkg_buf_adds(b, "GROUP_CONCAT(");
-        if (c->distinct) nkg_buf_adds(b, "DISTINCT ");
-        nkg_buf_adds(b, "STR(");
-        emit_tokens_ex(r, b, c->e0, c->e1, ex, nex, mode);
-        nkg_buf_adds(b, "))");
       }
       i = c->end - 1;
       done = 1;
@@ -434,8 +433,16 @@ static void emit_head(rw *r, nkg_buf *b, const sq_query *q) {
 
 /* The WHERE group of q; GROUP BY (expr AS ?v) becomes BIND(expr AS ?v) at
  * its end (rasqal evaluates such keys wrongly) and GROUP BY ?v. */
+static int concat_of(const sq_query *q, const sq_concat *c) {
+  return c->concat && ((c->tok >= q->t0 && c->tok < q->where->t0) ||
+                       (c->tok >= q->where->t1 && c->tok < q->t1));
+}
+
 static void emit_where(rw *r, nkg_buf *b, const sq_query *q) {
-  if (!q->ngb) {
+  int concats = 0;
+  for (size_t k = 0; k < r->ast->nconcat; k++)
+    concats |= concat_of(q, &r->ast->concat[k]);
+  if (!q->ngb && (!concats || r->empty_aggs)) {
     emit_group(r, b, q->where);
     return;
   }
@@ -444,9 +451,23 @@ static void emit_where(rw *r, nkg_buf *b, const sq_query *q) {
   char *close = strrchr(g.data, '}');
   nkg_buf_add(b, g.data, (size_t)(close - g.data));
   for (size_t k = 0; k < q->ngb; k++) {
-    nkg_buf_adds(b, " BIND(");
+    nkg_buf_adds(b, " BIND(COALESCE(");
     emit_tokens(r, b, q->gb_e0[k], q->gb_e1[k]);
-    nkg_buf_printf(b, " AS ?%s) ", q->gb_var[k]);
+    nkg_buf_printf(b, ") AS ?%s) ", q->gb_var[k]);
+  }
+  /* GROUP_CONCAT arguments as strings, evaluated here: rasqal corrupts
+   * computed strings inside aggregates */
+  for (size_t k = 0; k < r->ast->nconcat; k++) {
+    const sq_concat *c = &r->ast->concat[k];
+    if (!concat_of(q, c)) continue;
+    /* two steps: rasqal's CONCAT(STR(number), ...) reads freed memory */
+    nkg_buf_adds(b, " BIND(COALESCE(STR(");
+    emit_tokens(r, b, c->e0, c->e1);
+    if (c->sep)
+      nkg_buf_printf(b, ")) AS ?_nkgs%zu) BIND(COALESCE(CONCAT(?_nkgs%zu, "
+                        "\"\\u0001\")) AS ?_nkgc%zu) ", k, k, k);
+    else
+      nkg_buf_printf(b, ")) AS ?_nkgc%zu) ", k);
   }
   nkg_buf_adds(b, close);
   nkg_buf_free(&g);

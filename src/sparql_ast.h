@@ -139,6 +139,9 @@ typedef struct {
   /* BIND arguments to bind: expression variable tokens to emit as a
    * never-bound variable (set by the rewriter), ntoks entries */
   char *unbound;
+  /* BIND expressions: a token starts one (wrap_open) or follows one
+   * (wrap_close); ntoks entries each, or NULL when there is no BIND */
+  char *wrap_open, *wrap_close;
   void *arena;
 } sq_ast;
 

@@ -1011,6 +1011,12 @@ static sq_group *group_graph_pattern(parser *p) {
       next(p);
       expect(p, "(");
       e->expr = full_expression(p);
+      if (!p->a->wrap_open) {
+        p->a->wrap_open = nkg_sq_alloc(p->a, p->a->ntoks);
+        p->a->wrap_close = nkg_sq_alloc(p->a, p->a->ntoks);
+      }
+      p->a->wrap_open[e->expr->t0]++;
+      p->a->wrap_close[e->expr->t1]++;
       expect(p, "AS");
       const nkg_sq_tok *vt = peek(p);
       e->var = var(p)->text + 1;
