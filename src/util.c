@@ -89,12 +89,20 @@ void nkg_buf_adds(nkg_buf *b, const char *s) { nkg_buf_add(b, s, strlen(s)); }
 void nkg_buf_addc(nkg_buf *b, char c) { nkg_buf_add(b, &c, 1); }
 
 void nkg_buf_printf(nkg_buf *b, const char *fmt, ...) {
+  /* Most messages fit in a small buffer. (A first vsnprintf(NULL, 0, ...)
+   * also works, but gcc -fsanitize=undefined -O2 then warns about a "null
+   * format string", which breaks sanitizer builds with -Werror.) */
+  char small[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
   if (n < 0)
     return;
+  if ((size_t)n < sizeof small) {
+    nkg_buf_add(b, small, (size_t)n);
+    return;
+  }
   buf_reserve(b, (size_t)n);
   va_start(ap, fmt);
   vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
