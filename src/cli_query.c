@@ -475,8 +475,19 @@ int nkg_cli_query(int argc, char **argv) {
         goto done;
       continue;
     }
+    /* Triples go into a graph named after the file, as `load` puts them:
+     * librdf's hashes storage with contexts adds a statement without one
+     * in time linear in the store (quadratic loads). The default graph
+     * of a query is the union of all graphs, so nothing else changes. */
     const char *parser = nkg_store_parser_for(world, path, o.input);
-    if (!parser || nkg_store_parse_file(world, model, path, parser, NULL) < 0)
+    librdf_node *ctx =
+        nkg_store_file_context(world, strcmp(path, "-") ? path : "stdin");
+    long added = parser && ctx
+                     ? nkg_store_parse_file(world, model, path, parser, ctx)
+                     : -1;
+    if (ctx)
+      librdf_free_node(ctx);
+    if (added < 0)
       goto done;
   }
 

@@ -66,6 +66,9 @@ const char *nkg_store_parser_for(librdf_world *world, const char *path,
 /* Parses the RDF file path ("-" for stdin) with parser and adds its
  * statements to model. Quads keep their graph names; other statements go
  * into the named graph context if it is not NULL, else the default graph.
+ * Give a context when the storage has contexts: librdf 1.0.17's hashes
+ * storage with contexts='yes' adds a statement without one in time linear
+ * in its size (5,000 triples take 6.6 s; with a context, 0.02 s).
  * Returns the number of statements added, or -1 after "newskg: PATH: ...". */
 long nkg_store_parse_file(librdf_world *world, librdf_model *model,
                           const char *path, const char *parser,
