@@ -238,6 +238,7 @@ static void emit_table_pair(rw *r, nkg_buf *b, int table, const char *s,
 typedef struct {
   const sq_path *p;
   int table;
+  char *values; /* or the ends as a VALUES data block, see prepare_path */
 } path_table;
 
 static path_table *ptables;
@@ -249,6 +250,12 @@ static int table_of(const sq_path *p) {
   return -1;
 }
 
+static const char *values_of(const sq_path *p) {
+  for (size_t i = 0; i < nptables; i++)
+    if (ptables[i].p == p) return ptables[i].values;
+  return NULL;
+}
+
 static void set_table(const sq_path *p, int table) {
   if (nptables == captables) {
     captables = captables ? captables * 2 : 16;
@@ -256,6 +263,7 @@ static void set_table(const sq_path *p, int table) {
   }
   ptables[nptables].p = p;
   ptables[nptables].table = table;
+  ptables[nptables].values = NULL;
   nptables++;
 }
 
@@ -295,6 +303,13 @@ static void emit_path(rw *r, nkg_buf *b, const char *s, const sq_path *p,
       }
       return;
     default: {
+      const char *v = values_of(p);
+      if (v) {
+        /* one end constant, the other a variable: its values (rasqal
+         * reads one row of the VALUES ?v {...} form, all of this one) */
+        nkg_buf_printf(b, " VALUES (%s) { %s } ", s[0] == '?' ? s : o, v);
+        return;
+      }
       int t = table_of(p);
       if (t < 0) rw_fail(r, NULL, "internal error: path not evaluated");
       emit_table_pair(r, b, t, s, o);
@@ -916,6 +931,78 @@ static void prepare_path(rw *r, const sq_path *p, const sq_term *s,
   nkg_sq_table_free(&t);
 }
 
+/* A node as SPARQL text; -1 for blank nodes and IRIs that cannot be
+ * written between < and >. */
+static int node_text(librdf_node *n, nkg_buf *b) {
+  if (librdf_node_is_resource(n)) {
+    const char *u = (const char *)librdf_uri_as_string(librdf_node_get_uri(n));
+    for (const char *c = u; *c; c++)
+      if ((unsigned char)*c <= 0x20 || strchr("<>\"{}|^`\\", *c)) return -1;
+    nkg_buf_printf(b, "<%s> ", u);
+    return 0;
+  }
+  if (!librdf_node_is_literal(n)) return -1;
+  const char *v = (const char *)librdf_node_get_literal_value(n);
+  nkg_buf_addc(b, '"');
+  for (const char *c = v; *c; c++) {
+    if (*c == '"' || *c == '\\') nkg_buf_addc(b, '\\');
+    if (*c == '\n') nkg_buf_adds(b, "\\n");
+    else if (*c == '\r') nkg_buf_adds(b, "\\r");
+    else nkg_buf_addc(b, *c);
+  }
+  nkg_buf_addc(b, '"');
+  const char *lang = librdf_node_get_literal_value_language(n);
+  librdf_uri *dt = librdf_node_get_literal_value_datatype_uri(n);
+  if (lang)
+    nkg_buf_printf(b, "@%s", lang);
+  else if (dt)
+    nkg_buf_printf(b, "^^<%s>", (const char *)librdf_uri_as_string(dt));
+  nkg_buf_addc(b, ' ');
+  return 0;
+}
+
+/* A closure path between a constant and a variable in the default graph
+ * (or a constant one) becomes VALUES of the variable: no statements to add
+ * to the model and remove again, which librdf's hashes do slowly in bulk.
+ * Returns 1 when done. */
+static int path_values(rw *r, const sq_path *p, const sq_term *s,
+                       const sq_term *o, const sq_term *ctx) {
+  if (p->kind != P_STAR && p->kind != P_PLUS && p->kind != P_OPT) return 0;
+  if (ctx && ctx->kind != T_IRI) return 0;
+  /* rasqal orders the values of a VALUES block wrongly (W3C pp37) */
+  for (size_t i = 0; i < r->ast->ntoks; i++)
+    if (nkg_sq_tok_is(&r->ast->toks[i], "ORDER")) return 0;
+  int sconst = s->kind == T_IRI || s->kind == T_LIT;
+  int oconst = o->kind == T_IRI || o->kind == T_LIT;
+  if (sconst == oconst) return 0;
+  if ((sconst ? o : s)->kind != T_VAR) return 0;
+  const char *base = r->ast->base;
+  librdf_node *c = nkg_sq_term_node(r->world, sconst ? s : o, base);
+  if (!c) return 0;
+  nkg_sq_graph g = {r->world, r->model, NULL};
+  if (ctx) g.graph = nkg_sq_term_node(r->world, ctx, base);
+  nkg_nodeset ends = {0};
+  int rc = (ctx && !g.graph) ? -1 : nkg_sq_path_step(&g, p, c, sconst, &ends);
+  nkg_buf b = {0};
+  nkg_buf_adds(&b, "");
+  for (size_t i = 0; i < ends.n && rc == 0; i++) {
+    nkg_buf_addc(&b, '(');
+    if (node_text(ends.v[i], &b) < 0) rc = -1;
+    nkg_buf_addc(&b, ')');
+  }
+  nkg_nodeset_free(&ends);
+  if (g.graph) librdf_free_node(g.graph);
+  librdf_free_node(c);
+  if (rc < 0) {
+    nkg_buf_free(&b);
+    return 0;
+  }
+  set_table(p, -1);
+  ptables[nptables - 1].values = nkg_sq_strdup(r->ast, b.data, b.len);
+  nkg_buf_free(&b);
+  return 1;
+}
+
 static const sq_term *const_end(const sq_term *t) {
   return (t->kind == T_IRI || t->kind == T_LIT) ? t : NULL;
 }
@@ -948,7 +1035,9 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
       case E_TRIPLES:
         if (!e->complex) break;
         for (size_t i = 0; i < e->ntriples; i++)
-          if (e->triples[i].path)
+          if (e->triples[i].path &&
+              !path_values(r, e->triples[i].path, e->triples[i].s,
+                           e->triples[i].o, ctx))
             prepare_path(r, e->triples[i].path, const_end(e->triples[i].s),
                          const_end(e->triples[i].o), ctx);
         dirty = 1;
