@@ -706,108 +706,6 @@ static const raptor_iostream_handler sink_handler = {
     .write_bytes = sink_write_bytes,
 };
 
-/* ---- N-Triples and N-Quads without raptor's byte-by-byte escaping ----
- *
- * raptor writes each character of each term through its iostream, testing
- * it for escapes: that was 40% of all instructions of extract. Almost every
- * term newskg makes needs no escape at all: minted IRIs are ASCII, and most
- * literals are printable ASCII. Such terms are copied here whole, in the
- * form raptor gives them (<iri>, "text", "text"^^<datatype>, "text"@lang);
- * any term with a byte raptor might escape is handed to raptor as before.
- * So the output is byte-identical to raptor's (tests/shard.test checks
- * this with a rapper round trip of text with quotes, escapes, emoji). */
-
-/* Bytes raptor writes unchanged inside <...> in N-Triples: printable ASCII
- * but for the characters IRIs may not hold. */
-static int iri_plain(const unsigned char *s, size_t n) {
-  static const unsigned char bad[256] = {
-      ['<'] = 1, ['>'] = 1, ['"'] = 1, ['{'] = 1, ['}'] = 1,
-      ['|'] = 1, ['^'] = 1, ['`'] = 1, ['\\'] = 1};
-  for (size_t i = 0; i < n; i++)
-    if (s[i] <= 0x20 || s[i] >= 0x7F || bad[s[i]])
-      return 0;
-  return 1;
-}
-
-/* Bytes raptor writes unchanged inside "..." in N-Triples. */
-static int literal_plain(const unsigned char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (s[i] < 0x20 || s[i] >= 0x7F || s[i] == '"' || s[i] == '\\')
-      return 0;
-  return 1;
-}
-
-static void put_iri(nkg_buf *b, raptor_uri *u, raptor_iostream *ios) {
-  size_t n;
-  const unsigned char *s = raptor_uri_as_counted_string(u, &n);
-  if (iri_plain(s, n)) {
-    nkg_buf_addc(b, '<');
-    nkg_buf_add(b, (const char *)s, n);
-    nkg_buf_addc(b, '>');
-  } else {
-    raptor_uri_escaped_write(u, NULL, RAPTOR_ESCAPED_WRITE_NTRIPLES_URI, ios);
-  }
-}
-
-static void put_term(nkg_buf *b, raptor_term *t, raptor_iostream *ios) {
-  if (t->type == RAPTOR_TERM_TYPE_URI) {
-    put_iri(b, t->value.uri, ios);
-    return;
-  }
-  if (t->type == RAPTOR_TERM_TYPE_LITERAL) {
-    const raptor_term_literal_value *l = &t->value.literal;
-    if (literal_plain(l->string, l->string_len) &&
-        (!l->language || literal_plain(l->language, l->language_len))) {
-      nkg_buf_addc(b, '"');
-      nkg_buf_add(b, (const char *)l->string, l->string_len);
-      nkg_buf_addc(b, '"');
-      if (l->language) {
-        nkg_buf_addc(b, '@');
-        nkg_buf_add(b, (const char *)l->language, l->language_len);
-      } else if (l->datatype) {
-        nkg_buf_add(b, "^^", 2);
-        put_iri(b, l->datatype, ios);
-      }
-      return;
-    }
-  }
-  raptor_term_escaped_write(t, RAPTOR_ESCAPED_WRITE_NTRIPLES_LITERAL, ios);
-}
-
-/* Writes v[0..n) (sorted) as N-Triples or N-Quads into k->buf, skipping
- * repeats as serialise() does. Returns 0, or -1 with a message. */
-static int write_lines(nkg_graph *g, int quads, raptor_statement *const *v,
-                       size_t n, sink *k) {
-  raptor_iostream *ios =
-      raptor_new_iostream_from_handler(g->world, k, &sink_handler);
-  if (!ios) {
-    nkg_error("cannot create a raptor stream");
-    return -1;
-  }
-  nkg_buf *b = k->buf;
-  const raptor_statement *prev = NULL;
-  for (size_t i = 0; i < n; i++) {
-    raptor_statement *st = v[i];
-    if (prev && (quads ? !cmp_quad_p(&prev, &st) : !cmp_triple(prev, st)))
-      continue;
-    put_term(b, st->subject, ios);
-    nkg_buf_addc(b, ' ');
-    put_term(b, st->predicate, ios);
-    nkg_buf_addc(b, ' ');
-    put_term(b, st->object, ios);
-    if (quads && st->graph) {
-      nkg_buf_addc(b, ' ');
-      put_term(b, st->graph, ios);
-    }
-    nkg_buf_add(b, " .\n", 3);
-    if (k->f && b->len >= 65536)
-      sink_drain(k, 0);
-    prev = st;
-  }
-  raptor_free_iostream(ios);
-  return 0;
-}
-
 /* Nonzero if v[0..n) is already in cmp_quad_p order. */
 static int sorted(raptor_statement *const *v, size_t n) {
   for (size_t i = 1; i < n; i++)
@@ -901,9 +799,8 @@ int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
   sink k = {.buf = &buf, .f = out, .json = !strncmp(syntax, "json", 4)};
   if (g->n > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
-  int rc = nkg_graph_syntax_streams(syntax)
-               ? write_lines(g, !strcmp(syntax, "nquads"), g->st, g->n, &k)
-               : serialise(g, syntax, g->st, g->n, &k);
+  /* every format, N-Triples included, is written by a raptor serialiser */
+  int rc = serialise(g, syntax, g->st, g->n, &k);
   if (!rc)
     sink_drain(&k, 1); /* a failed write is in ferror(out) */
   nkg_buf_free(&buf);
@@ -920,9 +817,7 @@ int nkg_graph_flush(nkg_graph *g, const char *syntax, nkg_buf *out) {
    * qsort(NULL, 0, ...) is undefined. */
   if (g->n > 1 && !sorted(g->st, g->n))
     qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
-  int rc = nkg_graph_syntax_streams(syntax)
-               ? write_lines(g, !strcmp(syntax, "nquads"), g->st, g->n, &k)
-               : serialise(g, syntax, g->st, g->n, &k);
+  int rc = serialise(g, syntax, g->st, g->n, &k);
   for (size_t i = 0; i < g->n; i++)
     raptor_free_statement(g->st[i]);
   g->n = 0;
