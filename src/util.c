@@ -9,10 +9,20 @@ static int quiet_mode;
 
 void nkg_set_quiet(int quiet) { quiet_mode = quiet; }
 
+/* One write per message, so that messages of worker threads (-j) never
+ * interleave within a line. */
 static void vmessage(const char *fmt, va_list ap) {
-  fputs("newskg: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  char line[1024];
+  int n = snprintf(line, sizeof line, "newskg: ");
+  int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+  if (m < 0)
+    m = 0;
+  size_t len = (size_t)n + (size_t)m;
+  if (len > sizeof line - 2)
+    len = sizeof line - 2; /* cut, but still one line */
+  line[len++] = '\n';
+  line[len] = '\0';
+  fputs(line, stderr);
 }
 
 void nkg_error(const char *fmt, ...) {
