@@ -612,6 +612,13 @@ static void eval_elems(rw *r, sq_elem **elems, size_t n, const sq_term *ctx,
   nkg_buf_adds(&b, " }");
   run_table(r, b.data, t);
   nkg_buf_free(&b);
+  /* under GRAPH <iri> the rows belong to that graph */
+  if (ctx && ctx->kind == T_IRI) {
+    librdf_node *g = nkg_sq_term_node(r->world, ctx, r->ast->base);
+    for (size_t i = 0; g && i < t->nrows; i++)
+      if (!t->graph[i]) t->graph[i] = librdf_new_node_from_node(g);
+    if (g) librdf_free_node(g);
+  }
 }
 
 static sq_elem *rows_elem(rw *r, nkg_sq_table *t) {

@@ -375,6 +375,10 @@ START_TEST(exists_semantics) {
   CHECK_RUN("SELECT ?s { ?s a :Set FILTER(?s = :s3 || EXISTS { ?s :member 2 }) }",
             ":s1|:s3");
   CHECK_RUN("ASK { FILTER NOT EXISTS { :a :p :d } }", "true");
+  /* under GRAPH <iri> the group's rows and the EXISTS stay in that graph */
+  CHECK_RUN("SELECT ?o { GRAPH <" EX "graph1> { ?s :r ?o"
+            " FILTER EXISTS { ?o :r ?z } } }",
+            ":g2");
 }
 END_TEST
 
