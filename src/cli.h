@@ -18,4 +18,10 @@ int nkg_cli_query(int argc, char **argv);
  * store, one named graph per document (cli_query.c). */
 int nkg_cli_load(int argc, char **argv);
 
+/* The rules directory: opt (--rules) if given, else $NEWSKG_RULES, else the
+ * extract/ directory of the build tree when running uninstalled (next to
+ * the program's parent directory, or the source tree of a VPATH build),
+ * else the installed one. Returns a malloc'd string (cli_extract.c). */
+char *nkg_cli_rules_dir(const char *opt);
+
 #endif

@@ -229,11 +229,7 @@ static int file_exists(const char *dir, const char *name) {
   return ok;
 }
 
-/* The rules directory: --rules, else $NEWSKG_RULES, else the extract/
- * directory of the build tree when running uninstalled (next to the
- * program's parent directory, or the source tree of a VPATH build), else the
- * installed one. Returns a malloc'd string. */
-static char *rules_dir(const char *opt) {
+char *nkg_cli_rules_dir(const char *opt) {
   if (opt)
     return nkg_xstrdup(opt);
   const char *env = getenv("NEWSKG_RULES");
@@ -591,7 +587,7 @@ int nkg_cli_extract(int argc, char **argv) {
   }
 
   status = NKG_FAIL;
-  dir = rules_dir(o.rules);
+  dir = nkg_cli_rules_dir(o.rules);
   if (!(lex = nkg_lexicon_load(dir)) || !(rules = nkg_rules_load(dir)))
     goto done;
   if (!(g = nkg_graph_new(world, o.base)))

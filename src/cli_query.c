@@ -211,46 +211,6 @@ static int parse_options(int argc, char **argv, query_options *o) {
 
 /* ---- articles ----------------------------------------------------------- */
 
-static int file_exists(const char *dir, const char *name) {
-  nkg_buf b = {0};
-  nkg_buf_printf(&b, "%s/%s", dir, name);
-  int ok = access(b.data, F_OK) == 0;
-  nkg_buf_free(&b);
-  return ok;
-}
-
-/* The rules directory, found as `newskg extract` finds it (cli_extract.c):
- * --rules, $NEWSKG_RULES, the build tree's extract/, the installed one.
- * Returns a malloc'd string. */
-static char *rules_dir(const char *opt) {
-  if (opt)
-    return nkg_xstrdup(opt);
-  const char *env = getenv("NEWSKG_RULES");
-  if (env && *env)
-    return nkg_xstrdup(env);
-  char exe[4096];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = '\0';
-      nkg_buf b = {0};
-      nkg_buf_printf(&b, "%s/../extract", exe);
-      if (file_exists(b.data, "countries.tsv"))
-        return nkg_buf_steal(&b);
-      nkg_buf_clear(&b);
-      nkg_buf_printf(&b, "%s/..", exe);
-      int build_tree = file_exists(b.data, "Makefile") &&
-                       file_exists(b.data, "config.status");
-      nkg_buf_free(&b);
-      if (build_tree && file_exists(NKG_SRCDIR "/extract", "countries.tsv"))
-        return nkg_xstrdup(NKG_SRCDIR "/extract");
-    }
-  }
-  return nkg_xstrdup(NKG_PKGDATADIR "/extract");
-}
-
 /* Lexicon and rules, loaded on the first article. */
 typedef struct {
   const char *opt_rules;
@@ -273,7 +233,7 @@ static int add_article(extractor *e, librdf_world *world, librdf_model *model,
   if (e->failed)
     return -1;
   if (!e->lex) {
-    char *dir = rules_dir(e->opt_rules);
+    char *dir = nkg_cli_rules_dir(e->opt_rules);
     e->lex = nkg_lexicon_load(dir);
     if (e->lex)
       e->rules = nkg_rules_load(dir);
