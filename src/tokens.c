@@ -36,8 +36,10 @@ unsigned nkg_utf8_decode(const char *str, size_t n, size_t i, size_t *len) {
     cp = (cp << 6) | (s[i + k] & 0x3F);
   }
   /* overlong forms, UTF-16 surrogates and code points past U+10FFFF are
-   * not UTF-8 either: serialisers would stop at them */
-  if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+   * not UTF-8 either, and U+FFFE and U+FFFF are not XML characters: raptor's
+   * serialisers stop writing a literal at any of them */
+  if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+                     cp == 0xFFFE || cp == 0xFFFF)) ||
       (need == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
     *len = 1;
     return 0xFFFD;
