@@ -46,16 +46,16 @@ typedef struct {
 } sector_at;
 
 typedef struct {
+  int sentence; /* first: see first_at() */
   char date[11];
-  int sentence;
   size_t begin, end;
   const char *rule;
   int priority; /* lower is better */
 } date_at;
 
 typedef struct {
-  int place; /* index into x->places */
-  int sentence;
+  int sentence; /* first: see first_at() */
+  int place;    /* index into x->places */
   size_t begin, end;
   const char *rule;
   int priority;
@@ -91,6 +91,7 @@ typedef struct {
   unsigned char *names_country; /* per sentence: names a country */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
   int trace;             /* NEWSKG_TRACE set: print tagged sentences */
+  unsigned char *gave_up; /* per rule: hit a match limit in this document */
   mention *pending;      /* mentions to collapse after a stage */
   size_t n_pending;
 } state;
@@ -320,10 +321,16 @@ static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
       if (rc == PCRE2_ERROR_NOMATCH)
         break;
       if (rc < 0) {
-        PCRE2_UCHAR msg[160];
-        pcre2_get_error_message(rc, msg, sizeof msg);
-        nkg_warn("%s: rule %s (%s) gave up on sentence %d: %s", st->doc->name,
-                 r->id, r->where, st->sentence, (char *)msg);
+        /* once per rule and document: an adversarial text must not flood
+         * standard error */
+        if (!st->gave_up[ri]) {
+          PCRE2_UCHAR msg[160];
+          pcre2_get_error_message(rc, msg, sizeof msg);
+          nkg_warn("%s: rule %s (%s) gave up on sentence %d: %s (not "
+                   "reported again for this document)",
+                   st->doc->name, r->id, r->where, st->sentence, (char *)msg);
+        }
+        st->gave_up[ri] = 1;
         break;
       }
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md);
@@ -709,10 +716,11 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     const nkg_unit *u = &st->t.units[i];
     if (u->cls != NKG_U_SECTOR || u->claimed)
       continue;
+    /* sectors are recorded in sentence order: only this sentence's tail */
     int seen = 0;
-    for (size_t k = 0; k < st->n_sectors && !seen; k++)
-      seen = st->sectors[k].sentence == st->sentence &&
-             st->sectors[k].begin == u->begin;
+    for (size_t k = st->n_sectors; k-- > 0 && !seen &&
+                                   st->sectors[k].sentence == st->sentence;)
+      seen = st->sectors[k].begin == u->begin;
     if (seen)
       continue;
     sector_at *s = GROW(st->sectors, st->n_sectors);
@@ -908,29 +916,51 @@ static void process_sentence(state *st) {
 /* The country pair in force at sentence s: the last one named at or before
  * it, else the first one after it. */
 static const pair_at *pair_for(const state *st, int s) {
-  const pair_at *best = NULL;
-  for (size_t i = 0; i < st->n_pairs; i++)
-    if (st->pairs[i].sentence <= s)
-      best = &st->pairs[i];
-  if (!best && st->n_pairs)
-    best = &st->pairs[0];
-  return best;
+  /* pairs are sorted by sentence: the last one at or before s */
+  size_t lo = 0, hi = st->n_pairs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (st->pairs[mid].sentence <= s)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo > 0)
+    return &st->pairs[lo - 1];
+  return st->n_pairs ? &st->pairs[0] : NULL;
+}
+
+/* Index of the first of n records (each size bytes, recorded in sentence
+ * order, whose first member is the int sentence) with sentence >= s. */
+static size_t first_at(const void *records, size_t n, size_t size, int s) {
+  const char *base = records;
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int sentence;
+    memcpy(&sentence, base + mid * size, sizeof sentence);
+    if (sentence < s)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
 }
 
 static const date_at *best_date(const state *st, int sentence) {
   const date_at *best = NULL;
-  for (size_t i = 0; i < st->n_dates; i++)
-    if (st->dates[i].sentence == sentence &&
-        (!best || st->dates[i].priority < best->priority))
+  size_t i = first_at(st->dates, st->n_dates, sizeof *st->dates, sentence);
+  for (; i < st->n_dates && st->dates[i].sentence == sentence; i++)
+    if (!best || st->dates[i].priority < best->priority)
       best = &st->dates[i];
   return best;
 }
 
 static const place_at *best_place(const state *st, int sentence) {
   const place_at *best = NULL;
-  for (size_t i = 0; i < st->n_places; i++)
-    if (st->places[i].sentence == sentence &&
-        (!best || st->places[i].priority < best->priority))
+  size_t i = first_at(st->places, st->n_places, sizeof *st->places, sentence);
+  for (; i < st->n_places && st->places[i].sentence == sentence; i++)
+    if (!best || st->places[i].priority < best->priority)
       best = &st->places[i];
   return best;
 }
@@ -1226,6 +1256,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
     return -1;
   }
   st.names_country = nkg_xcalloc(doc->n_sentences + 1, 1);
+  st.gave_up = nkg_xcalloc(rules->n + 1, 1);
   st.remote = nkg_xcalloc(doc->n_sentences + 1, 1);
   for (size_t i = 0; i < doc->n_sentences; i++) {
     st.sentence = (int)i;
@@ -1257,6 +1288,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.meeting_sentence);
   free(st.meeting_more);
   free(st.names_country);
+  free(st.gave_up);
   free(st.remote);
   free(st.n_meeting_more);
   return 0;

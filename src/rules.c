@@ -217,6 +217,12 @@ static int load_file(nkg_rules *rs, defines *d, const char *path) {
   int rc = 0;
   while ((got = getline(&line, &cap, f)) >= 0) {
     lineno++;
+    if (memchr(line, '\0', (size_t)got)) {
+      nkg_error("%s:%ld: a NUL byte in the line", path, lineno);
+      rc = -1;
+      nkg_buf_clear(&rec);
+      continue;
+    }
     while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
       line[--got] = '\0';
     if (rec.len == 0) {
