@@ -269,10 +269,10 @@ static int overlaps_claimed(const nkg_tagged *t, size_t from, size_t to) {
 
 static void collapse_mentions(state *st, mention *m, size_t n) {
   /* right to left, so earlier indices stay valid */
-  for (size_t i = n; i-- > 0;) {
+  for (size_t i = n; i-- > 0;)
     nkg_tagged_collapse(&st->t, m[i].from, m[i].to, NKG_U_OFFICIAL,
                         m[i].person);
-  }
+  nkg_tagged_render(&st->t);
 }
 
 static int cmp_mention(const void *a, const void *b) {

@@ -251,7 +251,6 @@ void nkg_tagged_collapse(nkg_tagged *t, size_t from, size_t to,
   memmove(&t->units[from + 1], &t->units[to],
           (t->n - to) * sizeof *t->units);
   t->n -= to - from - 1;
-  nkg_tagged_render(t);
 }
 
 void nkg_tagged_free(nkg_tagged *t) {

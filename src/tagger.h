@@ -78,7 +78,8 @@ void nkg_tagged_render(nkg_tagged *t);
 size_t nkg_tagged_unit_at(const nkg_tagged *t, size_t off);
 
 /* Replaces units [from, to) by one unit of class cls and value value,
- * spanning their text, and re-renders. */
+ * spanning their text. The tagged string is stale until the caller runs
+ * nkg_tagged_render(), once after a batch of collapses. */
 void nkg_tagged_collapse(nkg_tagged *t, size_t from, size_t to,
                          nkg_unit_class cls, int value);
 
