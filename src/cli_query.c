@@ -349,6 +349,9 @@ int nkg_cli_query(int argc, char **argv) {
   nkg_store *store = NULL;
   extractor ex = {0};
   char *text = NULL, *base = NULL;
+  nkg_store_loaded loaded = {0};
+  librdf_node **files = NULL; /* contexts of the RDF files read */
+  size_t n_files = 0;
   int status = parse_options(argc, argv, &o);
   if (status != NKG_OK)
     goto done;
@@ -427,6 +430,7 @@ int nkg_cli_query(int argc, char **argv) {
     inputs = stdin_only;
     n_inputs = 1;
   }
+  files = nkg_xcalloc((size_t)n_inputs + 1, sizeof *files);
   for (int i = 0; i < n_inputs; i++) {
     const char *path = inputs[i];
     nkg_query_set_logger(world, strcmp(path, "-") ? path : "stdin");
@@ -438,18 +442,29 @@ int nkg_cli_query(int argc, char **argv) {
     /* Triples go into a graph named after the file, as `load` puts them:
      * librdf's hashes storage with contexts adds a statement without one
      * in time linear in the store (quadratic loads). The default graph
-     * of a query is the union of all graphs, so nothing else changes. */
+     * of a query is the union of all graphs; the file's graph stays out
+     * of GRAPH ?g unless quads name it. */
     const char *parser = nkg_store_parser_for(world, path, o.input);
     librdf_node *ctx =
         nkg_store_file_context(world, strcmp(path, "-") ? path : "stdin");
-    long added = parser && ctx
-                     ? nkg_store_parse_file(world, model, path, parser, ctx)
-                     : -1;
+    long added = parser && ctx ? nkg_store_parse_file(world, model, path,
+                                                      parser, ctx, &loaded)
+                               : -1;
     if (ctx)
-      librdf_free_node(ctx);
+      files[n_files++] = ctx;
     if (added < 0)
       goto done;
   }
+  size_t n_unnamed = 0;
+  /* rasqal runs GRAPH ?g with a filter on ?g badly (a subquery that
+   * projects ?g crashes it): only graphs that hold data are filtered */
+  for (size_t i = 0; i < n_files; i++)
+    if (!nkg_store_loaded_named(&loaded, files[i]) &&
+        librdf_model_contains_context(model, files[i]))
+      files[n_unnamed++] = files[i];
+    else
+      librdf_free_node(files[i]);
+  n_files = n_unnamed;
 
   nkg_query_options qo = {
       .source = o.file ? (strcmp(o.file, "-") ? o.file : "stdin") : "query",
@@ -457,6 +472,8 @@ int nkg_cli_query(int argc, char **argv) {
       .rdf_syntax = o.syntax,
       .base = base,
       .explain = o.explain,
+      .unnamed_graphs = files,
+      .n_unnamed_graphs = n_files,
   };
   int ask = -1;
   if (nkg_query_run(world, model, text, &qo, stdout, &ask) != 0) {
@@ -469,6 +486,10 @@ int nkg_cli_query(int argc, char **argv) {
   status = ask == 0 ? NKG_FAIL : NKG_OK;
 
 done:
+  for (size_t i = 0; i < n_files; i++)
+    librdf_free_node(files[i]);
+  free(files);
+  nkg_store_loaded_free(&loaded);
   nkg_store_close(store);
   extractor_free(&ex);
   free(text);
@@ -539,8 +560,12 @@ int nkg_cli_load(int argc, char **argv) {
     } else {
       const char *parser = nkg_store_parser_for(world, path, o.input);
       ctx = nkg_store_file_context(world, strcmp(path, "-") ? path : "stdin");
-      if (parser && ctx)
-        n = nkg_store_parse_file(world, staging, path, parser, ctx);
+      if (parser && ctx) {
+        /* duplicates within the file; a reload replaces its graphs */
+        nkg_store_loaded loaded = {0};
+        n = nkg_store_parse_file(world, staging, path, parser, ctx, &loaded);
+        nkg_store_loaded_free(&loaded);
+      }
     }
     if (n >= 0) {
       n = nkg_store_replace_graphs(model, staging);

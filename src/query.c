@@ -604,7 +604,10 @@ int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,
   }
   nkg_buf_adds(&full, text);
 
-  if (nkg_sparql_rewrite(full.data, world, model, &rewritten, &error,
+  nkg_sparql_options so = {.base = o->base,
+                           .unnamed = o->unnamed_graphs,
+                           .n_unnamed = o->n_unnamed_graphs};
+  if (nkg_sparql_rewrite(full.data, &so, world, model, &rewritten, &error,
                          &state)) {
     int line = 0, column = 0, used = 0;
     const char *msg = error ? error : "cannot rewrite the query";

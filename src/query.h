@@ -34,6 +34,10 @@ typedef struct {
                                  DESCRIBE; NULL: turtle */
   const char *base;           /* base IRI of the query, or NULL */
   int explain;                /* print the query rasqal would run, stop */
+  /* contexts of RDF files without graph names: default-graph data that
+   * GRAPH ?g does not range over (see sparql.h) */
+  librdf_node *const *unnamed_graphs;
+  size_t n_unnamed_graphs;
 } nkg_query_options;
 
 /* A standard prefix: name (without ':') and namespace IRI. The table ends

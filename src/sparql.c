@@ -45,6 +45,9 @@ typedef struct {
   const char **ren_from, **ren_to;
   size_t nren, capren;
   int empty_aggs; /* emit aggregates as their value over no solutions */
+  int implicit_base; /* ast->base is the caller's, not the query's */
+  int final;         /* emitting the query returned, not a step */
+  const nkg_sparql_options *opt;
 } rw;
 
 static const char *renamed(const rw *r, const char *name, size_t n) {
@@ -342,6 +345,42 @@ static void emit_rows(rw *r, nkg_buf *b, const sq_elem *e) {
   nkg_buf_free(&row);
 }
 
+static int node_text(librdf_node *n, nkg_buf *b);
+
+/* 1 when g holds default-graph data only (see nkg_sparql_options). */
+static int unnamed(const rw *r, librdf_node *g) {
+  for (size_t i = 0; i < r->opt->n_unnamed; i++)
+    if (librdf_node_equals(g, r->opt->unnamed[i])) return 1;
+  return 0;
+}
+
+/* FILTER keeping the graph variable var off the unnamed graphs. */
+static void emit_named_only(rw *r, nkg_buf *b, const char *var) {
+  nkg_buf t = {0};
+  for (size_t i = 0; i < r->opt->n_unnamed; i++) {
+    size_t mark = t.len;
+    nkg_buf_printf(&t, "%s!sameTerm(%s, ", mark ? " && " : "", var);
+    if (node_text(r->opt->unnamed[i], &t) == 0)
+      nkg_buf_adds(&t, ")");
+    else
+      t.data[t.len = mark] = '\0';
+  }
+  if (t.len) nkg_buf_printf(b, " FILTER(%s) ", t.data);
+  nkg_buf_free(&t);
+}
+
+/* 1 when a subquery directly in g (or in a group of g) projects name. */
+static int projects_var(const sq_group *g, const char *name) {
+  for (size_t k = 0; k < g->nelems; k++) {
+    const sq_elem *e = g->elems[k];
+    if (e->kind == E_GROUP && projects_var(e->g, name)) return 1;
+    if (e->kind != E_SUBSELECT) continue;
+    for (size_t i = 0; i < e->sub->nproj; i++)
+      if (!strcmp(e->sub->proj[i], name)) return 1;
+  }
+  return 0;
+}
+
 static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
   switch (e->kind) {
     case E_TRIPLES:
@@ -380,6 +419,27 @@ static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
       }
       return;
     case E_GRAPH:
+      if (e->gterm->kind == T_VAR && r->opt->n_unnamed) {
+        /* { GRAPH ?g {...} FILTER } keeps ?g off the unnamed graphs; when
+         * a subquery inside projects ?g, rasqal crashes on that filter
+         * (and does not join the subquery's ?g with the graph's), so the
+         * graph gets a fresh variable that the filter equates with ?g */
+        const char *g = term_text(r, e->gterm);
+        char fresh_g[32];
+        if (projects_var(e->g, e->gterm->text + 1)) {
+          snprintf(fresh_g, sizeof fresh_g, "?_nkgG%d", ++r->bnodes);
+          nkg_buf_printf(b, " { GRAPH %s ", fresh_g);
+          emit_group(r, b, e->g);
+          nkg_buf_printf(b, " FILTER(sameTerm(%s, %s)) ", fresh_g, g);
+          g = fresh_g;
+        } else {
+          nkg_buf_printf(b, " { GRAPH %s ", g);
+          emit_group(r, b, e->g);
+        }
+        emit_named_only(r, b, g);
+        nkg_buf_adds(b, " } ");
+        return;
+      }
       nkg_buf_printf(b, " GRAPH %s ", term_text(r, e->gterm));
       emit_group(r, b, e->g);
       return;
@@ -532,7 +592,8 @@ static void emit_group(rw *r, nkg_buf *b, const sq_group *g) {
 
 /* The prologue with its BASE first: rasqal accepts BASE only there. */
 static void prologue(rw *r, nkg_buf *b) {
-  if (r->ast->base) nkg_buf_printf(b, "BASE <%s>\n", r->ast->base);
+  if (r->ast->base && !(r->final && r->implicit_base))
+    nkg_buf_printf(b, "BASE <%s>\n", r->ast->base);
   for (size_t i = 0; i < r->ast->prologue_end; i++) {
     if (nkg_sq_tok_is(&r->ast->toks[i], "BASE")) {
       i++;
@@ -595,8 +656,10 @@ static void open_graph(nkg_buf *b, const sq_term *ctx) {
     nkg_buf_printf(b, " GRAPH %s { ", ctx->text);
 }
 
-static void close_graph(nkg_buf *b, const sq_term *ctx) {
-  if (ctx) nkg_buf_adds(b, " } ");
+static void close_graph(rw *r, nkg_buf *b, const sq_term *ctx) {
+  if (!ctx) return;
+  nkg_buf_adds(b, " } ");
+  if (ctx->kind == T_VAR) emit_named_only(r, b, "?_nkgg");
 }
 
 static void eval_elems(rw *r, sq_elem **elems, size_t n, const sq_term *ctx,
@@ -608,7 +671,7 @@ static void eval_elems(rw *r, sq_elem **elems, size_t n, const sq_term *ctx,
   nkg_buf_adds(&b, " { ");
   for (size_t k = 0; k < n; k++) emit_elem(r, &b, elems[k], EX_ASIS);
   nkg_buf_adds(&b, " } ");
-  close_graph(&b, ctx);
+  close_graph(r, &b, ctx);
   nkg_buf_adds(&b, " }");
   run_table(r, b.data, t);
   nkg_buf_free(&b);
@@ -721,7 +784,7 @@ static void eval_exists(rw *r, const nkg_sq_table *t, const sq_exists *ex,
         nkg_buf_printf(&b, " ?_nkgrow <" NKG_SQ_NS "%d#%s> ?%s . ", t->id,
                        t->cols[c], t->cols[c]);
     emit_group(r, &b, ex->g);
-    close_graph(&b, ctx);
+    close_graph(r, &b, ctx);
     nkg_buf_adds(&b, " }");
     nkg_sq_table res;
     run_table(r, b.data, &res);
@@ -846,7 +909,7 @@ static void materialize(rw *r, sq_group *g, const sq_term *ctx) {
       if (filter_has_exists(filters[k]))
         emit_elem(r, &b, filters[k], EX_FLAG);
     nkg_buf_adds(&b, " } ");
-    close_graph(&b, ctx);
+    close_graph(r, &b, ctx);
     nkg_buf_adds(&b, " }");
     nkg_sq_table tf;
     run_table(r, b.data, &tf);
@@ -922,7 +985,7 @@ static void prepare_path(rw *r, const sq_path *p, const sq_term *s,
     librdf_iterator *it = librdf_model_get_contexts(r->model);
     for (; it && !librdf_iterator_end(it) && rc == 0; librdf_iterator_next(it)) {
       g.graph = librdf_iterator_get_object(it);
-      if (nkg_sq_internal(g.graph)) continue;
+      if (nkg_sq_internal(g.graph) || unnamed(r, g.graph)) continue;
       rc = nkg_sq_path_table(&g, p, sn, on, &t);
     }
     if (it) librdf_free_iterator(it);
@@ -1057,7 +1120,8 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
         break;
       case E_GRAPH:
         prepare_group(r, e->g, e->gterm);
-        dirty |= e->g->dirty;
+        dirty |= e->g->dirty ||
+                 (e->gterm->kind == T_VAR && r->opt->n_unnamed > 0);
         break;
       case E_UNION:
         for (size_t i = 0; i < e->nalts; i++) {
@@ -1125,9 +1189,11 @@ static int no_solutions(rw *r, const sq_query *q) {
   return v == 0;
 }
 
-int nkg_sparql_rewrite(const char *query, librdf_world *world,
-                       librdf_model *model, char **out, char **error,
-                       nkg_sparql_state **state) {
+int nkg_sparql_rewrite(const char *query, const nkg_sparql_options *opt,
+                       librdf_world *world, librdf_model *model, char **out,
+                       char **error, nkg_sparql_state **state) {
+  static const nkg_sparql_options none;
+  if (!opt) opt = &none;
   sq_ast *ast = NULL;
   *out = NULL;
   *error = NULL;
@@ -1139,6 +1205,11 @@ int nkg_sparql_rewrite(const char *query, librdf_world *world,
   r.model = model;
   r.ast = ast;
   r.state = nkg_xcalloc(1, sizeof *r.state);
+  r.opt = opt;
+  if (!ast->base && opt->base) {
+    ast->base = nkg_sq_strdup(ast, opt->base, strlen(opt->base));
+    r.implicit_base = 1;
+  }
   nptables = 0;
   if (setjmp(r.jb)) {
     *error = r.error;
@@ -1148,8 +1219,11 @@ int nkg_sparql_rewrite(const char *query, librdf_world *world,
   }
   sq_query *q = ast->q;
   if (q->where && model) prepare_group(&r, q->where, NULL);
+  int empty = q->kind == Q_SELECT && q->aggregate && model &&
+              no_solutions(&r, q);
+  r.final = 1;
   nkg_buf b = {0};
-  if (q->kind == Q_SELECT && q->aggregate && model && no_solutions(&r, q)) {
+  if (empty) {
     /* rasqal answers nothing at all for aggregates over no solutions: no
      * groups when grouping, else one group of empty aggregates */
     prologue(&r, &b);

@@ -16,9 +16,23 @@
 
 typedef struct nkg_sparql_state nkg_sparql_state;
 
-int nkg_sparql_rewrite(const char *query, librdf_world *world,
-                       librdf_model *model, char **out, char **error,
-                       nkg_sparql_state **state);
+/* What the rewriter knows of the data beyond the model. */
+typedef struct {
+  /* Resolves relative IRIs when the query has no BASE of its own: the
+   * steps the rewriter runs itself need it, the query it returns does not
+   * state it (the caller runs it with the same base). May be NULL. */
+  const char *base;
+  /* Contexts that hold default-graph data only (RDF files without graph
+   * names are stored in a context named after the file): GRAPH ?g does not
+   * range over them. */
+  librdf_node *const *unnamed;
+  size_t n_unnamed;
+} nkg_sparql_options;
+
+/* opt may be NULL. */
+int nkg_sparql_rewrite(const char *query, const nkg_sparql_options *opt,
+                       librdf_world *world, librdf_model *model, char **out,
+                       char **error, nkg_sparql_state **state);
 
 /* Undoes what a rewrite added to the model; state may be NULL. */
 void nkg_sparql_cleanup(nkg_sparql_state *state, librdf_model *model);

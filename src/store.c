@@ -390,17 +390,66 @@ static int deny_uri(void *data, raptor_uri *uri) {
  * drops N-Quads graph names, so files are parsed with raptor directly; a
  * raptor_statement is a librdf_statement and a raptor_term a librdf_node. */
 typedef struct {
+  librdf_world *world;
   librdf_model *model;
   librdf_node *context;
+  nkg_store_loaded *loaded;
+  unsigned char *key; /* the encoded statement, reused */
+  size_t key_cap;
   long added;
   int failed;
 } parse_state;
+
+/* 1 when the statement is new in graph g (always 1 without a record). */
+static int first_time(parse_state *ps, librdf_statement *st, librdf_node *g) {
+  if (!ps->loaded)
+    return 1;
+  size_t n = librdf_statement_encode_parts2(ps->world, st, g, NULL, 0,
+                                            LIBRDF_STATEMENT_ALL);
+  if (n > ps->key_cap) {
+    free(ps->key);
+    ps->key_cap = n * 2;
+    ps->key = nkg_xmalloc(ps->key_cap);
+  }
+  if (!n || !librdf_statement_encode_parts2(ps->world, st, g, ps->key,
+                                            ps->key_cap, LIBRDF_STATEMENT_ALL))
+    return 1; /* cannot tell: keep it */
+  return nkg_byteset_add(&ps->loaded->seen, ps->key, n);
+}
+
+static int graph_key(librdf_node *g, const unsigned char **s, size_t *n) {
+  if (!g || !librdf_node_is_resource(g))
+    return 0;
+  *s = librdf_uri_as_counted_string(librdf_node_get_uri(g), n);
+  return *s != NULL;
+}
+
+void nkg_store_loaded_free(nkg_store_loaded *l) {
+  nkg_byteset_free(&l->seen);
+  nkg_byteset_free(&l->named);
+}
+
+int nkg_store_loaded_named(const nkg_store_loaded *l, librdf_node *g) {
+  const unsigned char *s;
+  size_t n;
+  if (!graph_key(g, &s, &n))
+    return 0;
+  return nkg_byteset_has(&l->named, s, n);
+}
 
 static void on_statement(void *data, raptor_statement *st) {
   parse_state *ps = data;
   if (ps->failed)
     return;
   librdf_node *g = st->graph ? st->graph : ps->context;
+  if (ps->loaded && st->graph) {
+    const unsigned char *s;
+    size_t n;
+    if (graph_key(st->graph, &s, &n))
+      nkg_byteset_add(&ps->loaded->named, s, n);
+  }
+  if (!first_time(ps, st, g))
+    return;
   int rc = g ? librdf_model_context_add_statement(ps->model, g, st)
              : librdf_model_add_statement(ps->model, st);
   if (rc)
@@ -440,7 +489,7 @@ librdf_node *nkg_store_file_context(librdf_world *world, const char *path) {
 
 long nkg_store_parse_file(librdf_world *world, librdf_model *model,
                           const char *path, const char *parser_name,
-                          librdf_node *context) {
+                          librdf_node *context, nkg_store_loaded *loaded) {
   int is_stdin = !strcmp(path, "-");
   const char *shown = is_stdin ? "stdin" : path;
   raptor_world *rw = librdf_world_get_raptor(world);
@@ -451,6 +500,8 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
   }
   long n = -1;
   raptor_parser *parser = NULL;
+  parse_state ps = {
+      .world = world, .model = model, .context = context, .loaded = loaded};
   librdf_node *file_ctx =
       nkg_store_file_context(world, is_stdin ? "stdin" : path);
   librdf_uri *base = file_ctx ? librdf_node_get_uri(file_ctx) : NULL;
@@ -463,7 +514,6 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
     nkg_error("%s: cannot make a %s parser", shown, parser_name);
     goto out;
   }
-  parse_state ps = {.model = model, .context = context};
   raptor_parser_set_uri_filter(parser, deny_uri, NULL);
   raptor_parser_set_statement_handler(parser, &ps, on_statement);
   /* Errors are reported by the world's log handler (raptor's messages
@@ -481,6 +531,7 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
   }
   n = ps.added;
 out:
+  free(ps.key);
   if (parser)
     raptor_free_parser(parser);
   if (file_ctx)

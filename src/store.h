@@ -22,6 +22,8 @@
 #include <redland.h>
 #include <stdio.h>
 
+#include "util.h"
+
 typedef struct nkg_store nkg_store;
 
 /* Opens the store named by spec. With create nonzero a missing sqlite file
@@ -63,16 +65,32 @@ void nkg_store_list_types(librdf_world *world, FILE *out);
 const char *nkg_store_parser_for(librdf_world *world, const char *path,
                                  const char *syntax);
 
+/* What a series of nkg_store_parse_file() calls into one model remembers:
+ * the statements added, each with its graph (librdf's hashes storage keeps
+ * every copy of a statement added with a context, so a triple given twice
+ * would match twice), and the graph names that quads gave. Zero-initialise;
+ * nkg_store_loaded_free() releases it. */
+typedef struct {
+  nkg_byteset seen;
+  nkg_byteset named;
+} nkg_store_loaded;
+
+void nkg_store_loaded_free(nkg_store_loaded *l);
+/* 1 when a quad named the graph g. */
+int nkg_store_loaded_named(const nkg_store_loaded *l, librdf_node *g);
+
 /* Parses the RDF file path ("-" for stdin) with parser and adds its
  * statements to model. Quads keep their graph names; other statements go
  * into the named graph context if it is not NULL, else the default graph.
  * Give a context when the storage has contexts: librdf 1.0.17's hashes
  * storage with contexts='yes' adds a statement without one in time linear
  * in its size (5,000 triples take 6.6 s; with a context, 0.02 s).
- * Returns the number of statements added, or -1 after "newskg: PATH: ...". */
+ * With loaded (may be NULL), a statement already added to the same graph is
+ * skipped. Returns the number of statements added, or -1 after
+ * "newskg: PATH: ...". */
 long nkg_store_parse_file(librdf_world *world, librdf_model *model,
                           const char *path, const char *parser,
-                          librdf_node *context);
+                          librdf_node *context, nkg_store_loaded *loaded);
 
 /* Copies every statement of from (which must keep contexts) into to, named
  * graph by named graph, removing each graph from to first: a document

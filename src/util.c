@@ -149,6 +149,68 @@ uint64_t nkg_hash64(const void *data, size_t n, uint64_t seed) {
   return h;
 }
 
+static int byteset_equal(const nkg_byteset *s, size_t slot, const void *data,
+                         size_t n) {
+  size_t len;
+  const char *e = s->arena.data + s->slots[slot] - 1;
+  memcpy(&len, e, sizeof len);
+  return len == n && !memcmp(e + sizeof len, data, n);
+}
+
+static void byteset_grow(nkg_byteset *s) {
+  size_t nslots = s->nslots ? s->nslots * 2 : 1024;
+  size_t *slots = nkg_xcalloc(nslots, sizeof *slots);
+  uint64_t *hashes = nkg_xcalloc(nslots, sizeof *hashes);
+  for (size_t i = 0; i < s->nslots; i++) {
+    if (!s->slots[i])
+      continue;
+    size_t j = (size_t)s->hashes[i] & (nslots - 1);
+    while (slots[j])
+      j = (j + 1) & (nslots - 1);
+    slots[j] = s->slots[i];
+    hashes[j] = s->hashes[i];
+  }
+  free(s->slots);
+  free(s->hashes);
+  s->slots = slots;
+  s->hashes = hashes;
+  s->nslots = nslots;
+}
+
+int nkg_byteset_add(nkg_byteset *s, const void *data, size_t n) {
+  if ((s->n + 1) * 2 > s->nslots)
+    byteset_grow(s);
+  uint64_t h = nkg_hash64(data, n, NKG_HASH_SEED);
+  size_t j = (size_t)h & (s->nslots - 1);
+  for (; s->slots[j]; j = (j + 1) & (s->nslots - 1))
+    if (s->hashes[j] == h && byteset_equal(s, j, data, n))
+      return 0;
+  s->slots[j] = s->arena.len + 1;
+  s->hashes[j] = h;
+  nkg_buf_add(&s->arena, (const char *)&n, sizeof n);
+  nkg_buf_add(&s->arena, data, n);
+  s->n++;
+  return 1;
+}
+
+int nkg_byteset_has(const nkg_byteset *s, const void *data, size_t n) {
+  if (!s->nslots)
+    return 0;
+  uint64_t h = nkg_hash64(data, n, NKG_HASH_SEED);
+  for (size_t j = (size_t)h & (s->nslots - 1); s->slots[j];
+       j = (j + 1) & (s->nslots - 1))
+    if (s->hashes[j] == h && byteset_equal(s, j, data, n))
+      return 1;
+  return 0;
+}
+
+void nkg_byteset_free(nkg_byteset *s) {
+  nkg_buf_free(&s->arena);
+  free(s->slots);
+  free(s->hashes);
+  memset(s, 0, sizeof *s);
+}
+
 void nkg_slug(nkg_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
   int dash = 0;

@@ -48,6 +48,20 @@ void nkg_set_quiet(int quiet);
 uint64_t nkg_hash64(const void *data, size_t n, uint64_t seed);
 #define NKG_HASH_SEED UINT64_C(14695981039346656037)
 
+/* A set of byte strings (copies kept in one arena), for "seen before?"
+ * questions over many keys. Zero-initialise before use. */
+typedef struct {
+  nkg_buf arena;    /* entries: a size_t length, then the bytes */
+  size_t *slots;    /* open addressing: arena offset + 1, 0 when empty */
+  uint64_t *hashes; /* the hash of each slot's key */
+  size_t nslots, n;
+} nkg_byteset;
+
+/* Adds the n bytes at data; returns 1 if they were new, 0 if present. */
+int nkg_byteset_add(nkg_byteset *s, const void *data, size_t n);
+int nkg_byteset_has(const nkg_byteset *s, const void *data, size_t n);
+void nkg_byteset_free(nkg_byteset *s);
+
 /* Appends to b a slug of the UTF-8 text s[0..n): ASCII letters and digits
  * lower-cased, runs of anything else in ASCII become one '-', and non-ASCII
  * bytes are percent-encoded so the result is a valid IRI path segment that

@@ -45,7 +45,7 @@ int main(int argc, char **argv) {
     char *out = NULL, *error = NULL;
     nkg_sparql_state *state = NULL;
     t0 = now();
-    if (nkg_sparql_rewrite(argv[i], world, model, &out, &error, &state)) {
+    if (nkg_sparql_rewrite(argv[i], NULL, world, model, &out, &error, &state)) {
       fprintf(stderr, "sparql-bench: %s\n", error);
       free(error);
       rc = 1;

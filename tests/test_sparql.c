@@ -106,11 +106,14 @@ static void add_node(nkg_buf *b, librdf_node *n) {
 
 /* Rewrites and runs query; returns its rows, sorted, as "v1 v2|v1 v2", or
  * "true"/"false" for ASK, or "error: ..." when the rewrite fails. */
+static const nkg_sparql_options *run_options; /* NULL: none */
+
 static char *run(const char *query) {
   char *out = NULL, *error = NULL;
   nkg_sparql_state *state = NULL;
   int before = librdf_model_size(model);
-  if (nkg_sparql_rewrite(query, world, model, &out, &error, &state)) {
+  if (nkg_sparql_rewrite(query, run_options, world, model, &out, &error,
+                         &state)) {
     nkg_buf b = {0};
     nkg_buf_printf(&b, "error: %s", error);
     free(error);
@@ -118,8 +121,12 @@ static char *run(const char *query) {
     return nkg_buf_steal(&b);
   }
   if (getenv("NKG_TEST_PRINT")) fprintf(stderr, "%s\n---\n", out);
+  librdf_uri *base = NULL;
+  if (run_options && run_options->base)
+    base = librdf_new_uri(world, (const unsigned char *)run_options->base);
   librdf_query *q = librdf_new_query(world, "sparql", NULL,
-                                     (const unsigned char *)out, NULL);
+                                     (const unsigned char *)out, base);
+  if (base) librdf_free_uri(base);
   ck_assert_msg(q != NULL, "rasqal rejects: %s", out);
   librdf_query_results *r = librdf_model_query_execute(model, q);
   ck_assert_msg(r != NULL, "rasqal cannot run: %s", out);
@@ -272,7 +279,7 @@ START_TEST(rewrite_without_model) {
   nkg_sparql_state *state = NULL;
   ck_assert_int_eq(nkg_sparql_rewrite("PREFIX e: <http://e/> BASE <http://b/>"
                                       " SELECT * { ?s e:p <x> }",
-                                      world, NULL, &out, &error, &state),
+                                      NULL, world, NULL, &out, &error, &state),
                    0);
   /* BASE first (rasqal's order), prefixed names spelt out */
   ck_assert_msg(!strncmp(out, "BASE <http://b/>", 16), "%s", out);
@@ -280,7 +287,7 @@ START_TEST(rewrite_without_model) {
   ck_assert_ptr_nonnull(strstr(out, "SELECT  ?s"));
   nkg_sparql_cleanup(state, NULL);
   free(out);
-  ck_assert_int_eq(nkg_sparql_rewrite("SELECT * { ?s ?p }", world, NULL, &out,
+  ck_assert_int_eq(nkg_sparql_rewrite("SELECT * { ?s ?p }", NULL, world, NULL, &out,
                                       &error, &state),
                    -1);
   ck_assert_ptr_null(out);
@@ -350,6 +357,27 @@ START_TEST(paths_graph) {
   CHECK_RUN("SELECT ?g ?o { GRAPH ?g { :g1 :r+ ?o } }",
             ":graph1 :g2|:graph1 :g3");
   CHECK_RUN("SELECT ?o { GRAPH <" EX "graph1> { :g1 :r* ?o } }", ":g1|:g2|:g3");
+}
+END_TEST
+
+START_TEST(options_base_and_unnamed) {
+  /* the caller's base resolves <graph1> in the path step the rewriter
+   * evaluates itself */
+  nkg_sparql_options opt = {.base = EX};
+  run_options = &opt;
+  CHECK_RUN("SELECT ?o { GRAPH <graph1> { :g1 :r+ ?o } }", ":g2|:g3");
+  /* an unnamed graph is not one that GRAPH ?g ranges over */
+  CHECK_RUN("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", ":graph1");
+  librdf_node *g1 = librdf_new_node_from_uri_string(
+      world, (const unsigned char *)EX "graph1");
+  opt.unnamed = &g1;
+  opt.n_unnamed = 1;
+  CHECK_RUN("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", "");
+  CHECK_RUN("SELECT ?g ?o { GRAPH ?g { :g1 :r+ ?o } }", "");
+  /* the default graph still holds its statements */
+  CHECK_RUN("ASK { :g1 :r :g2 }", "true");
+  run_options = NULL;
+  librdf_free_node(g1);
 }
 END_TEST
 
@@ -433,6 +461,7 @@ static Suite *sparql_suite(void) {
   tcase_add_test(t, paths_joins);
   tcase_add_test(t, paths_negated);
   tcase_add_test(t, paths_graph);
+  tcase_add_test(t, options_base_and_unnamed);
   tcase_add_test(t, minus_semantics);
   tcase_add_test(t, exists_semantics);
   tcase_add_test(t, aggregates_fixed);
