@@ -329,6 +329,37 @@ static const char *col_var(rw *r, const char *name) {
   return buf;
 }
 
+/* VALUES as a UNION of groups of BINDs, one group a row: rasqal keeps one
+ * row of a VALUES block that shares no variable with what it joins, and
+ * crashes on some (a trailing VALUES after a WHERE with other variables).
+ * Its BIND overwrites a variable already bound instead of joining on it,
+ * so the UNION goes first in its group (see prepare_group). */
+static void emit_values(rw *r, nkg_buf *b, const sq_elem *e) {
+  if (e->nrows == 0) {
+    nkg_buf_adds(b, " { FILTER(false) } ");
+    return;
+  }
+  nkg_buf_adds(b, " { ");
+  for (size_t i = 0; i < e->nrows; i++) {
+    nkg_buf_adds(b, i ? " UNION { " : " { ");
+    for (size_t c = 0; c < e->ncols; c++) {
+      const size_t *v = &e->vals[2 * (i * e->ncols + c)];
+      if (v[0] == v[1]) continue; /* UNDEF */
+      nkg_buf_adds(b, "BIND(");
+      emit_tokens(r, b, v[0], v[1]);
+      nkg_buf_printf(b, " AS %s) ", col_var(r, e->cols[c]));
+    }
+    nkg_buf_adds(b, "} ");
+  }
+  nkg_buf_adds(b, "} ");
+}
+
+/* 1 when the query's trailing VALUES is emitted as a join in its WHERE
+ * clause: exact without aggregates (the join comes before projection). */
+static int values_joined(const sq_query *q) {
+  return q->values && !q->aggregate && !q->values->native;
+}
+
 static void emit_rows(rw *r, nkg_buf *b, const sq_elem *e) {
   nkg_buf row = {0};
   fresh(r, &row, "r");
@@ -474,15 +505,25 @@ static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
         r->nren++;
       }
       nkg_buf_adds(b, " { ");
-      emit_head(r, b, q);
+      if (values_joined(q) && q->star) {
+        emit_tokens(r, b, q->t0, q->where->t0);
+      } else {
+        emit_head(r, b, q);
+      }
       emit_where(r, b, q);
-      emit_tail(r, b, q, q->where->t1, q->t1);
+      emit_tail(r, b, q, q->where->t1, values_joined(q) ? q->values->t0 : q->t1);
       nkg_buf_adds(b, " } ");
       r->nren = mark;
       return;
     }
     case E_ROWS:
       emit_rows(r, b, e);
+      return;
+    case E_VALUES:
+      if (e->native)
+        emit_tokens(r, b, e->t0, e->t1);
+      else
+        emit_values(r, b, e);
       return;
     default:
       emit_tokens(r, b, e->t0, e->t1);
@@ -513,7 +554,20 @@ static int concat_of(const sq_query *q, const sq_concat *c) {
                        (c->tok >= q->where->t1 && c->tok < q->t1));
 }
 
+static void emit_where_only(rw *r, nkg_buf *b, const sq_query *q);
+
 static void emit_where(rw *r, nkg_buf *b, const sq_query *q) {
+  if (!values_joined(q)) {
+    emit_where_only(r, b, q);
+    return;
+  }
+  nkg_buf_adds(b, " { ");
+  emit_values(r, b, q->values); /* first: see emit_values */
+  emit_where_only(r, b, q);
+  nkg_buf_adds(b, " } ");
+}
+
+static void emit_where_only(rw *r, nkg_buf *b, const sq_query *q) {
   int concats = 0;
   for (size_t k = 0; k < r->ast->nconcat; k++)
     concats |= concat_of(q, &r->ast->concat[k]);
@@ -751,6 +805,62 @@ static int group_mentions(rw *r, const sq_group *g, const char *name) {
       return 1;
   }
   return 0;
+}
+
+static int tokens_mention(rw *r, size_t t0, size_t t1, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = t0; i < t1; i++) {
+    const nkg_sq_tok *t = &r->ast->toks[i];
+    if (t->type == SQ_VAR && t->n == n + 1 && !memcmp(t->s + 1, name, n))
+      return 1;
+  }
+  return 0;
+}
+
+/* 1 when elems may leave name unbound in a way that a VALUES evaluated
+ * first would change: rasqal evaluates what follows with the VALUES
+ * bindings substituted, which is exact for joins and UNION but not inside
+ * OPTIONAL, MINUS or EXISTS, nor for a stored table's optional column. */
+static int maybe_unbound(rw *r, sq_elem *const *elems, size_t n,
+                         const char *name) {
+  for (size_t k = 0; k < n; k++) {
+    const sq_elem *e = elems[k];
+    switch (e->kind) {
+      case E_OPTIONAL:
+      case E_MINUS:
+      case E_SUBSELECT:
+        if (tokens_mention(r, e->t0, e->t1, name)) return 1;
+        break;
+      case E_FILTER:
+        if (e->expr->nex && tokens_mention(r, e->expr->t0, e->expr->t1, name))
+          return 1;
+        break;
+      case E_GROUP:
+      case E_GRAPH:
+        if (maybe_unbound(r, e->g->elems, e->g->nelems, name)) return 1;
+        break;
+      case E_UNION:
+        for (size_t i = 0; i < e->nalts; i++)
+          if (maybe_unbound(r, e->alts[i]->elems, e->alts[i]->nelems, name))
+            return 1;
+        break;
+      case E_ROWS:
+        for (size_t c = 0; c < e->ncols; c++)
+          if (!strcmp(e->cols[c], name) && !e->always[c]) return 1;
+        break;
+      default:
+        break;
+    }
+  }
+  return 0;
+}
+
+/* 1 when the VALUES v can be evaluated before elems (see emit_values). */
+static int values_first_ok(rw *r, const sq_elem *v, sq_elem *const *elems,
+                           size_t n) {
+  for (size_t c = 0; c < v->ncols; c++)
+    if (maybe_unbound(r, elems, n, v->cols[c])) return 0;
+  return 1;
 }
 
 static long row_index(librdf_node *n, int table) {
@@ -1077,6 +1187,13 @@ static const sq_term *const_end(const sq_term *t) {
   return (t->kind == T_IRI || t->kind == T_LIT) ? t : NULL;
 }
 
+/* A trailing VALUES goes first in the WHERE clause when that is exact. */
+static void prepare_trailing_values(rw *r, sq_query *q) {
+  if (q->values && q->where)
+    q->values->native =
+        !values_first_ok(r, q->values, q->where->elems, q->where->nelems);
+}
+
 static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
   int dirty = 0;
   for (size_t k = 0; k < g->nelems; k++) {
@@ -1131,7 +1248,11 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
         break;
       case E_SUBSELECT:
         prepare_group(r, e->sub->where, ctx);
+        prepare_trailing_values(r, e->sub);
         dirty = 1; /* for the renaming of its private variables */
+        break;
+      case E_VALUES:
+        dirty = 1; /* emitted as UNION (see emit_values) */
         break;
       case E_FILTER:
         for (size_t i = 0; i < e->expr->nex; i++) {
@@ -1144,11 +1265,11 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
     }
   }
   /* rasqal through librdf re-runs a subquery on the right of a join with
-   * its LIMIT spent: joins commute, so subqueries go first when only joins
-   * precede them. */
+   * its LIMIT spent, and VALUES become BINDs (emit_values): joins commute,
+   * so subqueries and VALUES go first when only joins precede them. */
   for (size_t k = 1; k < g->nelems; k++) {
     const sq_elem *ek0 = g->elems[k];
-    if (ek0->kind != E_SUBSELECT &&
+    if (ek0->kind != E_SUBSELECT && ek0->kind != E_VALUES &&
         !(ek0->kind == E_GROUP && ek0->g->nelems == 1 &&
           ek0->g->elems[0]->kind == E_SUBSELECT))
       continue;
@@ -1160,8 +1281,41 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
           ek != E_FILTER)
         joins = 0;
     }
-    if (!joins) continue;
     sq_elem *sub = g->elems[k];
+    if (sub->kind == E_VALUES && !values_first_ok(r, sub, g->elems, k)) {
+      sub->native = 1;
+      continue;
+    }
+    if (!joins && sub->kind == E_VALUES) {
+      /* Join({A OPTIONAL B ...}, V): V first, then what preceded it as a
+       * group of its own; its FILTERs stay here, where their scope is */
+      sq_group *before = nkg_sq_alloc(r->ast, sizeof *before);
+      before->elems = nkg_sq_alloc(r->ast, (k + 1) * sizeof *before->elems);
+      before->dirty = 1;
+      sq_elem *wrap = nkg_sq_alloc(r->ast, sizeof *wrap);
+      wrap->kind = E_GROUP;
+      wrap->g = before;
+      wrap->table = -1;
+      sq_elem **elems = nkg_sq_alloc(r->ast, (g->nelems + 1) * sizeof *elems);
+      size_t out = 0;
+      elems[out++] = sub;
+      elems[out++] = wrap;
+      for (size_t i = 0; i < k; i++) {
+        if (g->elems[i]->kind == E_FILTER)
+          elems[out++] = g->elems[i];
+        else
+          before->elems[before->nelems++] = g->elems[i];
+      }
+      size_t next = out;
+      for (size_t i = k + 1; i < g->nelems; i++) elems[out++] = g->elems[i];
+      g->elems = elems;
+      g->nelems = out;
+      materialize(r, before, ctx); /* a MINUS that moved in there */
+      dirty = 1;
+      k = next - 1;
+      continue;
+    }
+    if (!joins) continue;
     memmove(&g->elems[1], &g->elems[0], k * sizeof *g->elems);
     g->elems[0] = sub;
     dirty = 1;
@@ -1219,6 +1373,7 @@ int nkg_sparql_rewrite(const char *query, const nkg_sparql_options *opt,
   }
   sq_query *q = ast->q;
   if (q->where && model) prepare_group(&r, q->where, NULL);
+  prepare_trailing_values(&r, q);
   int empty = q->kind == Q_SELECT && q->aggregate && model &&
               no_solutions(&r, q);
   r.final = 1;
@@ -1254,7 +1409,8 @@ int nkg_sparql_rewrite(const char *query, const nkg_sparql_options *opt,
     else
       emit_tokens(&r, &b, q->t0, q->where->t0);
     emit_where(&r, &b, q);
-    emit_tail(&r, &b, q, q->where->t1, ast->ntoks - 1);
+    emit_tail(&r, &b, q, q->where->t1,
+              values_joined(q) ? q->values->t0 : ast->ntoks - 1);
   } else {
     prologue(&r, &b);
     emit_tokens(&r, &b, ast->prologue_end, ast->ntoks - 1);

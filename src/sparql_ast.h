@@ -82,9 +82,13 @@ typedef struct {
   const char *var;          /* BIND: name without '?' */
   sq_query *sub;            /* SUBSELECT */
   int table;                /* E_ROWS */
-  const char **cols;        /* E_ROWS: variable names */
+  const char **cols;        /* E_ROWS, E_VALUES: variable names */
   int *always;              /* E_ROWS: 1 when bound in every row */
-  size_t ncols;
+  size_t ncols;             /* E_ROWS, E_VALUES: variables */
+  size_t *vals;             /* E_VALUES: token range of each value, row by
+                               row (t0 == t1 for UNDEF): 2 * ncols a row */
+  size_t nrows;             /* E_VALUES */
+  int native;               /* E_VALUES: left to rasqal as written */
 } sq_elem;
 
 struct sq_group {
@@ -111,6 +115,7 @@ struct sq_query {
   size_t hv_tok;
   size_t *hv_c0, *hv_c1;
   size_t nhv;
+  sq_elem *values; /* the trailing VALUES clause, or NULL */
   int aggregate; /* has GROUP BY or aggregates */
   int has_group; /* has GROUP BY */
 };

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -908,21 +909,33 @@ void nkg_sq_scope(sq_ast *a, sq_elem **elems, size_t n, const char ***names,
   *count = s.n;
 }
 
-/* DataBlock after VALUES; records the variables in e->cols. */
+/* One DataBlockValue; pushes its token range (empty for UNDEF) to vals. */
+static void data_value(parser *p, vec *vals) {
+  size_t t0 = p->i;
+  if (accept(p, "UNDEF")) {
+    t0 = p->i;
+  } else if (at_iri(p)) {
+    iri(p);
+  } else if (at_literal(p)) {
+    literal(p);
+  } else {
+    unexpected(p, "a value");
+  }
+  vec_push(p->a, vals, (void *)(uintptr_t)t0);
+  vec_push(p->a, vals, (void *)(uintptr_t)p->i);
+}
+
+/* DataBlock after VALUES; records the variables in e->cols and the values
+ * in e->vals. */
 static void data_block(parser *p, sq_elem *e) {
-  vec cols = {0};
+  vec cols = {0}, vals = {0};
+  size_t rows = 0;
   if (peek(p)->type == SQ_VAR) {
     vec_push(p->a, &cols, (void *)var_name(p, next(p)));
     expect(p, "{");
     while (!accept(p, "}")) {
-      if (accept(p, "UNDEF")) continue;
-      if (at_iri(p)) {
-        iri(p);
-      } else if (at_literal(p)) {
-        literal(p);
-      } else {
-        unexpected(p, "a value");
-      }
+      data_value(p, &vals);
+      rows++;
     }
   } else {
     size_t n = 0;
@@ -945,23 +958,20 @@ static void data_block(parser *p, sq_elem *e) {
       } else {
         expect(p, "(");
         while (!accept(p, ")")) {
-          if (accept(p, "UNDEF")) {
-          } else if (at_iri(p)) {
-            iri(p);
-          } else if (at_literal(p)) {
-            literal(p);
-          } else {
-            unexpected(p, "a value");
-          }
+          data_value(p, &vals);
           got++;
         }
       }
       if (got != n)
         fail_at(p, row, "VALUES row has %zu values for %zu variables", got, n);
+      rows++;
     }
   }
   e->cols = (const char **)cols.v;
   e->ncols = cols.n;
+  e->nrows = rows;
+  e->vals = nkg_sq_alloc(p->a, (vals.n + 1) * sizeof *e->vals);
+  for (size_t k = 0; k < vals.n; k++) e->vals[k] = (size_t)(uintptr_t)vals.v[k];
   for (size_t k = 0; k < cols.n; k++) note_var(p, cols.v[k]);
 }
 
@@ -1271,9 +1281,10 @@ static sq_query *select_query(parser *p, int sub) {
     q->nproj = scope.n;
   }
   if (sub && is(p, "VALUES")) {
-    sq_elem e = {0};
+    q->values = new_elem(p, E_VALUES, p->i);
     next(p);
-    data_block(p, &e);
+    data_block(p, q->values);
+    q->values->t1 = p->i;
   }
   q->t1 = p->i;
   return q;
@@ -1336,9 +1347,11 @@ static sq_query *query(parser *p) {
     solution_modifier(p, q, &keys, &has_group);
     q->t1 = p->i;
   }
-  if (accept(p, "VALUES")) {
-    sq_elem e = {0};
-    data_block(p, &e);
+  if (is(p, "VALUES")) {
+    q->values = new_elem(p, E_VALUES, p->i);
+    next(p);
+    data_block(p, q->values);
+    q->values->t1 = p->i;
   }
   q->t1 = p->i;
   return q;

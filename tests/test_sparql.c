@@ -381,6 +381,24 @@ START_TEST(options_base_and_unnamed) {
 }
 END_TEST
 
+START_TEST(values_as_union) {
+  /* rasqal alone keeps one row of these and crashes on the trailing form */
+  CHECK_RUN("SELECT ?v { VALUES ?v { 1 2 } }", "1|2");
+  CHECK_RUN("SELECT ?v ?o { :a :q ?o } VALUES ?v { 1 2 }", "1 :x|2 :x");
+  CHECK_RUN("SELECT ?v ?s { ?s :q ?o VALUES ?v { 1 } }", "1 :a|1 :b");
+  /* UNDEF, and a join on two variables (not a BIND that overwrites) */
+  CHECK_RUN("SELECT ?s ?o { ?s :p ?o } VALUES (?s ?o) { (:a :b) (UNDEF :a) }",
+            ":a :b|:c :a");
+  /* after an OPTIONAL: Join(LeftJoin(A, B), V) */
+  CHECK_RUN("SELECT ?s ?n { ?s :q ?o OPTIONAL { ?s :name ?n }"
+            " VALUES ?n { \"B\" } }",
+            ":b B");
+  CHECK_RUN("SELECT ?v { VALUES ?v { } }", "");
+  CHECK_RUN("SELECT (GROUP_CONCAT(?v) AS ?c) { VALUES ?v { \"x\" \"y\" } }",
+            "x y");
+}
+END_TEST
+
 START_TEST(minus_semantics) {
   CHECK_RUN("SELECT ?s { ?s a :Set MINUS { ?s :member 2 } }", ":s2|:s3");
   /* no variable in common: nothing is removed */
@@ -462,6 +480,7 @@ static Suite *sparql_suite(void) {
   tcase_add_test(t, paths_negated);
   tcase_add_test(t, paths_graph);
   tcase_add_test(t, options_base_and_unnamed);
+  tcase_add_test(t, values_as_union);
   tcase_add_test(t, minus_semantics);
   tcase_add_test(t, exists_semantics);
   tcase_add_test(t, aggregates_fixed);
