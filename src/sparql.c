@@ -203,6 +203,27 @@ static void emit_tokens_ex(rw *r, nkg_buf *b, size_t t0, size_t t1,
       i = c->end - 1;
       done = 1;
     }
+    if (!done && (nkg_sq_tok_is(&toks[i], "IRI") ||
+                  nkg_sq_tok_is(&toks[i], "URI")) &&
+        i + 1 < t1 && nkg_sq_tok_is(&toks[i + 1], "(")) {
+      /* rasqal's IRI() of an IRI is unbound, not the IRI */
+      size_t j = i + 2;
+      for (int depth = 1; j < t1; j++) {
+        if (nkg_sq_tok_is(&toks[j], "(")) depth++;
+        if (nkg_sq_tok_is(&toks[j], ")") && --depth == 0) break;
+      }
+      if (j < t1) {
+        nkg_buf_adds(b, "IF(isIRI(");
+        emit_tokens_ex(r, b, i + 2, j, ex, nex, mode);
+        nkg_buf_adds(b, "), ");
+        emit_tokens_ex(r, b, i + 2, j, ex, nex, mode);
+        nkg_buf_adds(b, ", IRI(");
+        emit_tokens_ex(r, b, i + 2, j, ex, nex, mode);
+        nkg_buf_adds(b, "))");
+        i = j;
+        done = 1;
+      }
+    }
     if (!done && r->ast->unbound && r->ast->unbound[i]) {
       nkg_buf_adds(b, "?_nkgu_");
       nkg_buf_add(b, toks[i].s + 1, toks[i].n - 1);

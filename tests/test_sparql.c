@@ -399,6 +399,13 @@ START_TEST(values_as_union) {
 }
 END_TEST
 
+START_TEST(iri_of_an_iri) {
+  /* rasqal alone gives unbound for IRI(<iri>) */
+  CHECK_RUN("SELECT (IRI(:a) AS ?i) (URI(:b) AS ?u) {}", ":a :b");
+  CHECK_RUN("SELECT (IRI(\"" EX "ax\") AS ?i) {}", ":ax");
+}
+END_TEST
+
 START_TEST(minus_semantics) {
   CHECK_RUN("SELECT ?s { ?s a :Set MINUS { ?s :member 2 } }", ":s2|:s3");
   /* no variable in common: nothing is removed */
@@ -481,6 +488,7 @@ static Suite *sparql_suite(void) {
   tcase_add_test(t, paths_graph);
   tcase_add_test(t, options_base_and_unnamed);
   tcase_add_test(t, values_as_union);
+  tcase_add_test(t, iri_of_an_iri);
   tcase_add_test(t, minus_semantics);
   tcase_add_test(t, exists_semantics);
   tcase_add_test(t, aggregates_fixed);
