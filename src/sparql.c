@@ -164,6 +164,12 @@ static void emit_tokens_ex(rw *r, nkg_buf *b, size_t t0, size_t t1,
       for (int k = 0; k < r->ast->wrap_open[i]; k++)
         nkg_buf_adds(b, "COALESCE(");
     }
+    if (r->ast->hoist && r->ast->hoist[i] && i != t0) {
+      /* a CONCAT argument bound beforehand (see hoist_concat) */
+      nkg_buf_printf(b, "?%s", r->ast->hoist[i]->var);
+      i = r->ast->hoist[i]->t1 - 1;
+      continue;
+    }
     for (size_t k = 0; k < nex && mode == EX_FLAG; k++)
       if (ex[k]->t0 == i) {
         nkg_buf_printf(b, ex[k]->neg ? "(!?_nkgx%d)" : "(?_nkgx%d)",
@@ -539,6 +545,11 @@ static void emit_elem(rw *r, nkg_buf *b, const sq_elem *e, ex_mode mode) {
     }
     case E_ROWS:
       emit_rows(r, b, e);
+      return;
+    case E_HOIST:
+      nkg_buf_adds(b, " BIND(COALESCE(");
+      emit_tokens(r, b, e->t0, e->t1);
+      nkg_buf_printf(b, ") AS ?%s) ", e->var);
       return;
     case E_VALUES:
       if (e->native)
@@ -1208,6 +1219,147 @@ static const sq_term *const_end(const sq_term *t) {
   return (t->kind == T_IRI || t->kind == T_LIT) ? t : NULL;
 }
 
+/* ---- CONCAT arguments ------------------------------------------------ */
+
+/* rasqal's CONCAT reads freed memory when an argument is computed (a
+ * function call: CONCAT(STR(?x), "y") gives garbage or crashes), not when
+ * it is a variable or a constant. So computed arguments are bound first,
+ * BIND(COALESCE(arg) AS ?_nkgcatN), and CONCAT reads the variable. */
+
+typedef struct {
+  sq_elem **v;
+  size_t n, cap;
+} elem_vec;
+
+static void elem_push(elem_vec *v, sq_elem *e) {
+  if (v->n == v->cap) {
+    v->cap = v->cap ? v->cap * 2 : 8;
+    v->v = nkg_xrealloc(v->v, v->cap * sizeof *v->v);
+  }
+  v->v[v->n++] = e;
+}
+
+/* A variable or a constant term. */
+static int plain_arg(const nkg_sq_tok *t, size_t n) {
+  if (n == 1)
+    return t->type == SQ_VAR || t->type == SQ_IRI || t->type == SQ_PNAME_LN ||
+           t->type == SQ_PNAME_NS || t->type == SQ_STRING ||
+           t->type == SQ_INTEGER || t->type == SQ_DECIMAL ||
+           t->type == SQ_DOUBLE || nkg_sq_tok_is(t, "true") ||
+           nkg_sq_tok_is(t, "false");
+  if (t->type != SQ_STRING) return 0;
+  return (n == 2 && t[1].type == SQ_LANGTAG) ||
+         (n == 3 && nkg_sq_tok_is(&t[1], "^^"));
+}
+
+/* 1 when [t0, t1) overlaps an EXISTS of ex, or mentions a name of avoid
+ * (aliases of a SELECT: not bound in its WHERE clause). */
+static int cannot_hoist(rw *r, size_t t0, size_t t1, sq_exists *const *ex,
+                        size_t nex, const char *const *avoid, size_t navoid) {
+  for (size_t k = 0; k < nex; k++)
+    if (ex[k]->t0 < t1 && t0 < ex[k]->t1) return 1;
+  for (size_t k = 0; k < navoid; k++)
+    if (tokens_mention(r, t0, t1, avoid[k])) return 1;
+  return 0;
+}
+
+/* Finds the computed CONCAT arguments in tokens [t0, t1) and pushes their
+ * E_HOIST elements to out, inner ones first. */
+static void hoist_concat(rw *r, size_t t0, size_t t1, sq_exists *const *ex,
+                         size_t nex, const char *const *avoid, size_t navoid,
+                         elem_vec *out) {
+  const nkg_sq_tok *toks = r->ast->toks;
+  for (size_t i = t0; i + 1 < t1; i++) {
+    if (!nkg_sq_tok_is(&toks[i], "CONCAT") || !nkg_sq_tok_is(&toks[i + 1], "("))
+      continue;
+    size_t a0 = i + 2, j = a0;
+    for (int depth = 0; j < t1; j++) {
+      int open = nkg_sq_tok_is(&toks[j], "(") || nkg_sq_tok_is(&toks[j], "{");
+      int close = nkg_sq_tok_is(&toks[j], ")") || nkg_sq_tok_is(&toks[j], "}");
+      if (open) depth++;
+      if (close && depth-- > 0) continue;
+      if (!close && !(depth == 0 && nkg_sq_tok_is(&toks[j], ","))) continue;
+      /* the argument [a0, j) */
+      if (j > a0 && !plain_arg(&toks[a0], j - a0) &&
+          !cannot_hoist(r, a0, j, ex, nex, avoid, navoid)) {
+        hoist_concat(r, a0, j, ex, nex, avoid, navoid, out);
+        if (!r->ast->hoist)
+          r->ast->hoist = nkg_sq_alloc(r->ast, r->ast->ntoks * sizeof(sq_elem *));
+        sq_elem *h = nkg_sq_alloc(r->ast, sizeof *h);
+        h->kind = E_HOIST;
+        h->t0 = a0;
+        h->t1 = j;
+        h->table = -1;
+        char name[32];
+        snprintf(name, sizeof name, "_nkgcat%d", ++r->bnodes);
+        h->var = nkg_sq_strdup(r->ast, name, strlen(name));
+        r->ast->hoist[a0] = h;
+        elem_push(out, h);
+      }
+      a0 = j + 1;
+      if (close) break;
+    }
+    i = j;
+  }
+}
+
+/* Hoists the CONCAT arguments of a group's FILTERs (bound at the end of the
+ * group: a FILTER sees the whole group) and BINDs (bound just before). */
+static void hoist_group(rw *r, sq_group *g) {
+  elem_vec elems = {0}, tail = {0};
+  size_t before = 0;
+  for (size_t k = 0; k < g->nelems; k++) {
+    sq_elem *e = g->elems[k];
+    if (e->kind == E_BIND)
+      hoist_concat(r, e->expr->t0, e->expr->t1, e->expr->ex, e->expr->nex,
+                   NULL, 0, &elems);
+    else if (e->kind == E_FILTER)
+      hoist_concat(r, e->expr->t0, e->expr->t1, e->expr->ex, e->expr->nex,
+                   NULL, 0, &tail);
+    elem_push(&elems, e);
+  }
+  before = g->nelems;
+  for (size_t k = 0; k < tail.n; k++) elem_push(&elems, tail.v[k]);
+  if (elems.n > before) {
+    g->elems = nkg_sq_alloc(r->ast, elems.n * sizeof *g->elems);
+    memcpy(g->elems, elems.v, elems.n * sizeof *g->elems);
+    g->nelems = elems.n;
+    g->dirty = 1;
+  }
+  free(elems.v);
+  free(tail.v);
+}
+
+/* Hoists the CONCAT arguments of a SELECT's expressions into its WHERE
+ * clause, unless the query groups (then they are about groups) or an
+ * argument names an alias of the SELECT. */
+static void hoist_query(rw *r, sq_query *q) {
+  if (q->kind != Q_SELECT || q->aggregate || !q->where ||
+      (q->star && q->values))
+    return;
+  elem_vec aliases = {0}, out = {0};
+  for (size_t i = q->t0; i + 1 < q->where->t0; i++)
+    if (nkg_sq_tok_is(&r->ast->toks[i], "AS") &&
+        r->ast->toks[i + 1].type == SQ_VAR)
+      elem_push(&aliases, (sq_elem *)nkg_sq_strdup(
+                              r->ast, r->ast->toks[i + 1].s + 1,
+                              r->ast->toks[i + 1].n - 1));
+  hoist_concat(r, q->t0, q->where->t0, NULL, 0,
+               (const char *const *)aliases.v, aliases.n, &out);
+  if (out.n) {
+    sq_group *g = q->where;
+    sq_elem **elems =
+        nkg_sq_alloc(r->ast, (g->nelems + out.n) * sizeof *elems);
+    memcpy(elems, g->elems, g->nelems * sizeof *elems);
+    memcpy(elems + g->nelems, out.v, out.n * sizeof *elems);
+    g->elems = elems;
+    g->nelems += out.n;
+    g->dirty = 1;
+  }
+  free(aliases.v);
+  free(out.v);
+}
+
 /* A trailing VALUES goes first in the WHERE clause when that is exact. */
 static void prepare_trailing_values(rw *r, sq_query *q) {
   if (q->values && q->where)
@@ -1216,7 +1368,8 @@ static void prepare_trailing_values(rw *r, sq_query *q) {
 }
 
 static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
-  int dirty = 0;
+  hoist_group(r, g);
+  int dirty = g->dirty; /* hoisting may have set it */
   for (size_t k = 0; k < g->nelems; k++) {
     sq_elem *e = g->elems[k];
     if (e->kind == E_BIND) {
@@ -1268,6 +1421,7 @@ static void prepare_group(rw *r, sq_group *g, const sq_term *ctx) {
         }
         break;
       case E_SUBSELECT:
+        hoist_query(r, e->sub);
         prepare_group(r, e->sub->where, ctx);
         prepare_trailing_values(r, e->sub);
         dirty = 1; /* for the renaming of its private variables */
@@ -1393,7 +1547,10 @@ int nkg_sparql_rewrite(const char *query, const nkg_sparql_options *opt,
     return -1;
   }
   sq_query *q = ast->q;
-  if (q->where && model) prepare_group(&r, q->where, NULL);
+  if (q->where && model) {
+    hoist_query(&r, q);
+    prepare_group(&r, q->where, NULL);
+  }
   prepare_trailing_values(&r, q);
   int empty = q->kind == Q_SELECT && q->aggregate && model &&
               no_solutions(&r, q);

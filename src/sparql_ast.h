@@ -65,10 +65,11 @@ typedef struct {
 
 typedef enum {
   E_TRIPLES, E_FILTER, E_OPTIONAL, E_MINUS, E_UNION, E_GRAPH, E_GROUP,
-  E_SUBSELECT, E_BIND, E_VALUES, E_SERVICE, E_ROWS
+  E_SUBSELECT, E_BIND, E_VALUES, E_SERVICE, E_ROWS,
+  E_HOIST /* the rewriter's BIND(COALESCE(tokens t0..t1) AS ?var) */
 } sq_elem_kind;
 
-typedef struct {
+typedef struct sq_elem_s {
   sq_elem_kind kind;
   size_t t0, t1;            /* token range (not for E_ROWS) */
   sq_triple *triples;       /* E_TRIPLES */
@@ -79,7 +80,7 @@ typedef struct {
   size_t nalts;
   const sq_term *gterm;     /* GRAPH, SERVICE */
   sq_expr *expr;            /* FILTER, BIND */
-  const char *var;          /* BIND: name without '?' */
+  const char *var;          /* BIND, HOIST: name without '?' */
   sq_query *sub;            /* SUBSELECT */
   int table;                /* E_ROWS */
   const char **cols;        /* E_ROWS, E_VALUES: variable names */
@@ -147,6 +148,9 @@ typedef struct {
   /* BIND expressions: a token starts one (wrap_open) or follows one
    * (wrap_close); ntoks entries each, or NULL when there is no BIND */
   char *wrap_open, *wrap_close;
+  /* CONCAT arguments the rewriter binds beforehand (see sparql.c): a token
+   * that starts one maps to its E_HOIST element; ntoks entries or NULL */
+  struct sq_elem_s **hoist;
   void *arena;
 } sq_ast;
 

@@ -406,6 +406,22 @@ START_TEST(iri_of_an_iri) {
 }
 END_TEST
 
+START_TEST(concat_of_computed) {
+  /* rasqal's CONCAT reads freed memory for computed arguments (garbage
+   * or a crash); they are bound first */
+  CHECK_RUN("SELECT (CONCAT(STR(?o), \"!\") AS ?c) { :a :q ?o }",
+            EX "x!");
+  CHECK_RUN("SELECT ?c { :b :name ?n BIND(CONCAT(LCASE(?n), STR(:x)) AS ?c) }",
+            "b" EX "x");
+  CHECK_RUN("SELECT ?s { ?s :q ?o FILTER(CONCAT(STR(?o), \"\") = \"" EX
+            "y\") }",
+            ":b");
+  CHECK_RUN("SELECT ?c { :b :name ?n"
+            " BIND(CONCAT(CONCAT(UCASE(?n), \"-\"), STR(1)) AS ?c) }",
+            "B-1");
+}
+END_TEST
+
 START_TEST(minus_semantics) {
   CHECK_RUN("SELECT ?s { ?s a :Set MINUS { ?s :member 2 } }", ":s2|:s3");
   /* no variable in common: nothing is removed */
@@ -489,6 +505,7 @@ static Suite *sparql_suite(void) {
   tcase_add_test(t, options_base_and_unnamed);
   tcase_add_test(t, values_as_union);
   tcase_add_test(t, iri_of_an_iri);
+  tcase_add_test(t, concat_of_computed);
   tcase_add_test(t, minus_semantics);
   tcase_add_test(t, exists_semantics);
   tcase_add_test(t, aggregates_fixed);
