@@ -390,9 +390,13 @@ int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
     if (body_lines < 5 && doc->dateline_end == 0) {
       size_t pb, pe, dl;
       body_lines++;
-      if (nkg_lexicon_dateline(lex, doc->text + b, e - b, &pb, &pe, &dl)) {
+      char date[11];
+      if (nkg_lexicon_dateline(lex, doc->text + b, e - b, &pb, &pe, &dl,
+                               date)) {
         doc->dateline_begin = b + pb;
         doc->dateline_end = b + pe;
+        if (!doc->published[0] && date[0])
+          memcpy(doc->published, date, sizeof doc->published);
         b += dl;
       }
     }

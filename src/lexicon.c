@@ -715,10 +715,57 @@ int nkg_lexicon_is_furniture(const nkg_lexicon *lex, const char *s, size_t n) {
   return hit;
 }
 
+/* The span of the named group of a match, or 0. */
+static int group_span(const pattern *p, PCRE2_SIZE *ov, const char *name,
+                      size_t *b, size_t *e) {
+  int g = pcre2_substring_number_from_name(p->code, (PCRE2_SPTR)name);
+  if (g <= 0 || ov[2 * g] == PCRE2_UNSET)
+    return 0;
+  *b = ov[2 * g];
+  *e = ov[2 * g + 1];
+  return *e > *b;
+}
+
+static int span_number(const char *s, size_t b, size_t e) {
+  int v = 0;
+  for (size_t i = b; i < e; i++) {
+    if (s[i] < '0' || s[i] > '9' || v > 10000)
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+/* The date of a dateline from its day, month and year groups. */
+static void dateline_date(const nkg_lexicon *lex, const pattern *p,
+                          PCRE2_SIZE *ov, const char *s, char date[11]) {
+  size_t db, de, mb, me, yb, ye;
+  date[0] = '\0';
+  if (!group_span(p, ov, "day", &db, &de) ||
+      !group_span(p, ov, "month", &mb, &me) ||
+      !group_span(p, ov, "year", &yb, &ye))
+    return;
+  int day = span_number(s, db, de), year = span_number(s, yb, ye);
+  while (me > mb && s[me - 1] == '.')
+    me--;
+  const char *word = s + mb;
+  size_t len = me - mb;
+  const nkg_lex_entry *entry = NULL;
+  if (nkg_lexicon_match(lex, &word, &len, 1, 0, &entry) != 1 || !entry ||
+      !(entry->mask & (1u << NKG_WC_MONTH)))
+    return;
+  int month = entry->value[NKG_WC_MONTH];
+  if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1900 ||
+      year > 2099)
+    return;
+  snprintf(date, 11, "%04d-%02d-%02d", year, month, day);
+}
+
 int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
                          size_t *place_begin, size_t *place_end,
-                         size_t *length) {
+                         size_t *length, char date[11]) {
   int hit = 0;
+  date[0] = '\0';
   for (size_t i = 0; i < lex->n_datelines && !hit; i++) {
     pcre2_match_data *md =
         pcre2_match_data_create_from_pattern(lex->datelines[i].code, NULL);
@@ -733,6 +780,7 @@ int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
         *place_begin = ov[2 * g];
         *place_end = ov[2 * g + 1];
         *length = ov[1];
+        dateline_date(lex, &lex->datelines[i], ov, s, date);
         hit = 1;
       }
     }

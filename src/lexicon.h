@@ -93,10 +93,12 @@ const nkg_sector *nkg_lexicon_sector(const nkg_lexicon *lex, int i);
 int nkg_lexicon_is_furniture(const nkg_lexicon *lex, const char *s, size_t n);
 /* Datelines: if a pattern of datelines.txt matches at the start of s[0..n),
  * sets the place span (relative to s) and the length of the whole dateline
- * and returns nonzero. */
+ * and returns nonzero. When the pattern's groups (?<day>) (?<month>) and
+ * (?<year>) matched a date ("Tashkent, 14 March 2024 (UzA) -"), date gets
+ * "YYYY-MM-DD", else "". */
 int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
                          size_t *place_begin, size_t *place_end,
-                         size_t *length);
+                         size_t *length, char date[11]);
 /* Nonzero if the capitalised word s[0..n), not in any gazetteer, is still
  * a portfolio word by its ending ("Transition", "Governance"): seven letters
  * or more and an ending of class suffix in words.tsv. */

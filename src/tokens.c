@@ -165,10 +165,10 @@ void nkg_tokenize(const char *text, size_t begin, size_t end, nkg_token **toks,
       }
       if (cp == '&' && !(nkg_cp_is_upper(next)))
         break;
-      /* "Pakistan-China": a hyphen between two capitalised words separates
-       * them; "Vice-Minister" is then matched as a phrase of three tokens */
-      if ((cp == '-' || cp == 0x2011 || cp == 0x2010) && nkg_cp_is_upper(next) &&
-          nkg_cp_is_upper(nkg_utf8_decode(text, end, b, &nlen)))
+      /* "Pakistan-China": a hyphen before a capitalised word separates
+       * them; "Vice-Minister" is then matched as a phrase of three tokens,
+       * "al-Falih" as a name with its particle */
+      if ((cp == '-' || cp == 0x2011 || cp == 0x2010) && nkg_cp_is_upper(next))
         break;
       run_letters = 0;
       i += len;
