@@ -7,7 +7,8 @@
  *   sectors.tsv     key, prefLabel, altLabels|..., broader key
  *   words.tsv       word or phrase, class (see the file's header)
  *   furniture.txt   one PCRE2 pattern a line: page furniture lines
- *   datelines.txt   one PCRE2 pattern a line with a group (?<place>...)
+ *   datelines.txt   one PCRE2 pattern a line with a group (?<place>...),
+ *                   and optionally (?<day>...) (?<month>...) (?<year>...)
  *   abbreviations.txt  one abbreviation a line ("Mr.", "U.S.")
  * A malformed line is reported as "newskg: FILE:LINE: message" and loading
  * fails. The lexicon is read once and is immutable afterwards, so it may be
