@@ -160,7 +160,9 @@ static void expect(parser *p, const char *w) {
   }
 }
 
+/* The name of a variable token, without '?' or '$'; fails on any other. */
 static const char *var_name(parser *p, const nkg_sq_tok *t) {
+  if (t->type != SQ_VAR || t->n < 2) fail_at(p, t, "expected a variable");
   return nkg_sq_strdup(p->a, t->s + 1, t->n - 1);
 }
 
@@ -306,14 +308,20 @@ static sq_term *literal(parser *p) {
     next(p);
     const char *val = string_value(p, t);
     const char *lang = NULL, *dt = NULL;
-    nkg_buf_add(&b, t->s, t->n);
+    const nkg_sq_tok *l = NULL;
+    sq_term *d = NULL;
+    /* parsed before b holds memory: a syntax error jumps out */
     if (peek(p)->type == SQ_LANGTAG) {
-      const nkg_sq_tok *l = next(p);
+      l = next(p);
       lang = nkg_sq_strdup(p->a, l->s + 1, l->n - 1);
-      nkg_buf_add(&b, l->s, l->n);
     } else if (accept(p, "^^")) {
-      sq_term *d = iri(p);
+      d = iri(p);
       dt = d->iri;
+    }
+    nkg_buf_add(&b, t->s, t->n);
+    if (l) {
+      nkg_buf_add(&b, l->s, l->n);
+    } else if (d) {
       nkg_buf_adds(&b, "^^");
       nkg_buf_adds(&b, d->text);
     }
