@@ -485,6 +485,7 @@ static const struct {
     {"org", NKG_WC_ORG},     {"stop", NKG_WC_STOP},
     {"month", NKG_WC_MONTH}, {"weekday", NKG_WC_WEEKDAY},
     {"pron", NKG_WC_PRON},   {"suffix", NKG_WC_SUFFIX},
+    {"head", NKG_WC_HEAD},   {"func", NKG_WC_FUNC},
 };
 
 static int load_words(nkg_lexicon *lex, nkg_buf *path) {
@@ -508,7 +509,7 @@ static int load_words(nkg_lexicon *lex, nkg_buf *path) {
         cls = word_classes[i].cls;
     if (cls == NKG_WC_NONE) {
       nkg_error("%s:%ld: unknown word class '%s' (title, mod, port, hon, "
-                "org, stop, month, weekday, pron, suffix)",
+                "org, stop, month, weekday, pron, suffix, head, func)",
                 r.path, r.lineno, f[1]);
       rc = -1;
       continue;

@@ -56,6 +56,8 @@ typedef enum {
   NKG_WC_WEEKDAY,  /* value: 0 = Monday .. 6 = Sunday */
   NKG_WC_PRON,     /* he, she: value 1 male, 2 female */
   NKG_WC_SUFFIX,   /* ending of unlisted portfolio words: "-tion" */
+  NKG_WC_HEAD,     /* head noun that a sector label may be: "industry" */
+  NKG_WC_FUNC,     /* function word: "the", "in", "and" */
   NKG_WC_COUNT
 } nkg_word_class;
 

@@ -101,6 +101,17 @@ static int split_compound(const nkg_lexicon *lex, nkg_tagged *t,
   return 1;
 }
 
+/* A head word ("industry") right after a sector or a content word names
+ * that thing's industry ("tourism industry", "content industry"), not the
+ * sector of its own: it is then a plain word. */
+static int is_head_of(const nkg_tagged *t, const nkg_lex_entry *e) {
+  if (!HAS(e->mask, NKG_WC_HEAD) || t->n == 0)
+    return 0;
+  const nkg_unit *prev = &t->units[t->n - 1];
+  return prev->cls == NKG_U_SECTOR ||
+         (prev->cls == NKG_U_WORD && !HAS(prev->mask, NKG_WC_FUNC));
+}
+
 void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
                       size_t end, nkg_tagged *t) {
   nkg_token *toks = NULL;
@@ -128,7 +139,7 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       nkg_unit_class cls;
       if (upper) {
         cls = class_of_capitalised(e, &value);
-      } else if (HAS(e->mask, NKG_WC_SECTOR)) {
+      } else if (HAS(e->mask, NKG_WC_SECTOR) && !is_head_of(t, e)) {
         cls = NKG_U_SECTOR;
         value = e->value[NKG_WC_SECTOR];
       } else if (HAS(e->mask, NKG_WC_TITLE)) {
