@@ -690,17 +690,22 @@ static void prologue(rw *r, nkg_buf *b) {
   nkg_buf_addc(b, '\n');
 }
 
-/* Runs a SELECT and collects its solutions into t (columns as rasqal names
- * them; the column _nkgg, if any, is the row's graph). */
-static void run_table(rw *r, const char *text, nkg_sq_table *t) {
+/* Runs the SELECT in text (which it frees, also when it fails) and collects
+ * its solutions into t (columns as rasqal names them; the column _nkgg, if
+ * any, is the row's graph). */
+static void run_table(rw *r, nkg_buf *text, nkg_sq_table *t) {
   librdf_query *q = librdf_new_query(r->world, "sparql", NULL,
-                                     (const unsigned char *)text, NULL);
-  if (!q) rw_fail(r, NULL, "rasqal rejected a rewritten step: %s", text);
-  librdf_query_results *res = librdf_model_query_execute(r->model, q);
+                                     (const unsigned char *)text->data, NULL);
+  librdf_query_results *res = q ? librdf_model_query_execute(r->model, q) : NULL;
   if (!res) {
-    librdf_free_query(q);
-    rw_fail(r, NULL, "rasqal could not run a rewritten step: %s", text);
+    char step[400]; /* what the message shows of it */
+    snprintf(step, sizeof step, "%s", text->data);
+    if (q) librdf_free_query(q);
+    nkg_buf_free(text);
+    rw_fail(r, NULL, "rasqal %s a rewritten step: %s",
+            q ? "could not run" : "rejected", step);
   }
+  nkg_buf_free(text);
   int n = librdf_query_results_get_bindings_count(res);
   const char **names = nkg_xcalloc((size_t)(n > 0 ? n : 1), sizeof *names);
   int gcol = -1;
@@ -759,8 +764,7 @@ static void eval_elems(rw *r, sq_elem **elems, size_t n, const sq_term *ctx,
   nkg_buf_adds(&b, " } ");
   close_graph(r, &b, ctx);
   nkg_buf_adds(&b, " }");
-  run_table(r, b.data, t);
-  nkg_buf_free(&b);
+  run_table(r, &b, t);
   /* under GRAPH <iri> the rows belong to that graph */
   if (ctx && ctx->kind == T_IRI) {
     librdf_node *g = nkg_sq_term_node(r->world, ctx, r->ast->base);
@@ -929,8 +933,7 @@ static void eval_exists(rw *r, const nkg_sq_table *t, const sq_exists *ex,
     close_graph(r, &b, ctx);
     nkg_buf_adds(&b, " }");
     nkg_sq_table res;
-    run_table(r, b.data, &res);
-    nkg_buf_free(&b);
+    run_table(r, &b, &res);
     /* rows of the same signature */
     for (size_t j = i; j < t->nrows; j++) {
       int same = 1;
@@ -1054,8 +1057,7 @@ static void materialize(rw *r, sq_group *g, const sq_term *ctx) {
     close_graph(r, &b, ctx);
     nkg_buf_adds(&b, " }");
     nkg_sq_table tf;
-    run_table(r, b.data, &tf);
-    nkg_buf_free(&b);
+    run_table(r, &b, &tf);
     /* keep the rows that passed, without the bookkeeping columns */
     size_t rowcol = (size_t)-1;
     for (size_t c = 0; c < tf.ncols; c++)
