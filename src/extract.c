@@ -508,6 +508,13 @@ static void on_anaphor(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     if (group_units(r, ov, &st->t, "country", &cf, &ct))
       country = unit_country(st, &st->t.units[cf]);
     p = resolve_title(st, tf, tt, country);
+  } else if (group_units(r, ov, &st->t, "country", &cf, &ct)) {
+    /* "the Vietnamese official": the person of that country seen last */
+    int country = unit_country(st, &st->t.units[cf]);
+    for (size_t k = 0; country >= 0 && k < st->x->n_persons; k++)
+      if (st->x->persons[k].country == country &&
+          (p < 0 || st->last_seen[k] > st->last_seen[p]))
+        p = (int)k;
   }
   if (p < 0)
     return;

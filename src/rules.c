@@ -96,7 +96,7 @@ int nkg_rule_group(const nkg_rule *r, const char *name) {
 /* Groups each kind needs (at least one of the listed, "" for none). */
 static const char *const required_groups[NKG_RK_COUNT][3] = {
     {"name", NULL, NULL},         /* official */
-    {"title", "pron", NULL},      /* anaphor */
+    {"title", "pron", "country"}, /* anaphor */
     {NULL, NULL, NULL},           /* meeting */
     {NULL, NULL, NULL},           /* cooperation */
     {"sector", NULL, NULL},       /* nonsector */
