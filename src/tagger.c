@@ -148,9 +148,10 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       } else {
         cls = NKG_U_WORD;
       }
-      /* An unmatched multi-word lower-case phrase is not taken as a unit:
-       * its words are tagged one by one. */
-      if (cls == NKG_U_WORD && m > 1)
+      /* An unmatched multi-word phrase is not taken as a unit: its words
+       * are tagged one by one; a stop phrase ("Letters of Credence") stays
+       * one unit. */
+      if (cls == NKG_U_WORD && m > 1 && !HAS(e->mask, NKG_WC_STOP))
         m = 1, eend = toks[i].end;
       push_unit(t, b, eend, cls, value, e->mask);
       i += m;
