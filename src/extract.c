@@ -39,7 +39,8 @@ typedef struct {
 } pair_at;
 
 typedef struct {
-  int sector;
+  int sector;   /* lexicon index, or -1 */
+  int unlisted; /* index into x->unlisted, or -1 */
   int sentence;
   size_t begin, end;
   const char *rule;
@@ -712,9 +713,83 @@ static void on_nonsector(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
       st->t.units[i].claimed = 1;
 }
 
+static int has_class(unsigned mask, nkg_word_class c) {
+  return (mask >> c) & 1u;
+}
+
+/* Index of label in x->unlisted, added if new. */
+static int unlisted_index(nkg_extraction *x, const char *label) {
+  for (size_t i = 0; i < x->n_unlisted; i++)
+    if (!strcmp(x->unlisted[i], label))
+      return (int)i;
+  char **slot = GROW(x->unlisted, x->n_unlisted);
+  *slot = nkg_xstrdup(label);
+  return (int)(x->n_unlisted - 1);
+}
+
+/* A unit that may be a word of an unlisted sector: a lower-case word that
+ * is neither a function word nor in a gazetteer class. */
+static int unlisted_word(const state *st, const nkg_unit *u) {
+  if (u->cls != NKG_U_WORD || u->claimed || has_class(u->mask, NKG_WC_FUNC))
+    return 0;
+  unsigned char c = (unsigned char)st->doc->text[u->begin];
+  return c >= 'a' && c <= 'z';
+}
+
+/* The items of a list (group "unlisted") that are runs of two or three
+ * such words between separators (one word alone is too often something
+ * else: "terms", "context"): "delta management , river dredging and
+ * flood forecasting". A run next to a sector is part of that sector's
+ * item ("agricultural mechanisation"); one that ends in a head noun
+ * ("other areas") names no sector. */
+static void unlisted_items(state *st, const nkg_rule *r, size_t from,
+                           size_t to) {
+  size_t i = from;
+  while (i < to) {
+    if (!unlisted_word(st, &st->t.units[i])) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < to && unlisted_word(st, &st->t.units[j]))
+      j++;
+    const nkg_unit *before = i > from ? &st->t.units[i - 1] : NULL;
+    const nkg_unit *after = j < to ? &st->t.units[j] : NULL;
+    int bounded = (!before || before->cls == NKG_U_PUNCT ||
+                   has_class(before->mask, NKG_WC_FUNC)) &&
+                  (!after || after->cls == NKG_U_PUNCT ||
+                   has_class(after->mask, NKG_WC_FUNC));
+    size_t b = st->t.units[i].begin, e = st->t.units[j - 1].end;
+    if (bounded && j - i >= 2 && j - i <= 3 &&
+        !has_class(st->t.units[j - 1].mask, NKG_WC_HEAD)) {
+      nkg_buf label = {0};
+      for (size_t k = b; k < e; k++) {
+        char c = st->doc->text[k];
+        nkg_buf_addc(&label, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a')
+                             : (c == '\n' || c == '\t') ? ' '
+                                                          : c);
+      }
+      sector_at *s = GROW(st->sectors, st->n_sectors);
+      s->sector = -1;
+      s->unlisted = unlisted_index(st->x, label.data);
+      s->sentence = st->sentence;
+      s->begin = b;
+      s->end = e;
+      s->rule = r->id;
+      nkg_buf_free(&label);
+    }
+    i = j;
+  }
+}
+
 static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   size_t lf, lt;
+  if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
+    /* the listed sectors in it are the other rules' to find */
+    unlisted_items(st, r, lf, lt);
+    return;
+  }
   if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
     from = lf;
     to = lt;
@@ -732,6 +807,7 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
       continue;
     sector_at *s = GROW(st->sectors, st->n_sectors);
     s->sector = u->value;
+    s->unlisted = -1;
     s->sentence = st->sentence;
     s->begin = u->begin;
     s->end = u->end;
@@ -1215,12 +1291,14 @@ static void finish_sectors(state *st) {
       int dup = 0;
       for (size_t j = 0; j < x->n_cooperates_in && !dup; j++)
         dup = x->cooperates_in[j].country == cs[k] &&
-              x->cooperates_in[j].sector == s->sector;
+              x->cooperates_in[j].sector == s->sector &&
+              x->cooperates_in[j].unlisted == s->unlisted;
       if (dup)
         continue;
       nkg_coop_in *ci = GROW(x->cooperates_in, x->n_cooperates_in);
       ci->country = cs[k];
       ci->sector = s->sector;
+      ci->unlisted = s->unlisted;
       set_prov(&ci->prov, s->sentence, s->begin, s->end, s->rule);
     }
   }
@@ -1243,6 +1321,9 @@ void nkg_extraction_free(nkg_extraction *x) {
   free(x->met);
   free(x->cooperates);
   free(x->cooperates_in);
+  for (size_t i = 0; i < x->n_unlisted; i++)
+    free(x->unlisted[i]);
+  free(x->unlisted);
   memset(x, 0, sizeof *x);
 }
 

@@ -49,7 +49,8 @@ typedef struct {
 
 typedef struct {
   int country;  /* lexicon country index */
-  int sector;   /* lexicon sector index */
+  int sector;   /* lexicon sector index, or -1 for an unlisted one */
+  int unlisted; /* index into nkg_extraction.unlisted, or -1 */
   nkg_prov prov;
 } nkg_coop_in;
 
@@ -66,6 +67,10 @@ typedef struct {
   size_t n_cooperates;
   nkg_coop_in *cooperates_in;
   size_t n_cooperates_in;
+  /* Sectors named in a cooperation list that the gazetteer does not list
+   * ("river dredging"): their words as written, in lower case. */
+  char **unlisted;
+  size_t n_unlisted;
 } nkg_extraction;
 
 void nkg_extraction_free(nkg_extraction *x);

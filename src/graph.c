@@ -342,6 +342,23 @@ static void add_sector(ctx *c, int i) {
   nkg_buf_free(&up);
 }
 
+/* A sector the gazetteer does not list: id/sector/other/SLUG, labelled with
+ * the words that named it (keys of listed sectors have no '/'). */
+static void unlisted_sector_iri(nkg_buf *b, const ctx *c, const char *label) {
+  nkg_buf_clear(b);
+  nkg_buf_adds(b, c->g->base);
+  nkg_buf_adds(b, "sector/other/");
+  nkg_slug(b, label, strlen(label));
+}
+
+static void add_unlisted_sector(ctx *c, const char *iri_text,
+                                const char *label) {
+  add(c->g, iri_text, RDF_TYPE, iri(NKG_NS "Sector"));
+  add(c->g, iri_text, RDFS_LABEL, lit(label, strlen(label)));
+  add(c->g, iri_text, SKOS_NS "prefLabel", lit(label, strlen(label)));
+  add(c->g, iri_text, SKOS_NS "inScheme", iri(NKG_NS "sectors"));
+}
+
 static void add_place(ctx *c, int i) {
   const nkg_place_ref *r = &c->x->places[i];
   const nkg_place *lp =
@@ -542,10 +559,16 @@ int nkg_graph_add(nkg_graph *g, nkg_document *doc, const nkg_extraction *x,
     for (size_t i = 0; i < x->n_cooperates_in; i++) {
       const nkg_coop_in *ci = &x->cooperates_in[i];
       country_iri(&a, &c, ci->country);
-      sector_iri(&b, &c, ci->sector);
+      if (ci->sector >= 0)
+        sector_iri(&b, &c, ci->sector);
+      else
+        unlisted_sector_iri(&b, &c, x->unlisted[ci->unlisted]);
       fact(&c, a.data, NKG_NS "cooperatesIn", iri(b.data), &ci->prov);
       add_country(&c, ci->country);
-      add_sector(&c, ci->sector);
+      if (ci->sector >= 0)
+        add_sector(&c, ci->sector);
+      else
+        add_unlisted_sector(&c, b.data, x->unlisted[ci->unlisted]);
     }
   }
 
