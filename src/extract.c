@@ -760,7 +760,10 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
                   (!after || after->cls == NKG_U_PUNCT ||
                    has_class(after->mask, NKG_WC_FUNC));
     size_t b = st->t.units[i].begin, e = st->t.units[j - 1].end;
-    if (bounded && j - i >= 2 && j - i <= 3 &&
+    /* "setting up", "combating illegal": a verb, not a sector */
+    size_t e0 = st->t.units[i].end;
+    int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
+    if (bounded && !verb && j - i >= 2 && j - i <= 3 &&
         !has_class(st->t.units[j - 1].mask, NKG_WC_HEAD)) {
       nkg_buf label = {0};
       for (size_t k = b; k < e; k++) {
