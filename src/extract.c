@@ -713,10 +713,6 @@ static void on_nonsector(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
       st->t.units[i].claimed = 1;
 }
 
-static int has_class(unsigned mask, nkg_word_class c) {
-  return (mask >> c) & 1u;
-}
-
 /* Index of label in x->unlisted, added if new. */
 static int unlisted_index(nkg_extraction *x, const char *label) {
   for (size_t i = 0; i < x->n_unlisted; i++)
@@ -730,7 +726,7 @@ static int unlisted_index(nkg_extraction *x, const char *label) {
 /* A unit that may be a word of an unlisted sector: a lower-case word that
  * is neither a function word nor in a gazetteer class. */
 static int unlisted_word(const state *st, const nkg_unit *u) {
-  if (u->cls != NKG_U_WORD || u->claimed || has_class(u->mask, NKG_WC_FUNC))
+  if (u->cls != NKG_U_WORD || u->claimed || nkg_lex_has(u->mask, NKG_WC_FUNC))
     return 0;
   unsigned char c = (unsigned char)st->doc->text[u->begin];
   return c >= 'a' && c <= 'z';
@@ -756,15 +752,15 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     const nkg_unit *before = i > from ? &st->t.units[i - 1] : NULL;
     const nkg_unit *after = j < to ? &st->t.units[j] : NULL;
     int bounded = (!before || before->cls == NKG_U_PUNCT ||
-                   has_class(before->mask, NKG_WC_FUNC)) &&
+                   nkg_lex_has(before->mask, NKG_WC_FUNC)) &&
                   (!after || after->cls == NKG_U_PUNCT ||
-                   has_class(after->mask, NKG_WC_FUNC));
+                   nkg_lex_has(after->mask, NKG_WC_FUNC));
     size_t b = st->t.units[i].begin, e = st->t.units[j - 1].end;
     /* "setting up", "combating illegal": a verb, not a sector */
     size_t e0 = st->t.units[i].end;
     int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
     if (bounded && !verb && j - i >= 2 && j - i <= 3 &&
-        !has_class(st->t.units[j - 1].mask, NKG_WC_HEAD)) {
+        !nkg_lex_has(st->t.units[j - 1].mask, NKG_WC_HEAD)) {
       nkg_buf label = {0};
       for (size_t k = b; k < e; k++) {
         char c = st->doc->text[k];

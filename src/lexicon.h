@@ -68,6 +68,11 @@ typedef struct {
   int value[NKG_WC_COUNT];
 } nkg_lex_entry;
 
+/* Nonzero if a class mask (an entry's, or a tagged unit's) has class c. */
+static inline int nkg_lex_has(unsigned mask, nkg_word_class c) {
+  return (mask >> c) & 1u;
+}
+
 typedef struct nkg_lexicon nkg_lexicon;
 
 /* Loads every file above from dir. Returns NULL after printing the errors. */

@@ -30,8 +30,6 @@ static void push_unit(nkg_tagged *t, size_t b, size_t e, nkg_unit_class cls,
   u->claimed = 0;
 }
 
-#define HAS(mask, c) (((mask) >> (c)) & 1u)
-
 /* Class of a capitalised gazetteer phrase, most specific first. */
 static nkg_unit_class class_of_capitalised(const nkg_lex_entry *e, int *value) {
   static const struct {
@@ -46,7 +44,7 @@ static nkg_unit_class class_of_capitalised(const nkg_lex_entry *e, int *value) {
       {NKG_WC_SECTOR, NKG_U_SECTOR},
   };
   for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-    if (HAS(e->mask, order[i].wc)) {
+    if (nkg_lex_has(e->mask, order[i].wc)) {
       *value = e->value[order[i].wc];
       return order[i].uc;
     }
@@ -90,7 +88,7 @@ static int split_compound(const nkg_lexicon *lex, nkg_tagged *t,
   const nkg_lex_entry *e[8];
   for (size_t k = 0; k < np; k++) {
     if (nkg_lexicon_match(lex, parts, lens, np, k, &e[k]) != 1 ||
-        !HAS(e[k]->mask, NKG_WC_SECTOR))
+        !nkg_lex_has(e[k]->mask, NKG_WC_SECTOR))
       return 0;
   }
   for (size_t k = 0; k < np; k++) {
@@ -105,11 +103,11 @@ static int split_compound(const nkg_lexicon *lex, nkg_tagged *t,
  * that thing's industry ("tourism industry", "content industry"), not the
  * sector of its own: it is then a plain word. */
 static int is_head_of(const nkg_tagged *t, const nkg_lex_entry *e) {
-  if (!HAS(e->mask, NKG_WC_HEAD) || t->n == 0)
+  if (!nkg_lex_has(e->mask, NKG_WC_HEAD) || t->n == 0)
     return 0;
   const nkg_unit *prev = &t->units[t->n - 1];
   return prev->cls == NKG_U_SECTOR ||
-         (prev->cls == NKG_U_WORD && !HAS(prev->mask, NKG_WC_FUNC));
+         (prev->cls == NKG_U_WORD && !nkg_lex_has(prev->mask, NKG_WC_FUNC));
 }
 
 void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
@@ -139,10 +137,10 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       nkg_unit_class cls;
       if (upper) {
         cls = class_of_capitalised(e, &value);
-      } else if (HAS(e->mask, NKG_WC_SECTOR) && !is_head_of(t, e)) {
+      } else if (nkg_lex_has(e->mask, NKG_WC_SECTOR) && !is_head_of(t, e)) {
         cls = NKG_U_SECTOR;
         value = e->value[NKG_WC_SECTOR];
-      } else if (HAS(e->mask, NKG_WC_TITLE)) {
+      } else if (nkg_lex_has(e->mask, NKG_WC_TITLE)) {
         cls = NKG_U_RANK;
         value = e->value[NKG_WC_TITLE];
       } else {
@@ -151,7 +149,7 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       /* An unmatched multi-word phrase is not taken as a unit: its words
        * are tagged one by one; a stop phrase ("Letters of Credence") stays
        * one unit. */
-      if (cls == NKG_U_WORD && m > 1 && !HAS(e->mask, NKG_WC_STOP))
+      if (cls == NKG_U_WORD && m > 1 && !nkg_lex_has(e->mask, NKG_WC_STOP))
         m = 1, eend = toks[i].end;
       push_unit(t, b, eend, cls, value, e->mask);
       i += m;
