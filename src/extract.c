@@ -922,6 +922,12 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     }
     if (y < 0 && st->t.units[f].cls == NKG_U_NUM)
       y = -1;
+    if (m > 12 && d >= 1 && d <= 12) {
+      /* "9/14/2019": the month came first */
+      int swap = m;
+      m = d;
+      d = swap;
+    }
   } else if (group_units(r, ov, &st->t, "weekday", &f, &t)) {
     if (!have_pub)
       return;

@@ -749,13 +749,17 @@ static void dateline_date(const nkg_lexicon *lex, const pattern *p,
   int day = span_number(s, db, de), year = span_number(s, yb, ye);
   while (me > mb && s[me - 1] == '.')
     me--;
-  const char *word = s + mb;
-  size_t len = me - mb;
-  const nkg_lex_entry *entry = NULL;
-  if (nkg_lexicon_match(lex, &word, &len, 1, 0, &entry) != 1 || !entry ||
-      !(entry->mask & (1u << NKG_WC_MONTH)))
-    return;
-  int month = entry->value[NKG_WC_MONTH];
+  /* a month in digits ("14.09.2019") or in words ("Sept.") */
+  int month = span_number(s, mb, me);
+  if (month < 0) {
+    const char *word = s + mb;
+    size_t len = me - mb;
+    const nkg_lex_entry *entry = NULL;
+    if (nkg_lexicon_match(lex, &word, &len, 1, 0, &entry) != 1 || !entry ||
+        !(entry->mask & (1u << NKG_WC_MONTH)))
+      return;
+    month = entry->value[NKG_WC_MONTH];
+  }
   if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1900 ||
       year > 2099)
     return;
