@@ -20,6 +20,7 @@
 #include "document.h"
 #include "extract.h"
 #include "graph.h"
+#include "explain.h"
 #include "jsonl.h"
 #include "lexicon.h"
 #include "output.h"
@@ -33,6 +34,7 @@ typedef struct {
   const char *rules;  /* --rules DIR, or NULL */
   int jobs;           /* -j N: worker threads */
   int jsonl;          /* --jsonl: inputs are JSON Lines of articles */
+  int explain;        /* --explain: print the events, not the graph */
   int quiet;
   int help;
   int version;
@@ -40,7 +42,7 @@ typedef struct {
   int n_inputs;
 } extract_options;
 
-enum { OPT_BASE = 256, OPT_RULES, OPT_VERSION, OPT_JSONL };
+enum { OPT_BASE = 256, OPT_RULES, OPT_VERSION, OPT_JSONL, OPT_EXPLAIN };
 
 /* More threads than this is a typo, not a machine. */
 #define MAX_JOBS 256
@@ -52,6 +54,7 @@ static const struct option long_options[] = {
     {"rules", required_argument, NULL, OPT_RULES},
     {"jobs", required_argument, NULL, 'j'},
     {"jsonl", no_argument, NULL, OPT_JSONL},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -98,6 +101,9 @@ static void print_help(raptor_world *world) {
       "the document; a\n"
       "                     malformed line is reported as FILE:LINE and "
       "skipped\n"
+      "      --explain      instead of RDF, print each event found (meeting,\n"
+      "                     cooperation, sector): the trigger that opened it\n"
+      "                     and the rule and text behind each of its slots\n"
       "  -q, --quiet        no warnings or progress on standard error\n"
       "  -h, --help         show this help and exit\n"
       "      --version      show the version and exit\n"
@@ -175,6 +181,9 @@ static int parse_options(int argc, char **argv, extract_options *o) {
     }
     case OPT_JSONL:
       o->jsonl = 1;
+      break;
+    case OPT_EXPLAIN:
+      o->explain = 1;
       break;
     case 'q':
       o->quiet = 1;
@@ -347,6 +356,13 @@ static void run_job(pipeline *p, worker *w, job *j) {
       nkg_extract_document(p->rules, p->lex, doc, &j->x) != 0) {
     nkg_error("%s: not processed", shown);
     nkg_document_free(doc);
+    return;
+  }
+  if (p->o->explain) {
+    nkg_explain_document(doc, &j->x, p->lex, &j->bytes);
+    nkg_extraction_free(&j->x);
+    nkg_document_free(doc);
+    j->rc = 0;
     return;
   }
   if (!p->streaming) {
@@ -600,7 +616,7 @@ int nkg_cli_extract(int argc, char **argv) {
   int n_inputs = o.n_inputs ? o.n_inputs : 1;
   int n_jobs = o.jobs > 0 ? o.jobs : 1;
   pipeline p = {.o = &o, .lex = lex, .rules = rules, .g = g,
-                .streaming = nkg_graph_syntax_streams(o.syntax),
+                .streaming = o.explain || nkg_graph_syntax_streams(o.syntax),
                 .out = nkg_output_stream(out)};
   if (pipeline_start(&p, n_jobs) != 0) {
     pipeline_stop(&p, n_jobs);
