@@ -693,9 +693,17 @@ static void on_cooperation(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                            size_t from, size_t to) {
   size_t af, at, bf, bt;
   int a = -1, b = -1;
-  if (group_units(r, ov, &st->t, "a", &af, &at))
+  int ga = group_units(r, ov, &st->t, "a", &af, &at);
+  int gb = group_units(r, ov, &st->t, "b", &bf, &bt);
+  if (!ga && !gb) {
+    /* no countries: "the two countries", the sentence is about the pair in
+     * force, as if it named it */
+    st->names_country[st->sentence] = 1;
+    return;
+  }
+  if (ga)
     a = unit_country(st, &st->t.units[af]);
-  if (group_units(r, ov, &st->t, "b", &bf, &bt))
+  if (gb)
     b = unit_country(st, &st->t.units[bf]);
   nkg_prov prov;
   set_prov(&prov, st->sentence, st->t.units[from].begin,
