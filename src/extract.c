@@ -1209,10 +1209,27 @@ static void finish_meetings(state *st) {
       if (!p)
         p = best_place(st, sents[k]);
     }
+    if (!p) {
+      /* a meeting told over two sentences: the place may be in the one
+       * before ("A arrived in X on Monday. She met B ...") or after ("The
+       * talks were held at the palace in X"), unless that sentence tells
+       * another meeting */
+      for (int dir = -1; dir <= 1 && !p; dir += 2) {
+        int s = st->meeting_sentence[i] + dir;
+        if (s < 0 || s >= (int)st->doc->n_sentences)
+          continue;
+        int other = 0;
+        for (size_t j = 0; j < x->n_meetings && !other; j++)
+          other = j != i && st->meeting_sentence[j] == s;
+        if (!other && !st->remote[s])
+          p = best_place(st, s);
+      }
+    }
     const char *date_rule = NULL;
     if (!d && i == 0 && st->meeting_sentence[i] < LEAD_SENTENCES) {
       /* a meeting told in the lead is dated by it: "... on Friday" */
-      for (int k = 0; k < LEAD_SENTENCES && k < (int)st->doc->n_sentences && !d;
+      /* (not from a sentence after it: "... during his speech on May 9") */
+      for (int k = 0; k < LEAD_SENTENCES && k <= st->meeting_sentence[i] && !d;
            k++)
         d = best_date(st, k);
       date_rule = RULE_CONTEXT_DATE;
