@@ -91,6 +91,7 @@ typedef struct {
   int *n_meeting_more;
   unsigned char *names_country; /* per sentence: names a country */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
+  unsigned char *eventref;      /* per sentence: refers to a meeting */
   int trace;             /* NEWSKG_TRACE set: print tagged sentences */
   unsigned char *gave_up; /* per rule: hit a match limit in this document */
   mention *pending;      /* mentions to collapse after a stage */
@@ -822,6 +823,8 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   }
 }
 
+static int dateline_place(state *st);
+
 static int rule_priority(const state *st, const nkg_rule *r) {
   return (int)(r - st->rules->rules);
 }
@@ -854,6 +857,13 @@ static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
   } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_COUNTRY) {
     country = st->t.units[pf].value;
     nkg_buf_adds(&label, nkg_lexicon_country(st->lex, country)->name);
+  } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_WORD) {
+    /* "held talks here": the dateline's place */
+    int dp = dateline_place(st);
+    if (dp >= 0)
+      nkg_buf_adds(&label, st->x->places[dp].label);
+    place = dp >= 0 ? st->x->places[dp].place : -1;
+    country = dp >= 0 ? st->x->places[dp].country : -1;
   } else {
     units_text(st, pf, pt, &label);
   }
@@ -977,6 +987,15 @@ static void on_remote(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   st->remote[st->sentence] = 1;
 }
 
+static void on_eventref(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                        size_t from, size_t to) {
+  (void)r;
+  (void)ov;
+  (void)from;
+  (void)to;
+  st->eventref[st->sentence] = 1;
+}
+
 /* ---- the document ---- */
 
 static void process_sentence(state *st) {
@@ -1003,6 +1022,7 @@ static void process_sentence(state *st) {
   run_rules(st, NKG_RK_PLACE, on_place);
   run_rules(st, NKG_RK_DATE, on_date);
   run_rules(st, NKG_RK_REMOTE, on_remote);
+  run_rules(st, NKG_RK_EVENTREF, on_eventref);
   for (size_t i = 0; i < st->t.n; i++)
     if (st->t.units[i].cls == NKG_U_COUNTRY ||
         st->t.units[i].cls == NKG_U_DEMONYM)
@@ -1199,6 +1219,13 @@ static void infer_countries(state *st) {
       }
 }
 
+/* A place that is only a country ("visit to Nepal"): a town or a venue
+ * said elsewhere, or a dateline in that country, says more. */
+static int weak_place(const state *st, const place_at *p) {
+  const nkg_place_ref *r = &st->x->places[p->place];
+  return r->place < 0 && r->country >= 0;
+}
+
 static void finish_meetings(state *st) {
   nkg_extraction *x = st->x;
   int dateline = dateline_place(st);
@@ -1210,17 +1237,53 @@ static void finish_meetings(state *st) {
     for (int k = 0; k < st->n_meeting_more[i]; k++)
       sents[ns++] = st->meeting_more[i][k];
     const date_at *d = NULL;
-    const place_at *p = NULL;
+    const place_at *p = NULL, *weak = NULL;
     for (int k = 0; k < ns; k++) {
       if (!d)
         d = best_date(st, sents[k]);
-      if (!p)
+      if (!p) {
         p = best_place(st, sents[k]);
+        if (p && weak_place(st, p)) {
+          /* "during his visit to Nepal": a town may come later */
+          if (!weak)
+            weak = p;
+          p = NULL;
+        }
+      }
     }
+    /* a meeting told over two sentences: its place or date may be in the
+     * one before ("A arrived in X on Monday. She met B ...") or after
+     * ("The talks were held at the palace in X") when that sentence
+     * refers to a meeting and does not tell another one */
     const char *date_rule = NULL;
+    for (int dir = -1; dir <= 1 && (!p || !d); dir += 2) {
+      int s = st->meeting_sentence[i] + dir;
+      if (s < 0 || s >= (int)st->doc->n_sentences || !st->eventref[s])
+        continue;
+      int other = 0;
+      for (size_t j = 0; j < x->n_meetings && !other; j++)
+        other = j != i && st->meeting_sentence[j] == s;
+      if (other)
+        continue;
+      if (!d && dir > 0) /* "During the talks on Monday, ..." */
+        d = best_date(st, s);
+      const place_at *q = st->remote[s] ? NULL : best_place(st, s);
+      if (!p && q && (!weak_place(st, q) || !weak)) {
+        if (weak_place(st, q))
+          weak = q;
+        else
+          p = q;
+      }
+    }
+    int weak_dateline = !p && weak && dateline >= 0 &&
+                        x->places[dateline].country ==
+                            x->places[weak->place].country;
+    if (!p && !weak_dateline)
+      p = weak;
     if (!d && i == 0 && st->meeting_sentence[i] < LEAD_SENTENCES) {
       /* a meeting told in the lead is dated by it: "... on Friday" */
-      for (int k = 0; k < LEAD_SENTENCES && k < (int)st->doc->n_sentences && !d;
+      /* (not from a sentence after it: "... during his speech on May 9") */
+      for (int k = 0; k < LEAD_SENTENCES && k <= st->meeting_sentence[i] && !d;
            k++)
         d = best_date(st, k);
       date_rule = RULE_CONTEXT_DATE;
@@ -1359,6 +1422,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.names_country = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.gave_up = nkg_xcalloc(rules->n + 1, 1);
   st.remote = nkg_xcalloc(doc->n_sentences + 1, 1);
+  st.eventref = nkg_xcalloc(doc->n_sentences + 1, 1);
   for (size_t i = 0; i < doc->n_sentences; i++) {
     st.sentence = (int)i;
     process_sentence(&st);
@@ -1391,6 +1455,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.names_country);
   free(st.gave_up);
   free(st.remote);
+  free(st.eventref);
   free(st.n_meeting_more);
   return 0;
 }

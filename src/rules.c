@@ -19,7 +19,7 @@
 
 static const char *const kind_names[NKG_RK_COUNT] = {
     "official", "anaphor", "meeting", "cooperation", "nonsector",
-    "sectors",  "place",   "date",    "remote"};
+    "sectors",  "place",   "date",    "remote", "eventref"};
 
 typedef struct {
   char *name;
@@ -104,6 +104,7 @@ static const char *const required_groups[NKG_RK_COUNT][3] = {
     {"place", NULL, NULL},        /* place */
     {"day", "weekday", "rel"},    /* date */
     {NULL, NULL, NULL},           /* remote */
+    {NULL, NULL, NULL},           /* eventref */
 };
 
 static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
