@@ -189,7 +189,18 @@ static int find_person(const state *st, const char *name) {
         best = (int)i;
     return best;
   }
-  return -1;
+  /* a full name for someone first named by surname alone ("Ministers
+   * Albares and Rangel ... the Foreign Minister, Jose Manuel Albares"):
+   * the one person of that surname, so that the fullest spelling wins */
+  int only = -1;
+  for (size_t i = 0; i < st->x->n_persons; i++)
+    if (!strchr(st->x->persons[i].name, ' ') &&
+        nkg_name_refers(st->x->persons[i].name, name)) {
+      if (only >= 0)
+        return -1;
+      only = (int)i;
+    }
+  return only;
 }
 
 static size_t count_words(const char *s) {
@@ -222,6 +233,45 @@ static void units_text(const state *st, size_t from, size_t to, nkg_buf *out) {
       nkg_buf_addc(out, ' ');
     space = 0;
     nkg_buf_addc(out, c);
+  }
+}
+
+/* Nonzero if units [from, to) hold a plural title ("Ministers": a title of
+ * words.tsv with value 1). */
+static int has_plural_title(const state *st, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if ((u->cls == NKG_U_TITLE || u->cls == NKG_U_RANK) && u->value == 1)
+      return 1;
+  }
+  return 0;
+}
+
+/* A title as written, each plural title in it made singular: "Foreign
+ * Ministers" is each one's "Foreign Minister". */
+static void title_text(const state *st, size_t from, size_t to,
+                       nkg_buf *out) {
+  units_text(st, from, to, out);
+  if (!out->data)
+    return;
+  for (size_t i = from; i < to; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (!((u->cls == NKG_U_TITLE || u->cls == NKG_U_RANK) && u->value == 1))
+      continue;
+    size_t n = u->end - u->begin;
+    const char *w = st->doc->text + u->begin;
+    if (n < 2 || (w[n - 1] != 's' && w[n - 1] != 'S'))
+      continue;
+    /* find the unit's text in the output and drop its final s */
+    char *hit = NULL, *end = out->data + out->len;
+    for (char *q = out->data; !hit && q + n <= end; q++)
+      if (memcmp(q, w, n) == 0 && (q == out->data || q[-1] == ' ') &&
+          (q + n == end || q[n] == ' ' || q[n] == ','))
+        hit = q;
+    if (!hit)
+      continue;
+    memmove(hit + n - 1, hit + n, (size_t)(end - (hit + n)) + 1);
+    out->len--;
   }
 }
 
@@ -368,6 +418,12 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
       names++;
   if (!names || nt - nf > 6)
     return;
+  /* a title shared by a list ("Foreign Ministers A of X and B of Y") must
+   * be a plural one; it is read but not claimed with each person */
+  size_t pf, pt;
+  int shared = group_units(r, ov, &st->t, "ptitle", &pf, &pt);
+  if (shared && !has_plural_title(st, pf, pt))
+    return;
   /* the mention spans every group the rule set */
   size_t from = nf, to = nt;
   static const char *const parts[] = {"title", "country", "hon", "of"};
@@ -399,9 +455,12 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     set_prov(&ps->prov, st->sentence, b, e, r->id);
   size_t tf, tt;
   int represented = -1, posted = -1;
-  if (group_units(r, ov, &st->t, "title", &tf, &tt)) {
+  int has_title = group_units(r, ov, &st->t, "title", &tf, &tt);
+  if (!has_title && shared)
+    tf = pf, tt = pt, has_title = 1;
+  if (has_title) {
     nkg_buf title = {0};
-    units_text(st, tf, tt, &title);
+    title_text(st, tf, tt, &title);
     /* the fullest title wins */
     if (title.len &&
         (!ps->position || count_words(title.data) > count_words(ps->position))) {
@@ -430,6 +489,44 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   }
   if (posted >= 0 && ps->posted_to < 0)
     ps->posted_to = posted;
+  /* "X and his Indian counterpart Y": Y holds X's position; X is the
+   * person named last before Y in this sentence */
+  size_t kf, kt;
+  if (!ps->position && group_units(r, ov, &st->t, "peer", &kf, &kt)) {
+    int q = -1;
+    size_t best_to = 0;
+    for (size_t i = 0; i < st->n_pending; i++)
+      if (st->pending[i].to <= from && st->pending[i].to >= best_to &&
+          st->pending[i].person != p) {
+        q = st->pending[i].person;
+        best_to = st->pending[i].to;
+      }
+    /* else the subject that opens the sentence: a name already known
+     * ("Costa later met his counterpart ..."), or "He"/"She" */
+    if (q < 0 && st->t.n > 0 && st->t.units[0].cls == NKG_U_NAME) {
+      size_t j = 0;
+      while (j < from && st->t.units[j].cls == NKG_U_NAME)
+        j++;
+      nkg_buf text = {0}, nm = {0};
+      units_text(st, 0, j, &text);
+      nkg_name_normalise(&nm, text.data ? text.data : "", text.len);
+      if (nm.len) {
+        int c = find_person(st, nm.data);
+        if (c != p)
+          q = c;
+      }
+      nkg_buf_free(&text);
+      nkg_buf_free(&nm);
+    } else if (q < 0 && st->t.n > 0 && st->t.units[0].cls == NKG_U_WORD &&
+               nkg_lex_has(st->t.units[0].mask, NKG_WC_PRON) &&
+               st->last_subject != p) {
+      q = st->last_subject;
+    }
+    if (q >= 0 && st->x->persons[q].position) {
+      ps->position = nkg_xstrdup(st->x->persons[q].position);
+      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+    }
+  }
   touch_person(st, p);
   for (size_t i = from; i < to; i++)
     st->t.units[i].claimed = 1;
@@ -506,6 +603,8 @@ static void on_anaphor(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     p = st->last_subject;
   } else if (group_units(r, ov, &st->t, "title", &tf, &tt)) {
     int country = -1;
+    if (has_plural_title(st, tf, tt)) /* "the ministers": more than one */
+      return;
     if (group_units(r, ov, &st->t, "country", &cf, &ct))
       country = unit_country(st, &st->t.units[cf]);
     p = resolve_title(st, tf, tt, country);
