@@ -29,6 +29,7 @@ static const char RULE_HOST_PLACE[] = "infer.meeting-place";
 static const char RULE_MEETING_PAIR[] = "infer.meeting-countries";
 static const char RULE_DATELINE[] = "infer.dateline";
 static const char RULE_CONTEXT_DATE[] = "infer.context-date";
+static const char RULE_COUNTERPART[] = "infer.counterpart-country";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -95,6 +96,8 @@ typedef struct {
   unsigned char *gave_up; /* per rule: hit a match limit in this document */
   mention *pending;      /* mentions to collapse after a stage */
   size_t n_pending;
+  int (*peers)[2];       /* counterparts: "A and his Thai counterpart B" */
+  size_t n_peers;
 } state;
 
 #define GROW(arr, n)                                                           \
@@ -492,7 +495,7 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   /* "X and his Indian counterpart Y": Y holds X's position; X is the
    * person named last before Y in this sentence */
   size_t kf, kt;
-  if (!ps->position && group_units(r, ov, &st->t, "peer", &kf, &kt)) {
+  if (group_units(r, ov, &st->t, "peer", &kf, &kt)) {
     int q = -1;
     size_t best_to = 0;
     for (size_t i = 0; i < st->n_pending; i++)
@@ -522,9 +525,14 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                st->last_subject != p) {
       q = st->last_subject;
     }
-    if (q >= 0 && st->x->persons[q].position) {
+    if (q >= 0 && !ps->position && st->x->persons[q].position) {
       ps->position = nkg_xstrdup(st->x->persons[q].position);
       set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+    }
+    if (q >= 0) {
+      int *link = *GROW(st->peers, st->n_peers);
+      link[0] = p;
+      link[1] = q;
     }
   }
   touch_person(st, p);
@@ -1238,6 +1246,26 @@ static void infer_countries(state *st) {
       }
     }
   }
+  /* counterparts are from the two sides of a country pair of the story:
+   * "President A and his Algerian counterpart B", with Tunisia and Algeria
+   * the pair, makes A Tunisian */
+  for (size_t i = 0; i < st->n_peers; i++)
+    for (int side = 0; side < 2; side++) {
+      nkg_person *pa = &x->persons[st->peers[i][side]];
+      const nkg_person *pb = &x->persons[st->peers[i][!side]];
+      if (pa->country >= 0 || pa->posted_to >= 0 || pb->country < 0)
+        continue;
+      for (size_t k = 0; k < st->n_pairs; k++)
+        if (st->pairs[k].country_a == pb->country ||
+            st->pairs[k].country_b == pb->country) {
+          pa->country = st->pairs[k].country_a == pb->country
+                            ? st->pairs[k].country_b
+                            : st->pairs[k].country_a;
+          pa->country_prov = pa->prov;
+          pa->country_prov.rule = RULE_COUNTERPART;
+          break;
+        }
+    }
   /* a meeting held in a known country: participants with no country of
    * their own, meeting someone from elsewhere, are the hosts */
   for (size_t i = 0; i < x->n_meetings; i++) {
@@ -1470,6 +1498,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
       out->persons[i].relevant = 1;
   }
   free(st.pending);
+  free(st.peers);
   pcre2_match_data_free(st.md);
   nkg_tagged_free(&st.t);
   free(st.last_seen);
