@@ -427,6 +427,11 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   int shared = group_units(r, ov, &st->t, "ptitle", &pf, &pt);
   if (shared && !has_plural_title(st, pf, pt))
     return;
+  /* "A, the presidents of ..." is not one person's title */
+  size_t xf, xt;
+  if (!shared && group_units(r, ov, &st->t, "title", &xf, &xt) && xf >= nt &&
+      has_plural_title(st, xf, xt))
+    return;
   /* the mention spans every group the rule set */
   size_t from = nf, to = nt;
   static const char *const parts[] = {"title", "country", "hon", "of"};
