@@ -30,6 +30,7 @@ static const char RULE_MEETING_PAIR[] = "infer.meeting-countries";
 static const char RULE_DATELINE[] = "infer.dateline";
 static const char RULE_CONTEXT_DATE[] = "infer.context-date";
 static const char RULE_COUNTERPART[] = "infer.counterpart-country";
+static const char RULE_OTHER_SIDE[] = "infer.other-side";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -1323,6 +1324,43 @@ static void infer_countries(state *st) {
       }
 }
 
+/* A story of one country pair in which everyone whose country is given is
+ * from one side: the people with none are the other side, the hosts or
+ * the partners the story is about. */
+static void infer_other_side(state *st) {
+  nkg_extraction *x = st->x;
+  if (!st->n_pairs)
+    return;
+  int a = st->pairs[0].country_a, b = st->pairs[0].country_b;
+  for (size_t i = 1; i < st->n_pairs; i++)
+    if (st->pairs[i].country_a != a || st->pairs[i].country_b != b)
+      return;
+  int known = -1, unknown = 0;
+  for (size_t i = 0; i < x->n_persons; i++) {
+    const nkg_person *ps = &x->persons[i];
+    if (ps->country < 0) {
+      unknown += ps->posted_to < 0;
+      continue;
+    }
+    if (ps->country != a && ps->country != b)
+      return;
+    if (known >= 0 && ps->country != known)
+      return;
+    known = ps->country;
+  }
+  if (known < 0 || !unknown)
+    return;
+  int other = known == a ? b : a;
+  for (size_t i = 0; i < x->n_persons; i++) {
+    nkg_person *ps = &x->persons[i];
+    if (ps->country < 0 && ps->posted_to < 0) {
+      ps->country = other;
+      ps->country_prov = ps->prov;
+      ps->country_prov.rule = RULE_OTHER_SIDE;
+    }
+  }
+}
+
 static void finish_meetings(state *st) {
   nkg_extraction *x = st->x;
   int dateline = dateline_place(st);
@@ -1491,6 +1529,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   if (st.n_pairs > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(st.pairs, st.n_pairs, sizeof *st.pairs, cmp_pair_sentence);
   infer_countries(&st);
+  infer_other_side(&st);
   /* countries learnt by inference may make more pairs */
   finish_pairs_from_meetings(&st);
   finish_meetings(&st);
