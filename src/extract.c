@@ -29,6 +29,8 @@ static const char RULE_HOST_PLACE[] = "infer.meeting-place";
 static const char RULE_MEETING_PAIR[] = "infer.meeting-countries";
 static const char RULE_DATELINE[] = "infer.dateline";
 static const char RULE_CONTEXT_DATE[] = "infer.context-date";
+static const char RULE_COUNTERPART[] = "infer.counterpart-country";
+static const char RULE_OTHER_SIDE[] = "infer.other-side";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -96,6 +98,8 @@ typedef struct {
   unsigned char *gave_up; /* per rule: hit a match limit in this document */
   mention *pending;      /* mentions to collapse after a stage */
   size_t n_pending;
+  int (*peers)[2];       /* counterparts: "A and his Thai counterpart B" */
+  size_t n_peers;
 } state;
 
 #define GROW(arr, n)                                                           \
@@ -190,7 +194,18 @@ static int find_person(const state *st, const char *name) {
         best = (int)i;
     return best;
   }
-  return -1;
+  /* a full name for someone first named by surname alone ("Ministers
+   * Albares and Rangel ... the Foreign Minister, Jose Manuel Albares"):
+   * the one person of that surname, so that the fullest spelling wins */
+  int only = -1;
+  for (size_t i = 0; i < st->x->n_persons; i++)
+    if (!strchr(st->x->persons[i].name, ' ') &&
+        nkg_name_refers(st->x->persons[i].name, name)) {
+      if (only >= 0)
+        return -1;
+      only = (int)i;
+    }
+  return only;
 }
 
 static size_t count_words(const char *s) {
@@ -223,6 +238,45 @@ static void units_text(const state *st, size_t from, size_t to, nkg_buf *out) {
       nkg_buf_addc(out, ' ');
     space = 0;
     nkg_buf_addc(out, c);
+  }
+}
+
+/* Nonzero if units [from, to) hold a plural title ("Ministers": a title of
+ * words.tsv with value 1). */
+static int has_plural_title(const state *st, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if ((u->cls == NKG_U_TITLE || u->cls == NKG_U_RANK) && u->value == 1)
+      return 1;
+  }
+  return 0;
+}
+
+/* A title as written, each plural title in it made singular: "Foreign
+ * Ministers" is each one's "Foreign Minister". */
+static void title_text(const state *st, size_t from, size_t to,
+                       nkg_buf *out) {
+  units_text(st, from, to, out);
+  if (!out->data)
+    return;
+  for (size_t i = from; i < to; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (!((u->cls == NKG_U_TITLE || u->cls == NKG_U_RANK) && u->value == 1))
+      continue;
+    size_t n = u->end - u->begin;
+    const char *w = st->doc->text + u->begin;
+    if (n < 2 || (w[n - 1] != 's' && w[n - 1] != 'S'))
+      continue;
+    /* find the unit's text in the output and drop its final s */
+    char *hit = NULL, *end = out->data + out->len;
+    for (char *q = out->data; !hit && q + n <= end; q++)
+      if (memcmp(q, w, n) == 0 && (q == out->data || q[-1] == ' ') &&
+          (q + n == end || q[n] == ' ' || q[n] == ','))
+        hit = q;
+    if (!hit)
+      continue;
+    memmove(hit + n - 1, hit + n, (size_t)(end - (hit + n)) + 1);
+    out->len--;
   }
 }
 
@@ -369,6 +423,17 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
       names++;
   if (!names || nt - nf > 6)
     return;
+  /* a title shared by a list ("Foreign Ministers A of X and B of Y") must
+   * be a plural one; it is read but not claimed with each person */
+  size_t pf, pt;
+  int shared = group_units(r, ov, &st->t, "ptitle", &pf, &pt);
+  if (shared && !has_plural_title(st, pf, pt))
+    return;
+  /* "A, the presidents of ..." is not one person's title */
+  size_t xf, xt;
+  if (!shared && group_units(r, ov, &st->t, "title", &xf, &xt) && xf >= nt &&
+      has_plural_title(st, xf, xt))
+    return;
   /* the mention spans every group the rule set */
   size_t from = nf, to = nt;
   static const char *const parts[] = {"title", "country", "hon", "of"};
@@ -400,9 +465,12 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     set_prov(&ps->prov, st->sentence, b, e, r->id);
   size_t tf, tt;
   int represented = -1, posted = -1;
-  if (group_units(r, ov, &st->t, "title", &tf, &tt)) {
+  int has_title = group_units(r, ov, &st->t, "title", &tf, &tt);
+  if (!has_title && shared)
+    tf = pf, tt = pt, has_title = 1;
+  if (has_title) {
     nkg_buf title = {0};
-    units_text(st, tf, tt, &title);
+    title_text(st, tf, tt, &title);
     /* the fullest title wins */
     if (title.len &&
         (!ps->position || count_words(title.data) > count_words(ps->position))) {
@@ -431,6 +499,49 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   }
   if (posted >= 0 && ps->posted_to < 0)
     ps->posted_to = posted;
+  /* "X and his Indian counterpart Y": Y holds X's position; X is the
+   * person named last before Y in this sentence */
+  size_t kf, kt;
+  if (group_units(r, ov, &st->t, "peer", &kf, &kt)) {
+    int q = -1;
+    size_t best_to = 0;
+    for (size_t i = 0; i < st->n_pending; i++)
+      if (st->pending[i].to <= from && st->pending[i].to >= best_to &&
+          st->pending[i].person != p) {
+        q = st->pending[i].person;
+        best_to = st->pending[i].to;
+      }
+    /* else the subject that opens the sentence: a name already known
+     * ("Costa later met his counterpart ..."), or "He"/"She" */
+    if (q < 0 && st->t.n > 0 && st->t.units[0].cls == NKG_U_NAME) {
+      size_t j = 0;
+      while (j < from && st->t.units[j].cls == NKG_U_NAME)
+        j++;
+      nkg_buf text = {0}, nm = {0};
+      units_text(st, 0, j, &text);
+      nkg_name_normalise(&nm, text.data ? text.data : "", text.len);
+      if (nm.len) {
+        int c = find_person(st, nm.data);
+        if (c != p)
+          q = c;
+      }
+      nkg_buf_free(&text);
+      nkg_buf_free(&nm);
+    } else if (q < 0 && st->t.n > 0 && st->t.units[0].cls == NKG_U_WORD &&
+               nkg_lex_has(st->t.units[0].mask, NKG_WC_PRON) &&
+               st->last_subject != p) {
+      q = st->last_subject;
+    }
+    if (q >= 0 && !ps->position && st->x->persons[q].position) {
+      ps->position = nkg_xstrdup(st->x->persons[q].position);
+      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+    }
+    if (q >= 0) {
+      int *link = *GROW(st->peers, st->n_peers);
+      link[0] = p;
+      link[1] = q;
+    }
+  }
   touch_person(st, p);
   for (size_t i = from; i < to; i++)
     st->t.units[i].claimed = 1;
@@ -507,6 +618,8 @@ static void on_anaphor(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     p = st->last_subject;
   } else if (group_units(r, ov, &st->t, "title", &tf, &tt)) {
     int country = -1;
+    if (has_plural_title(st, tf, tt)) /* "the ministers": more than one */
+      return;
     if (group_units(r, ov, &st->t, "country", &cf, &ct))
       country = unit_country(st, &st->t.units[cf]);
     p = resolve_title(st, tf, tt, country);
@@ -1167,6 +1280,26 @@ static void infer_countries(state *st) {
       }
     }
   }
+  /* counterparts are from the two sides of a country pair of the story:
+   * "President A and his Algerian counterpart B", with Tunisia and Algeria
+   * the pair, makes A Tunisian */
+  for (size_t i = 0; i < st->n_peers; i++)
+    for (int side = 0; side < 2; side++) {
+      nkg_person *pa = &x->persons[st->peers[i][side]];
+      const nkg_person *pb = &x->persons[st->peers[i][!side]];
+      if (pa->country >= 0 || pa->posted_to >= 0 || pb->country < 0)
+        continue;
+      for (size_t k = 0; k < st->n_pairs; k++)
+        if (st->pairs[k].country_a == pb->country ||
+            st->pairs[k].country_b == pb->country) {
+          pa->country = st->pairs[k].country_a == pb->country
+                            ? st->pairs[k].country_b
+                            : st->pairs[k].country_a;
+          pa->country_prov = pa->prov;
+          pa->country_prov.rule = RULE_COUNTERPART;
+          break;
+        }
+    }
   /* a meeting held in a known country: participants with no country of
    * their own, meeting someone from elsewhere, are the hosts */
   for (size_t i = 0; i < x->n_meetings; i++) {
@@ -1224,6 +1357,43 @@ static void infer_countries(state *st) {
 static int weak_place(const state *st, const place_at *p) {
   const nkg_place_ref *r = &st->x->places[p->place];
   return r->place < 0 && r->country >= 0;
+}
+
+/* A story of one country pair in which everyone whose country is given is
+ * from one side: the people with none are the other side, the hosts or
+ * the partners the story is about. */
+static void infer_other_side(state *st) {
+  nkg_extraction *x = st->x;
+  if (!st->n_pairs)
+    return;
+  int a = st->pairs[0].country_a, b = st->pairs[0].country_b;
+  for (size_t i = 1; i < st->n_pairs; i++)
+    if (st->pairs[i].country_a != a || st->pairs[i].country_b != b)
+      return;
+  int known = -1, unknown = 0;
+  for (size_t i = 0; i < x->n_persons; i++) {
+    const nkg_person *ps = &x->persons[i];
+    if (ps->country < 0) {
+      unknown += ps->posted_to < 0;
+      continue;
+    }
+    if (ps->country != a && ps->country != b)
+      return;
+    if (known >= 0 && ps->country != known)
+      return;
+    known = ps->country;
+  }
+  if (known < 0 || !unknown)
+    return;
+  int other = known == a ? b : a;
+  for (size_t i = 0; i < x->n_persons; i++) {
+    nkg_person *ps = &x->persons[i];
+    if (ps->country < 0 && ps->posted_to < 0) {
+      ps->country = other;
+      ps->country_prov = ps->prov;
+      ps->country_prov.rule = RULE_OTHER_SIDE;
+    }
+  }
 }
 
 static void finish_meetings(state *st) {
@@ -1431,6 +1601,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   if (st.n_pairs > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(st.pairs, st.n_pairs, sizeof *st.pairs, cmp_pair_sentence);
   infer_countries(&st);
+  infer_other_side(&st);
   /* countries learnt by inference may make more pairs */
   finish_pairs_from_meetings(&st);
   finish_meetings(&st);
@@ -1443,6 +1614,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
       out->persons[i].relevant = 1;
   }
   free(st.pending);
+  free(st.peers);
   pcre2_match_data_free(st.md);
   nkg_tagged_free(&st.t);
   free(st.last_seen);

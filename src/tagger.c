@@ -176,7 +176,10 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       size_t letters;
       if (all_caps(words[i], lens[i], &letters) && letters <= 4)
         cls = letters == 1 ? NKG_U_NAME : NKG_U_ACR;
-      else if (nkg_lexicon_is_port_word(lex, words[i], lens[i]))
+      /* a portfolio word by its ending ("Logistics"), but not right after
+       * a name, where it is a surname ("Tibor Navracsics") */
+      else if (nkg_lexicon_is_port_word(lex, words[i], lens[i]) &&
+               !(t->n > 0 && t->units[t->n - 1].cls == NKG_U_NAME))
         cls = NKG_U_PORT;
       else
         cls = NKG_U_NAME;
