@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "resolve.h"
 #include "rules.h"
@@ -31,6 +32,7 @@ static const char RULE_DATELINE[] = "infer.dateline";
 static const char RULE_CONTEXT_DATE[] = "infer.context-date";
 static const char RULE_COUNTERPART[] = "infer.counterpart-country";
 static const char RULE_OTHER_SIDE[] = "infer.other-side";
+static const char RULE_LIST[] = "infer.list-country";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -623,6 +625,28 @@ static void on_anaphor(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     if (group_units(r, ov, &st->t, "country", &cf, &ct))
       country = unit_country(st, &st->t.units[cf]);
     p = resolve_title(st, tf, tt, country);
+    /* "the Hungarian Prime Minister": the only such official with no
+     * country of their own is from there, unless one from there is known */
+    if (p >= 0 && country >= 0 && st->x->persons[p].country < 0 &&
+        st->x->persons[p].posted_to < 0 && !in_sentence(st, p)) {
+      nkg_buf title = {0};
+      units_text(st, tf, tt, &title);
+      int others = 0;
+      for (size_t k = 0; title.len && k < st->x->n_persons; k++) {
+        const nkg_person *q = &st->x->persons[k];
+        if ((int)k != p && q->position &&
+            (q->country < 0 || q->country == country) &&
+            nkg_name_refers(title.data, q->position))
+          others++;
+      }
+      if (title.len && !others) {
+        nkg_person *ps = &st->x->persons[p];
+        ps->country = country;
+        set_prov(&ps->country_prov, st->sentence, st->t.units[from].begin,
+                 st->t.units[to - 1].end, r->id);
+      }
+      nkg_buf_free(&title);
+    }
   } else if (group_units(r, ov, &st->t, "country", &cf, &ct)) {
     /* "the Vietnamese official": the person of that country seen last */
     int country = unit_country(st, &st->t.units[cf]);
@@ -690,6 +714,72 @@ static void resolve_names(state *st) {
       m->person = p;
     }
     i = j;
+  }
+}
+
+static int unit_is(const state *st, size_t i, const char *w) {
+  const nkg_unit *u = &st->t.units[i];
+  size_t n = strlen(w);
+  return u->end - u->begin == n &&
+         strncasecmp(st->doc->text + u->begin, w, n) == 0;
+}
+
+/* "Hungarian Foreign Minister A, Interior Minister B, and Defence Minister
+ * C": in a list of three or more officials joined by commas, the ones
+ * after an official whose country this sentence gives, with none of
+ * their own, share it, when the list names no other country. */
+static void list_countries(state *st) {
+  const nkg_tagged *t = &st->t;
+  nkg_person *pp = st->x->persons;
+  for (size_t i = 0; i < t->n;) {
+    if (t->units[i].cls != NKG_U_OFFICIAL) {
+      i++;
+      continue;
+    }
+    size_t run[16];
+    size_t n = 0, j = i;
+    size_t commas = 0;
+    run[n++] = j;
+    while (n < 16) {
+      size_t k = j + 1;
+      size_t c = 0;
+      while (k < t->n && k - j <= 3 && t->units[k].cls != NKG_U_OFFICIAL) {
+        if (unit_is(st, k, ","))
+          c++;
+        else if (!unit_is(st, k, "and"))
+          break;
+        k++;
+      }
+      if (k >= t->n || t->units[k].cls != NKG_U_OFFICIAL || k == j + 1)
+        break;
+      commas += c;
+      run[n++] = j = k;
+    }
+    i = j + 1;
+    if (n < 3 || commas < n - 2)
+      continue;
+    int country = -1, first = -1, mixed = 0;
+    for (size_t a = 0; a < n; a++) {
+      const nkg_person *ps = &pp[t->units[run[a]].value];
+      if (ps->country < 0)
+        continue;
+      if (country >= 0 && ps->country != country)
+        mixed = 1;
+      if (country < 0 && ps->country_prov.sentence == st->sentence) {
+        country = ps->country;
+        first = (int)a;
+      }
+    }
+    if (mixed || country < 0)
+      continue;
+    for (size_t a = (size_t)first + 1; a < n; a++) {
+      nkg_person *ps = &pp[t->units[run[a]].value];
+      if (ps->country < 0 && ps->posted_to < 0) {
+        ps->country = country;
+        set_prov(&ps->country_prov, st->sentence, t->units[run[first]].begin,
+                 t->units[run[a]].end, RULE_LIST);
+      }
+    }
   }
 }
 
@@ -1118,6 +1208,7 @@ static void process_sentence(state *st) {
   flush_mentions(st);
   resolve_names(st);
   flush_mentions(st);
+  list_countries(st);
   run_rules(st, NKG_RK_ANAPHOR, on_anaphor);
   flush_mentions(st);
   for (size_t i = 0; i < st->t.n; i++)
