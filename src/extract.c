@@ -614,6 +614,11 @@ static void on_anaphor(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   size_t tf, tt, cf, ct;
   int p = -1;
+  /* "At the palace, he ...": only the pronoun is the person */
+  if (group_units(r, ov, &st->t, "pron", &tf, &tt)) {
+    from = tf;
+    to = tt;
+  }
   if (overlaps_claimed(&st->t, from, to))
     return;
   if (group_units(r, ov, &st->t, "pron", &tf, &tt)) {
