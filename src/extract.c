@@ -949,6 +949,32 @@ static int unlisted_word(const state *st, const nkg_unit *u) {
   return c >= 'a' && c <= 'z';
 }
 
+/* A word that is an adjective by its ending ("social", "economic",
+ * "bilateral", "various"): alone, it names no sector. */
+static int single_adjective(const state *st, const nkg_unit *u) {
+  static const char *const ends[] = {"al", "ic", "ive", "ous", "ful",
+                                     "able", "ible", "ary", "ese", "ian",
+                                     "ish", "ed", "ly", "less", "er", "est"};
+  const char *w = st->doc->text + u->begin;
+  size_t n = u->end - u->begin;
+  for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+    size_t m = strlen(ends[k]);
+    if (n > m && !memcmp(w + n - m, ends[k], m))
+      return 1;
+  }
+  return 0;
+}
+
+/* A comma or a conjunction between the items of a list. */
+static int list_separator(const state *st, const nkg_unit *u) {
+  if (!u)
+    return 0;
+  const char *w = st->doc->text + u->begin;
+  size_t n = u->end - u->begin;
+  return (n == 1 && (*w == ',' || *w == '&')) ||
+         (n == 3 && !memcmp(w, "and", 3)) || (n == 2 && !memcmp(w, "or", 2));
+}
+
 /* The items of a list (group "unlisted") that are runs of two or three
  * such words between separators (one word alone is too often something
  * else: "terms", "context"): "delta management , river dredging and
@@ -957,6 +983,11 @@ static int unlisted_word(const state *st, const nkg_unit *u) {
  * ("other areas") names no sector. */
 static void unlisted_items(state *st, const nkg_rule *r, size_t from,
                            size_t to) {
+  /* in a list of at least two known sectors, a single word between
+   * separators is an item too ("mining , anti-monopoly , and tourism") */
+  size_t known = 0;
+  for (size_t k = from; k < to; k++)
+    known += st->t.units[k].cls == NKG_U_SECTOR;
   size_t i = from;
   while (i < to) {
     if (!unlisted_word(st, &st->t.units[i])) {
@@ -976,7 +1007,14 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     /* "setting up", "combating illegal": a verb, not a sector */
     size_t e0 = st->t.units[i].end;
     int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
-    if (bounded && !verb && j - i >= 2 && j - i <= 3 &&
+    if (bounded && !verb && j - i == 1 && known >= 2 &&
+        list_separator(st, before) && (!after || list_separator(st, after)) &&
+        !single_adjective(st, &st->t.units[i]) &&
+        !nkg_lex_has(st->t.units[i].mask, NKG_WC_HEAD))
+      ; /* a single word, taken below */
+    else if (j - i < 2)
+      bounded = 0;
+    if (bounded && !verb && j - i <= 3 &&
         !nkg_lex_has(st->t.units[j - 1].mask, NKG_WC_HEAD)) {
       nkg_buf label = {0};
       for (size_t k = b; k < e; k++) {
