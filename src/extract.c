@@ -1438,6 +1438,9 @@ static int home_country(state *st) {
     return st->x->places[dp].country;
   for (size_t i = 0; i < st->x->n_meetings; i++) {
     const place_at *p = best_place(st, st->meeting_sentence[i]);
+    /* or where it is told again: a headline, then the story */
+    for (int k = 0; k < st->n_meeting_more[i] && !p; k++)
+      p = best_place(st, st->meeting_more[i][k]);
     if (p)
       return st->x->places[p->place].country;
   }
