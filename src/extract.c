@@ -96,6 +96,7 @@ typedef struct {
   unsigned char *names_country; /* per sentence: names a country */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
   unsigned char *eventref;      /* per sentence: refers to a meeting */
+  int meeting_here; /* a meeting rule matched in this sentence */
   int trace;             /* NEWSKG_TRACE set: print tagged sentences */
   unsigned char *gave_up; /* per rule: hit a match limit in this document */
   mention *pending;      /* mentions to collapse after a stage */
@@ -878,6 +879,7 @@ static size_t officials_in(const state *st, size_t from, size_t to, int *out,
 static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   nkg_prov prov;
+  st->meeting_here = 1;
   set_prov(&prov, st->sentence, st->t.units[from].begin,
            st->t.units[to - 1].end, r->id);
   int people[MAX_PARTICIPANTS * 2];
@@ -895,6 +897,84 @@ static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     return;
   }
   size_t n = officials_in(st, from, to, people, MAX_PARTICIPANTS * 2);
+  add_meeting(st, people, n, &prov);
+}
+
+/* The fallback for a sentence no meeting rule matched: a meeting word
+ * ("talks", "received", "a courtesy call") and two to four officials named
+ * outside quotes make a meeting of them. With one official before the word
+ * and several after it ("A received B and C"), one meeting with each. */
+#define MAX_ANY 4
+
+static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                       size_t from, size_t to) {
+  if (st->meeting_here)
+    return;
+  size_t tf, tt;
+  if (!group_units(r, ov, &st->t, "trigger", &tf, &tt))
+    return;
+  size_t sf = st->t.n, st_to;
+  if (!group_units(r, ov, &st->t, "split", &sf, &st_to))
+    sf = st->t.n;
+  int before[MAX_ANY + 1], after[MAX_ANY + 1], witness[MAX_ANY + 1];
+  size_t nb = 0, na = 0, nw = 0, n = 0;
+  int quoted = 0;
+  for (size_t i = 0; i < st->t.n; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (st->t.tags.data[st->t.pos[i]] == '"') {
+      quoted = !quoted;
+      continue;
+    }
+    if (u->cls != NKG_U_OFFICIAL || quoted)
+      continue;
+    /* "the President's coordinator", "by former President X": not here */
+    if (i + 1 < st->t.n && strncmp(st->t.tags.data + st->t.pos[i + 1], "'s ", 3) == 0)
+      continue;
+    if (i > 0 && (unit_is(st, i - 1, "former") || unit_is(st, i - 1, "late")))
+      continue;
+    int p = u->value, dup = 0;
+    for (size_t k = 0; k < nb && !dup; k++)
+      dup = before[k] == p;
+    for (size_t k = 0; k < na && !dup; k++)
+      dup = after[k] == p;
+    for (size_t k = 0; k < nw && !dup; k++)
+      dup = witness[k] == p;
+    if (dup)
+      continue;
+    if (++n > MAX_ANY)
+      return; /* a list of attendees, not a meeting of them */
+    if (i >= sf) {
+      witness[nw++] = p; /* "in the presence of A and B" */
+      continue;
+    }
+    if (i < tf)
+      before[nb++] = p;
+    else
+      after[na++] = p;
+  }
+  nkg_prov prov;
+  set_prov(&prov, st->sentence, st->t.units[from].begin,
+           st->t.units[to - 1].end, r->id);
+  int people[MAX_ANY + 1];
+  if (nw >= 2) {
+    memcpy(people, witness, nw * sizeof *people);
+    add_meeting(st, people, nw, &prov);
+    st->meeting_here = 1;
+  }
+  n = nb + na;
+  if (n < 2)
+    return;
+  st->meeting_here = 1;
+  if (nb == 1 && na >= 2) {
+    for (size_t k = 0; k < na; k++) {
+      people[0] = before[0];
+      people[1] = after[k];
+      add_meeting(st, people, 2, &prov);
+    }
+    return;
+  }
+  memcpy(people, before, nb * sizeof *people);
+  memcpy(people + nb, after, na * sizeof *people);
   add_meeting(st, people, n, &prov);
 }
 
@@ -1262,7 +1342,9 @@ static void process_sentence(state *st) {
   if (st->trace)
     fprintf(stderr, "newskg: %s: sentence %d: %s\n", st->doc->name,
             st->sentence, st->t.tags.data);
+  st->meeting_here = 0;
   run_rules(st, NKG_RK_MEETING, on_meeting);
+  run_rules(st, NKG_RK_MEETANY, on_meetany);
   run_rules(st, NKG_RK_COOPERATION, on_cooperation);
   run_rules(st, NKG_RK_NONSECTOR, on_nonsector);
   run_rules(st, NKG_RK_SECTORS, on_sectors);
@@ -1356,6 +1438,9 @@ static int home_country(state *st) {
     return st->x->places[dp].country;
   for (size_t i = 0; i < st->x->n_meetings; i++) {
     const place_at *p = best_place(st, st->meeting_sentence[i]);
+    /* or where it is told again: a headline, then the story */
+    for (int k = 0; k < st->n_meeting_more[i] && !p; k++)
+      p = best_place(st, st->meeting_more[i][k]);
     if (p)
       return st->x->places[p->place].country;
   }

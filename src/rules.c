@@ -19,7 +19,8 @@
 
 static const char *const kind_names[NKG_RK_COUNT] = {
     "official", "anaphor", "meeting", "cooperation", "nonsector",
-    "sectors",  "place",   "date",    "remote", "eventref"};
+    "sectors",  "place",   "date",    "remote", "eventref",
+    "meetany"};
 
 typedef struct {
   char *name;
@@ -105,6 +106,7 @@ static const char *const required_groups[NKG_RK_COUNT][3] = {
     {"day", "weekday", "rel"},    /* date */
     {NULL, NULL, NULL},           /* remote */
     {NULL, NULL, NULL},           /* eventref */
+    {"trigger", NULL, NULL},      /* meetany */
 };
 
 static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {

@@ -29,6 +29,7 @@ typedef enum {
   NKG_RK_DATE,
   NKG_RK_REMOTE,
   NKG_RK_EVENTREF,
+  NKG_RK_MEETANY,
   NKG_RK_COUNT
 } nkg_rule_kind;
 
