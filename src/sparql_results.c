@@ -228,7 +228,8 @@ static size_t skip_sign(const char *s, size_t n) {
 
 /* Turtle's INTEGER, DECIMAL and DOUBLE productions: the lexical forms that
  * TSV may write without quotes and datatype, as its recommendation and
- * Oxigraph do. */
+ * Oxigraph do. Signed forms ("-2", "+1.5") are written in full: rdflib
+ * 6's TSV reader fails on them. */
 static int turtle_integer(const char *s, size_t n) {
   size_t k = skip_sign(s, n);
   return all_digits(s + k, n - k);
@@ -311,7 +312,8 @@ static void add_turtle(nkg_buf *b, const nkg_term *t, int table) {
   case NKG_T_LIT:
     break;
   }
-  if (!table && t->dt && !t->lang && !strncmp(t->dt, XSD, strlen(XSD))) {
+  if (!table && t->dt && !t->lang && t->len && t->lex[0] != '-' &&
+      t->lex[0] != '+' && !strncmp(t->dt, XSD, strlen(XSD))) {
     const char *local = t->dt + strlen(XSD);
     if ((!strcmp(local, "integer") && turtle_integer(t->lex, t->len)) ||
         (!strcmp(local, "decimal") && turtle_decimal(t->lex, t->len)) ||

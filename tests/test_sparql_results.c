@@ -146,7 +146,8 @@ START_TEST(tsv) {
                     "\\\\ \\r\x01 \xf0\x9f\x98\x80 <&>\"\t\n"
                     "_:b1\t\"chat\"@fr-be\t42\n"
                     "\t\t\n"
-                    "<https://w3id.org/newskg/ns#Meeting>\t-1.5\t1e3\n"
+                    "<https://w3id.org/newskg/ns#Meeting>\t\"-1.5\"^^<" XSD
+                    "decimal>\t1e3\n"
                     "\t\"1x\"^^<" XSD "integer>\ttrue\n"
                     "\"plain\"\t\t\n");
 }
