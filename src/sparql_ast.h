@@ -149,6 +149,7 @@ struct sq_query {
   size_t ndescribe;
   const char **from, **from_named; /* dataset IRIs */
   size_t nfrom, nfrom_named;
+  void *alg;         /* the evaluator's translation of where */
 };
 
 /* An aggregate call: its keyword token, the argument's tokens, the
