@@ -465,8 +465,7 @@ static void rs_free(nkg_rs *rs) {
 }
 
 nkg_rs *nkg_rs_begin(FILE *out, const char *what, const char *format,
-                     nkg_terms *terms, const char *const *vars,
-                     size_t nvars) {
+                     nkg_terms *terms, const char *const *vars, size_t nvars) {
   int f = format_of(format);
   if (f < 0) {
     nkg_error("%s: unknown result format '%s'", what ? what : "output",
@@ -642,8 +641,7 @@ out:
   return rc;
 }
 
-int nkg_rs_boolean(FILE *out, const char *what, const char *format,
-                   int value) {
+int nkg_rs_boolean(FILE *out, const char *what, const char *format, int value) {
   const char *name = what ? what : "output";
   int f = format_of(format);
   if (f < 0) {

@@ -67,7 +67,8 @@ START_TEST(json) {
       "\"x\":{\"type\":\"literal\",\"value\":\"42\",\"datatype\":\"" XSD
       "integer\"}},\n"
       "{},\n"
-      "{\"s\":{\"type\":\"uri\",\"value\":\"https://w3id.org/newskg/ns#Meeting\"},"
+      "{\"s\":{\"type\":\"uri\",\"value\":\"https://w3id.org/newskg/"
+      "ns#Meeting\"},"
       "\"o\":{\"type\":\"literal\",\"value\":\"-1.5\",\"datatype\":\"" XSD
       "decimal\"},"
       "\"x\":{\"type\":\"literal\",\"value\":\"1e3\",\"datatype\":\"" XSD
@@ -154,27 +155,28 @@ START_TEST(tsv) {
 END_TEST
 
 START_TEST(table) {
-  check_rows("table",
-             "+-----------------------------+----------------------------------"
-             "-----+---------------------+\n"
-             "| ?s                          | ?o                               "
-             "     | ?x                  |\n"
-             "+-----------------------------+----------------------------------"
-             "-----+---------------------+\n"
-             "| <http://ex.org/a?b=1&c=<2>> | \"say \\\"hi\\\",\\n\\ttab\\\\ "
-             "\\r\\u0001 \xf0\x9f\x98\x80 <&>\" |                     |\n"
-             "| _:b1                        | \"chat\"@fr-be                     "
-             "     | \"42\"^^xsd:integer   |\n"
-             "|                             |                                  "
-             "     |                     |\n"
-             "| nkg:Meeting                 | \"-1.5\"^^xsd:decimal              "
-             "     | \"1e3\"^^xsd:double   |\n"
-             "|                             | \"1x\"^^xsd:integer                "
-             "     | \"true\"^^xsd:boolean |\n"
-             "| \"plain\"                     |                                  "
-             "     |                     |\n"
-             "+-----------------------------+----------------------------------"
-             "-----+---------------------+\n");
+  check_rows(
+      "table",
+      "+-----------------------------+----------------------------------"
+      "-----+---------------------+\n"
+      "| ?s                          | ?o                               "
+      "     | ?x                  |\n"
+      "+-----------------------------+----------------------------------"
+      "-----+---------------------+\n"
+      "| <http://ex.org/a?b=1&c=<2>> | \"say \\\"hi\\\",\\n\\ttab\\\\ "
+      "\\r\\u0001 \xf0\x9f\x98\x80 <&>\" |                     |\n"
+      "| _:b1                        | \"chat\"@fr-be                     "
+      "     | \"42\"^^xsd:integer   |\n"
+      "|                             |                                  "
+      "     |                     |\n"
+      "| nkg:Meeting                 | \"-1.5\"^^xsd:decimal              "
+      "     | \"1e3\"^^xsd:double   |\n"
+      "|                             | \"1x\"^^xsd:integer                "
+      "     | \"true\"^^xsd:boolean |\n"
+      "| \"plain\"                     |                                  "
+      "     |                     |\n"
+      "+-----------------------------+----------------------------------"
+      "-----+---------------------+\n");
 }
 END_TEST
 
@@ -227,8 +229,8 @@ START_TEST(boolean) {
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(
-        nkg_rs_boolean(f, "test", cases[i].format, cases[i].value), 0);
+    ck_assert_int_eq(nkg_rs_boolean(f, "test", cases[i].format, cases[i].value),
+                     0);
     ck_assert_int_eq(fclose(f), 0);
     ck_assert_str_eq(text, cases[i].want);
     free(text);
@@ -261,8 +263,7 @@ START_TEST(full_disk) {
   nkg_terms *t = nkg_terms_new();
   nkg_tid s = nkg_terms_string(t, "x", 1);
   nkg_tid row[3] = {s, s, s};
-  static const char *const formats[] = {"json", "xml", "csv", "tsv",
-                                        "table"};
+  static const char *const formats[] = {"json", "xml", "csv", "tsv", "table"};
   for (size_t k = 0; k < sizeof formats / sizeof *formats; k++) {
     nkg_rs *rs = nkg_rs_begin(f, "/dev/full", formats[k], t, vars, 3);
     int failed = rs == NULL;
