@@ -90,8 +90,8 @@ struct nkg_x_ctx {
  * exists callback failed); a message has then been printed. */
 int nkg_x_eval(nkg_x_ctx *ctx, const nkg_x *x, nkg_tid *out);
 
-/* The effective boolean value of x (section 17.2.2): 1 true, 0 false,
- * NKG_X_ERROR as false for FILTER; -1 as above. */
+/* The effective boolean value of x (section 17.2.2): 1 true, 0 false or
+ * an error (as FILTER treats it); -1 as above. */
 int nkg_x_ebv(nkg_x_ctx *ctx, const nkg_x *x);
 
 /* The effective boolean value of a term: 1, 0, or -2 when it has none
@@ -105,7 +105,9 @@ int nkg_x_term_ebv(nkg_terms *terms, nkg_tid id);
 int nkg_x_order(nkg_terms *terms, nkg_tid a, nkg_tid b);
 
 /* RDFterm-equal / value '=' of section 17.4.1.2: 1 equal, 0 not equal,
- * NKG_X_ERROR when the comparison is a type error. */
+ * NKG_X_EQ_ERROR when the comparison is a type error (NKG_X_ERROR is 1,
+ * which would read as "equal"). */
+#define NKG_X_EQ_ERROR (-2)
 int nkg_x_equal(nkg_terms *terms, nkg_tid a, nkg_tid b);
 
 /* ---- aggregates (section 18.5) ---------------------------------------- */
