@@ -181,6 +181,7 @@ struct nkg_alg {
   librdf_node **dflt;  /* contexts of the default graph */
   size_t ndflt;
   int dflt_nocontext;  /* statements without a context belong to it */
+  int dflt_all;        /* every statement belongs to it */
   nkg_tid *named;      /* named graphs */
   size_t nnamed;
   int dataset_ready;
@@ -226,9 +227,9 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
     }
     str = librdf_model_find_statements_in_context(a->model, st, c);
     librdf_free_node(c);
-  } else if (a->ndflt == 1 && !a->dflt_nocontext) {
+  } else if (a->ndflt == 1 && !a->dflt_nocontext && !a->dflt_all) {
     str = librdf_model_find_statements_in_context(a->model, st, a->dflt[0]);
-  } else if (a->ndflt == 0 && !a->dflt_nocontext) {
+  } else if (a->ndflt == 0 && !a->dflt_nocontext && !a->dflt_all) {
     librdf_free_statement(st);
     return 0;
   } else {
@@ -242,7 +243,7 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
   for (; !librdf_stream_end(str); librdf_stream_next(str)) {
     librdf_statement *m = librdf_stream_get_object(str);
     if (!m) continue;
-    if (generic) {
+    if (generic && !a->dflt_all) {
       librdf_node *c = librdf_stream_get_context2(str);
       int ok = 0;
       if (!c) {
@@ -445,7 +446,7 @@ static void xctx(nkg_alg *a, nkg_x_ctx *c, const nkg_tid *row) {
   c->exists = exists_cb;
   c->exists_data = a;
   c->agg_values = row + a->nvars;
-  c->row_serial = ++a->serial;
+  c->row_serial = a->serial;
 }
 
 /* 1 when every expression of xs is true on row, 0 if not, -1 on failure. */
@@ -822,6 +823,42 @@ static int bind(const sq_term *t, nkg_tid v, nkg_tid *row) {
 static int bgp(nkg_alg *a, const anode *n, char *done, size_t left,
                nkg_tid *row, rows *out);
 
+/* 1 when p matches paths of length zero. */
+static int zero_length(const sq_path *p) {
+  switch (p->kind) {
+  case P_STAR:
+  case P_OPT:
+    return 1;
+  case P_PLUS:
+  case P_INV:
+    return zero_length(p->kids[0]);
+  case P_SEQ:
+    for (size_t k = 0; k < p->nkids; k++)
+      if (!zero_length(p->kids[k])) return 0;
+    return 1;
+  case P_ALT:
+    for (size_t k = 0; k < p->nkids; k++)
+      if (zero_length(p->kids[k])) return 1;
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* For a path whose end is a variable bound by an earlier pattern: 0 when
+ * the value is not a node of the active graph and p could only reach it
+ * by a path of length zero (evaluated alone, the variable would range
+ * over the graph's nodes), else 1. */
+static int in_graph(nkg_alg *a, const sq_path *p, nkg_tid v, int *rc) {
+  if (!zero_length(p)) return 1;
+  ids m = {0};
+  *rc = find(a, v, 0, 0, &m);
+  if (!*rc && !m.n) *rc = find(a, 0, 0, v, &m);
+  int r = m.n > 0;
+  free(m.v);
+  return r;
+}
+
 /* Binds s and o of a pair, recurses, unbinds. */
 static int bgp_pair(nkg_alg *a, const anode *n, const sq_triple *t, char *done,
                     size_t left, nkg_tid *row, rows *out, nkg_tid x,
@@ -883,6 +920,10 @@ static int bgp(nkg_alg *a, const anode *n, char *done, size_t left,
       if (bs > 0) row[t->s->var] = 0;
     }
     free(m.v);
+  } else if ((sv && term_is_var(t->s) && !in_graph(a, t->path, sv, &rc)) ||
+             (!sv && ov && term_is_var(t->o) &&
+              !in_graph(a, t->path, ov, &rc))) {
+    /* a variable bound before ranges over the nodes of the graph only */
   } else if (sv) {
     ids m = {0};
     rc = path_eval(a, t->path, sv, 1, &m);
@@ -1155,6 +1196,7 @@ static int ev_core(nkg_alg *a, const anode *n, const rows *in, rows *out) {
     for (size_t i = 0; i < t.n && !rc; i++) {
       nkg_tid *row = row_at(&t, i);
       nkg_x_ctx c;
+      a->serial++;
       xctx(a, &c, row);
       nkg_tid v = 0;
       int r = nkg_x_eval(&c, n->x, &v);
@@ -1333,7 +1375,6 @@ static int run_query(nkg_alg *a, const sq_query *q, rows *out) {
   rows_init(&t, a->w);
   rows_init(&unit, a->w);
   rows_push(&unit, NULL);
-  a->graph = 0;
   int rc = ev(a, q->alg, &unit, &r);
   if (!rc && q->aggregate) {
     rc = aggregate(a, q, &r, &t);
@@ -1365,6 +1406,7 @@ static int run_query(nkg_alg *a, const sq_query *q, rows *out) {
   if (!rc && q->kind == Q_SELECT && q->proj_x) {
     for (size_t i = 0; i < r.n && !rc; i++) {
       nkg_tid *row = row_at(&r, i);
+      a->serial++;
       for (size_t k = 0; k < q->nproj && !rc; k++) {
         if (!q->proj_x[k]) continue;
         nkg_x_ctx c;
@@ -1439,8 +1481,9 @@ static int dataset(nkg_alg *a, const nkg_alg_options *o, const sq_query *q) {
       a->dflt[a->ndflt] = librdf_new_node_from_node(o->unnamed[k]);
       if (!a->dflt[a->ndflt++]) return fail(a, "cannot copy a node");
     }
-    /* a store without file contexts: statements without a context */
     a->dflt_nocontext = 1;
+    /* newskg's default graph: the merge of every graph (see the header) */
+    a->dflt_all = 1;
   }
   ids named = {0};
   if (q->nfrom_named) {
@@ -1474,7 +1517,8 @@ nkg_alg *nkg_alg_new(const nkg_alg_options *o, sq_ast *ast) {
   a->terms = o->terms;
   a->source = o->source ? o->source : "query";
   a->ast = ast;
-  a->xenv = nkg_x_env_new(o->terms, o->base ? o->base : ast->base);
+  /* ast->base is the query's BASE resolved against o->base, or o->base */
+  a->xenv = nkg_x_env_new(o->terms, ast->base);
   a->nvars = ast->nvars;
   if (!a->xenv || tr_query(a, ast->q) || dataset(a, o, ast->q)) {
     if (!a->failed) fail(a, "cannot prepare the query");
@@ -1577,6 +1621,7 @@ int nkg_alg_run(nkg_alg *a, nkg_alg_result *res) {
   memset(res, 0, sizeof *res);
   rows sol;
   rows_init(&sol, a->w);
+  a->graph = 0;
   int rc = run_query(a, q, &sol);
   if (rc) {
     rows_free(&sol);

@@ -10,11 +10,13 @@
  * (librdf_model_find_statements with the bound positions substituted), and
  * never adds or removes a statement of the model.
  *
- * The dataset: the default graph is the RDF merge of the unnamed graphs
- * (the contexts of RDF files read without graph names, and statements
- * without a context), as a set: a triple in several of them matches once.
- * Named graphs are every other context. FROM and FROM NAMED choose
- * contexts of the model by name (nothing is ever read from anywhere). */
+ * The dataset: the default graph is the RDF merge of every graph of the
+ * model (librdf's view, and what the example queries over per-article
+ * graphs expect), as a set: a triple stated in several graphs matches
+ * once. GRAPH ?g ranges over the named graphs: every context but the
+ * "unnamed" ones (contexts of RDF files read without graph names). FROM
+ * and FROM NAMED choose contexts of the model by name instead (nothing is
+ * ever read from anywhere). */
 #ifndef NKG_SPARQL_ALGEBRA_H
 #define NKG_SPARQL_ALGEBRA_H
 
