@@ -115,6 +115,8 @@ static int parse_dec(const char *s, size_t len, i128 *out) {
     i++;
     i128 f = DEC_SCALE / 10;
     for (; i < len && is_digit(s[i]); i++, digits++) {
+      if (!f && s[i] != '0')
+        return 0; /* more precision than 18 digits: Oxigraph refuses it */
       v += f * (s[i] - '0');
       f /= 10;
     }
@@ -222,8 +224,17 @@ static int parse_datetime(const char *s, size_t len, dtime *d) {
       f /= 10;
     }
   }
-  if (d->hour == 24 && (d->minute || d->sec))
-    return 0;
+  if (d->hour == 24) {
+    /* 24:00:00 is midnight at the end of the day: the next day's 00:00 */
+    if (d->minute || d->sec)
+      return 0;
+    d->hour = 0;
+    if (++d->day > days_in_month(d->year, d->month)) {
+      d->day = 1;
+      if (++d->month > 12)
+        d->month = 1, d->year++;
+    }
+  }
   d->has_tz = 0;
   d->tz = 0;
   if (i < len && s[i] == 'Z') {
@@ -1446,7 +1457,10 @@ static int call(nkg_x_ctx *ctx, const nkg_x *x, nkg_tid *out) {
     for (size_t i = 0; i < len;) {
       size_t nx;
       uint32_t c = utf8_decode(s, len, i, &nx);
-      utf8_encode(&e->buf, name[0] == 'U' ? to_upper(c) : to_lower(c));
+      if (c == 0xDF && name[0] == 'U')
+        nkg_buf_adds(&e->buf, "SS"); /* the one common 1:2 mapping */
+      else
+        utf8_encode(&e->buf, name[0] == 'U' ? to_upper(c) : to_lower(c));
       i = nx;
     }
     return ret_str(ctx, e->buf.data ? e->buf.data : "", e->buf.len,
@@ -1560,7 +1574,7 @@ static int cast(nkg_x_ctx *ctx, const char *to, nkg_tid a, nkg_tid *out) {
   nkg_x_env *e = ctx->env;
   val v;
   classify(T, a, &v);
-  if (v.c == C_BNODE || v.c == C_LANG)
+  if (v.c == C_BNODE || (v.c == C_LANG && strcmp(to, "string") != 0))
     return NKG_X_ERROR;
   const char *lex = v.t->lex;
   size_t len = v.t->len;
@@ -1594,7 +1608,24 @@ static int cast(nkg_x_ctx *ctx, const char *to, nkg_tid a, nkg_tid *out) {
   if (strcmp(to, "dateTime") == 0) {
     dtime d;
     if (v.c == C_DATETIME || (v.c == C_SIMPLE && parse_datetime(lex, len, &d))) {
-      *out = mk_lit(T, lex, len, NULL, XSD "dateTime");
+      /* trailing zeros of the seconds' fraction go (canonical form) */
+      nkg_buf_clear(&e->buf);
+      nkg_buf_add(&e->buf, lex, len);
+      char *dot = memchr(e->buf.data, '.', e->buf.len);
+      if (dot) {
+        char *end = dot + 1;
+        while (end < e->buf.data + e->buf.len && is_digit(*end))
+          end++;
+        char *keep = end;
+        while (keep > dot + 1 && keep[-1] == '0')
+          keep--;
+        if (keep == dot + 1)
+          keep = dot;
+        size_t tail = (size_t)(e->buf.data + e->buf.len - end);
+        memmove(keep, end, tail);
+        e->buf.len = (size_t)(keep - e->buf.data) + tail;
+      }
+      *out = mk_lit(T, e->buf.data, e->buf.len, NULL, XSD "dateTime");
       return NKG_X_OK;
     }
     return NKG_X_ERROR;
@@ -1631,12 +1662,11 @@ static int cast(nkg_x_ctx *ctx, const char *to, nkg_tid a, nkg_tid *out) {
     } else if (v.n.k <= N_DEC)
       n.d = to_dec(&v.n);
     else {
-      if (!isfinite(v.n.f) || fabs(v.n.f) > 1e20)
+      /* as Oxigraph: the binary value times 10^18, truncated */
+      double t = v.n.f * 1e18;
+      if (!isfinite(t) || fabs(t) >= 1.7e38)
         return NKG_X_ERROR;
-      nkg_buf_clear(&e->buf);
-      fmt_double(&e->buf, v.n.f, v.n.k == N_FLT);
-      if (!parse_dec(e->buf.data, e->buf.len, &n.d))
-        return NKG_X_ERROR;
+      n.d = (i128)t;
     }
   } else if (strcmp(to, "float") == 0 || strcmp(to, "double") == 0) {
     n.k = to[0] == 'f' ? N_FLT : N_DBL;

@@ -465,6 +465,16 @@ START_TEST(casts) {
   EQ(CAST("dateTime", C("\"2011-01-10T14:45:13Z\"")),
      "\"2011-01-10T14:45:13Z\"^^xsd:dateTime");
   EQ(CAST("dateTime", C("\"2011-01-10\"")), "ERR");
+  EQ(CAST("dateTime", C("\"2011-01-10T14:45:13.100Z\"")),
+     "\"2011-01-10T14:45:13.1Z\"^^xsd:dateTime");
+  EQ(CAST("dateTime", C("\"2011-01-10T14:45:13.000\"")),
+     "\"2011-01-10T14:45:13\"^^xsd:dateTime");
+  EQ(CAST("string", C("\"x\"@en")), "\"x\"");
+  EQ(CAST("decimal", C("\"1.23456789012345678901\"")), "ERR");
+  EQ(CAST("decimal", C("\"0.1\"^^xsd:float")), "\"0.100000001490116112\"^^xsd:decimal");
+  EQ(CALL("UCASE", 1, C("\"stra\xC3\x9F" "e\"")), "\"STRASSE\"");
+  EQ(CALL("HOURS", 1, C("\"2011-12-31T24:00:00Z\"^^xsd:dateTime")), "\"0\"^^xsd:integer");
+  EQ(CALL("YEAR", 1, C("\"2011-12-31T24:00:00Z\"^^xsd:dateTime")), "\"2012\"^^xsd:integer");
   EQ(CAST("dateTime", C("\"1\"^^xsd:integer")), "ERR");
   EQ(mk(X_FUNC, "http://example.org/f", 1, C("\"1\"")), "ERR");
 }
