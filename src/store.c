@@ -96,13 +96,6 @@ static void available_types(librdf_world *world, nkg_buf *b) {
   }
 }
 
-/* librdf's sqlite tables index uris and subjects only: finding the id of
- * a literal scans the literals table and removing a graph scans the
- * triples, so loads were quadratic (10,000 new literals: 7 s; with the
- * index, 1.2 s). newskg adds the missing indexes to the file, through the
- * SQLite library that librdf-storage-sqlite already loads (dlopen: no
- * build dependency). CREATE INDEX IF NOT EXISTS is cheap when they exist.
- * Returns 0, or -1 if SQLite cannot be reached (the store still works). */
 static void sqlite_close(sqlite_conn *c) {
   if (c->db)
     c->close(c->db);
@@ -131,6 +124,13 @@ static int sqlite_open(sqlite_conn *c, const char *path, int flags) {
   return 0;
 }
 
+/* librdf's sqlite tables index uris and subjects only: finding the id of
+ * a literal scans the literals table and removing a graph scans the
+ * triples, so loads were quadratic (10,000 new literals: 7 s; with the
+ * index, 1.2 s). newskg adds the missing indexes to the file, through the
+ * SQLite library that librdf-storage-sqlite already loads (dlopen: no
+ * build dependency). CREATE INDEX IF NOT EXISTS is cheap when they exist.
+ * Returns 0, or -1 if SQLite cannot be reached (the store still works). */
 static int add_sqlite_indexes(const char *path) {
   static const char sql[] =
       "CREATE INDEX IF NOT EXISTS newskg_literals ON literals (text);"
