@@ -188,6 +188,10 @@ struct nkg_alg {
   /* evaluation */
   nkg_tid graph;       /* the active graph: 0 for the default graph */
   int force;           /* substitute rows everywhere (EXISTS) */
+  /* ASK and LIMIT without ORDER BY: a basic graph pattern writing into
+   * stop_out stops (returns 2) once it holds stop_rows rows */
+  const rows *stop_out;
+  size_t stop_rows;
   unsigned long serial;
   int failed;
 };
@@ -199,6 +203,52 @@ static int fail(nkg_alg *a, const char *msg) {
 }
 
 /* ---- statement lookups -------------------------------------------------- */
+
+/* find() over the whole model with two or three positions bound, through
+ * the lookups librdf indexes (find_statements scans the whole storage for
+ * most patterns). Frees the nodes. */
+static int find_indexed(nkg_alg *a, librdf_node *ns, librdf_node *np,
+                        librdf_node *no, nkg_tid s, nkg_tid p, nkg_tid o,
+                        ids *out) {
+  int rc = 0;
+  /* all three bound: the targets of (s, p) hold o or not
+   * (librdf_model_contains_statement fails on storages with contexts) */
+  nkg_tid want = ns && np && no ? o : 0;
+  if (want) {
+    librdf_free_node(no);
+    no = NULL;
+  }
+  librdf_iterator *it = !no   ? librdf_model_get_targets(a->model, ns, np)
+                        : !ns ? librdf_model_get_sources(a->model, np, no)
+                              : librdf_model_get_arcs(a->model, ns, no);
+  if (!it) rc = fail(a, "a statement lookup failed");
+  tset seen;
+  tset_init(&seen, 1);
+  for (; it && !librdf_iterator_end(it); librdf_iterator_next(it)) {
+    librdf_node *n = librdf_iterator_get_object(it);
+    if (!n) continue;
+    nkg_tid id = nkg_terms_from_node(a->terms, n);
+    if (want) {
+      if (id != want) continue;
+      ids_push(out, s);
+      ids_push(out, p);
+      ids_push(out, o);
+      break;
+    }
+    int added;
+    tset_add(&seen, &id, &added);
+    if (!added) continue;
+    ids_push(out, ns ? s : id);
+    ids_push(out, np ? p : id);
+    ids_push(out, no ? o : id);
+  }
+  if (it) librdf_free_iterator(it);
+  tset_free(&seen);
+  if (ns) librdf_free_node(ns);
+  if (np) librdf_free_node(np);
+  if (no) librdf_free_node(no);
+  return rc;
+}
 
 /* Appends to out (s, p, o) for every statement of the active graph that
  * matches the pattern (0 = any). The default graph is a set: duplicates
@@ -215,6 +265,8 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
     if (no) librdf_free_node(no);
     return fail(a, "cannot make a node of a query term");
   }
+  if (!a->graph && a->dflt_all && ((ns != NULL) + (np != NULL) + (no != NULL)) >= 2)
+    return find_indexed(a, ns, np, no, s, p, o, out);
   librdf_statement *st = librdf_new_statement_from_nodes(a->world, ns, np, no);
   if (!st) return fail(a, "cannot make a statement pattern");
   librdf_stream *str = NULL;
@@ -877,7 +929,7 @@ static int bgp(nkg_alg *a, const anode *n, char *done, size_t left,
                nkg_tid *row, rows *out) {
   if (!left) {
     rows_push(out, row);
-    return 0;
+    return out == a->stop_out && out->n >= a->stop_rows ? 2 : 0;
   }
   /* the most selective pattern left: bound subject, then object, then
    * predicate; paths after plain triples unless an end is bound */
@@ -1375,7 +1427,11 @@ static int run_query(nkg_alg *a, const sq_query *q, rows *out) {
   rows_init(&t, a->w);
   rows_init(&unit, a->w);
   rows_push(&unit, NULL);
+  /* only the top query's own rows may stop early */
+  if (a->stop_rows && q == a->ast->q) a->stop_out = &r;
   int rc = ev(a, q->alg, &unit, &r);
+  a->stop_out = NULL;
+  if (rc == 2) rc = 0;
   if (!rc && q->aggregate) {
     rc = aggregate(a, q, &r, &t);
     rows tmp = r;
@@ -1622,6 +1678,15 @@ int nkg_alg_run(nkg_alg *a, nkg_alg_result *res) {
   rows sol;
   rows_init(&sol, a->w);
   a->graph = 0;
+  a->stop_out = NULL;
+  if (q->kind == Q_ASK) {
+    a->stop_rows = 1;
+  } else if (q->kind == Q_SELECT && q->limit >= 0 && !q->norder &&
+             !q->aggregate && !q->distinct && !q->reduced && !q->values) {
+    a->stop_rows = (size_t)q->limit + (size_t)(q->offset > 0 ? q->offset : 0);
+  } else {
+    a->stop_rows = 0;
+  }
   int rc = run_query(a, q, &sol);
   if (rc) {
     rows_free(&sol);
