@@ -41,34 +41,14 @@ static struct {
   const char *what;
   int line_offset;
   int errors;
-  const char *text; /* the query rasqal is parsing, or NULL */
-} log_state = {"librdf", 0, 0, NULL};
-
-/* The line and column just after the last non-blank character of text:
- * where "unexpected $end" is. */
-static void end_position(const char *text, int *line, int *column) {
-  size_t n = strlen(text);
-  while (n > 0 && strchr(" \t\r\n", text[n - 1]))
-    n--;
-  *line = 1;
-  *column = 1;
-  for (size_t i = 0; i < n; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *column = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      (*column)++;
-    }
-  }
-}
+} log_state = {"librdf", 0, 0};
 
 /* Appends ": line L, column C" (or less, as known) for a message at loc. */
 static void add_where(nkg_buf *where, int line, int column, const char *msg) {
   if (line <= 0)
     return;
-  if (column < 0 && log_state.text && msg && strstr(msg, "$end"))
-    end_position(log_state.text, &line, &column);
-  else if (column >= 0)
+  (void)msg;
+  if (column >= 0)
     column++;
   line -= log_state.line_offset;
   if (line < 1)
@@ -82,7 +62,7 @@ static void add_where(nkg_buf *where, int line, int column, const char *msg) {
 static int log_handler(void *data, librdf_log_message *m) {
   (void)data;
   int level = librdf_log_message_level(m);
-  /* rasqal's warnings ("variable bound but unused") are noise here. */
+  /* query-facility warnings are noise here */
   if (level < LIBRDF_LOG_WARN ||
       (level < LIBRDF_LOG_ERROR &&
        librdf_log_message_facility(m) == LIBRDF_FROM_QUERY))
@@ -426,6 +406,19 @@ int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,
   if (nkg_sq_parse_query(full.data, o->base, terms, &ast, &error)) {
     parse_error(source, error);
     goto out;
+  }
+  /* FROM names a graph of the data read, never something to fetch */
+  for (int named = 0; named < 2; named++) {
+    const sq_query *q = ast->q;
+    const char **iris = named ? q->from_named : q->from;
+    size_t n = named ? q->nfrom_named : q->nfrom;
+    for (size_t i = 0; i < n; i++)
+      if (strncmp(iris[i], "file:", 5)) {
+        nkg_error("%s: FROM%s <%s> is refused: newskg reads only the files "
+                  "named on its command line",
+                  source, named ? " NAMED" : "", iris[i]);
+        goto out;
+      }
   }
   nkg_alg_options ao = {.world = world,
                         .model = model,

@@ -328,7 +328,8 @@ static sq_term *iri(parser *p) {
     if (!e) {
       size_t c = 0;
       while (c < t->n && t->s[c] != ':') c++;
-      fail_at(p, t, "prefix '%.*s:' is not declared", (int)c, t->s);
+      fail_at(p, t, "prefix '%.*s:' of '%.*s' is not declared", (int)c, t->s,
+              (int)(t->n > 60 ? 60 : t->n), t->s);
     }
     return iri_term(p, e);
   }
