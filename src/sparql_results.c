@@ -341,16 +341,16 @@ static void add_turtle(nkg_buf *b, const nkg_term *t, int table) {
 
 static void json_term(nkg_buf *b, const nkg_term *t) {
   static const char *const type[] = {"", "uri", "bnode", "literal"};
-  nkg_buf_printf(b, "{\"type\":\"%s\",\"value\":", type[t->kind]);
+  nkg_buf_printf(b, "{ \"type\": \"%s\", \"value\": ", type[t->kind]);
   json_str(b, t->lex, t->len);
   if (t->kind == NKG_T_LIT && t->lang) {
-    nkg_buf_adds(b, ",\"xml:lang\":");
+    nkg_buf_adds(b, ", \"xml:lang\": ");
     json_str(b, t->lang, strlen(t->lang));
   } else if (t->kind == NKG_T_LIT && t->dt) {
-    nkg_buf_adds(b, ",\"datatype\":");
+    nkg_buf_adds(b, ", \"datatype\": ");
     json_str(b, t->dt, strlen(t->dt));
   }
-  nkg_buf_addc(b, '}');
+  nkg_buf_adds(b, " }");
 }
 
 static void xml_term(nkg_buf *b, const nkg_term *t) {
@@ -485,13 +485,15 @@ nkg_rs *nkg_rs_begin(FILE *out, const char *what, const char *format,
 
   switch (rs->format) {
   case RS_JSON:
-    nkg_buf_adds(b, "{\"head\":{\"vars\":[");
+    /* The layout of the recommendation's examples, a solution a line. */
+    nkg_buf_adds(b, "{\n  \"head\": { \"vars\": [ ");
     for (size_t i = 0; i < nvars; i++) {
       if (i)
-        nkg_buf_addc(b, ',');
+        nkg_buf_adds(b, ", ");
       json_str(b, vars[i], strlen(vars[i]));
     }
-    nkg_buf_adds(b, "]},\"results\":{\"bindings\":[");
+    nkg_buf_adds(b, nvars ? " ] },\n" : "] },\n");
+    nkg_buf_adds(b, "  \"results\": { \"bindings\": [\n");
     break;
   case RS_XML:
     nkg_buf_adds(b, "<?xml version=\"1.0\"?>\n"
@@ -541,19 +543,18 @@ int nkg_rs_row(nkg_rs *rs, const nkg_tid *row) {
   size_t n = rs->nvars;
   switch (rs->format) {
   case RS_JSON: {
-    nkg_buf_adds(b, rs->nrows ? ",\n{" : "\n{");
+    nkg_buf_adds(b, rs->nrows ? ",\n    {" : "    {");
     int first = 1;
     for (size_t i = 0; i < n; i++) {
       if (!row[i])
         continue;
-      if (!first)
-        nkg_buf_addc(b, ',');
+      nkg_buf_adds(b, first ? " " : ", ");
       first = 0;
       json_str(b, rs->vars[i], strlen(rs->vars[i]));
-      nkg_buf_addc(b, ':');
+      nkg_buf_adds(b, ": ");
       json_term(b, nkg_terms_get(rs->terms, row[i]));
     }
-    nkg_buf_addc(b, '}');
+    nkg_buf_adds(b, " }");
     break;
   }
   case RS_XML:
@@ -614,7 +615,7 @@ int nkg_rs_end(nkg_rs *rs) {
   nkg_buf *b = &rs->line;
   switch (rs->format) {
   case RS_JSON:
-    nkg_buf_adds(b, rs->nrows ? "\n]}}\n" : "]}}\n");
+    nkg_buf_adds(b, rs->nrows ? "\n  ] }\n}\n" : "  ] }\n}\n");
     break;
   case RS_XML:
     nkg_buf_adds(b, "  </results>\n</sparql>\n");
@@ -652,7 +653,7 @@ int nkg_rs_boolean(FILE *out, const char *what, const char *format, int value) {
   nkg_buf b = {0};
   switch ((rs_format)f) {
   case RS_JSON:
-    nkg_buf_printf(&b, "{\"head\":{},\"boolean\":%s}\n", v);
+    nkg_buf_printf(&b, "{\n  \"head\": { },\n  \"boolean\": %s\n}\n", v);
     break;
   case RS_XML:
     nkg_buf_printf(&b,

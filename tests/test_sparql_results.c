@@ -56,29 +56,34 @@ static void check_rows(const char *format, const char *want) {
 }
 
 START_TEST(json) {
-  check_rows(
-      "json",
-      "{\"head\":{\"vars\":[\"s\",\"o\",\"x\"]},\"results\":{\"bindings\":[\n"
-      "{\"s\":{\"type\":\"uri\",\"value\":\"http://ex.org/a?b=1&c=<2>\"},"
-      "\"o\":{\"type\":\"literal\",\"value\":\"say \\\"hi\\\",\\n\\ttab\\\\ "
-      "\\r\\u0001 \xf0\x9f\x98\x80 <&>\"}},\n"
-      "{\"s\":{\"type\":\"bnode\",\"value\":\"b1\"},"
-      "\"o\":{\"type\":\"literal\",\"value\":\"chat\",\"xml:lang\":\"fr-be\"},"
-      "\"x\":{\"type\":\"literal\",\"value\":\"42\",\"datatype\":\"" XSD
-      "integer\"}},\n"
-      "{},\n"
-      "{\"s\":{\"type\":\"uri\",\"value\":\"https://w3id.org/newskg/"
-      "ns#Meeting\"},"
-      "\"o\":{\"type\":\"literal\",\"value\":\"-1.5\",\"datatype\":\"" XSD
-      "decimal\"},"
-      "\"x\":{\"type\":\"literal\",\"value\":\"1e3\",\"datatype\":\"" XSD
-      "double\"}},\n"
-      "{\"o\":{\"type\":\"literal\",\"value\":\"1x\",\"datatype\":\"" XSD
-      "integer\"},"
-      "\"x\":{\"type\":\"literal\",\"value\":\"true\",\"datatype\":\"" XSD
-      "boolean\"}},\n"
-      "{\"s\":{\"type\":\"literal\",\"value\":\"plain\"}}\n"
-      "]}}\n");
+  check_rows("json",
+             "{\n"
+             "  \"head\": { \"vars\": [ \"s\", \"o\", \"x\" ] },\n"
+             "  \"results\": { \"bindings\": [\n"
+             "    { \"s\": { \"type\": \"uri\", \"value\": "
+             "\"http://ex.org/a?b=1&c=<2>\" }, "
+             "\"o\": { \"type\": \"literal\", \"value\": \"say "
+             "\\\"hi\\\",\\n\\ttab\\\\ "
+             "\\r\\u0001 \xf0\x9f\x98\x80 <&>\" } },\n"
+             "    { \"s\": { \"type\": \"bnode\", \"value\": \"b1\" }, "
+             "\"o\": { \"type\": \"literal\", \"value\": \"chat\", "
+             "\"xml:lang\": \"fr-be\" }, "
+             "\"x\": { \"type\": \"literal\", \"value\": \"42\", "
+             "\"datatype\": \"" XSD "integer\" } },\n"
+             "    { },\n"
+             "    { \"s\": { \"type\": \"uri\", \"value\": "
+             "\"https://w3id.org/newskg/ns#Meeting\" }, "
+             "\"o\": { \"type\": \"literal\", \"value\": \"-1.5\", "
+             "\"datatype\": \"" XSD "decimal\" }, "
+             "\"x\": { \"type\": \"literal\", \"value\": \"1e3\", "
+             "\"datatype\": \"" XSD "double\" } },\n"
+             "    { \"o\": { \"type\": \"literal\", \"value\": \"1x\", "
+             "\"datatype\": \"" XSD "integer\" }, "
+             "\"x\": { \"type\": \"literal\", \"value\": \"true\", "
+             "\"datatype\": \"" XSD "boolean\" } },\n"
+             "    { \"s\": { \"type\": \"literal\", \"value\": \"plain\" } }\n"
+             "  ] }\n"
+             "}\n");
 }
 END_TEST
 
@@ -185,8 +190,8 @@ START_TEST(empty) {
   static const struct {
     const char *format, *want;
   } cases[] = {
-      {"json", "{\"head\":{\"vars\":[\"s\",\"o\",\"x\"]},\"results\":{"
-               "\"bindings\":[]}}\n"},
+      {"json", "{\n  \"head\": { \"vars\": [ \"s\", \"o\", \"x\" ] },\n"
+               "  \"results\": { \"bindings\": [\n  ] }\n}\n"},
       {"csv", "s,o,x\r\n"},
       {"tsv", "?s\t?o\t?x\n"},
       {"table", "+----+----+----+\n| ?s | ?o | ?x |\n+----+----+----+\n"
@@ -214,8 +219,8 @@ START_TEST(boolean) {
     int value;
     const char *want;
   } cases[] = {
-      {"json", 1, "{\"head\":{},\"boolean\":true}\n"},
-      {"json", 0, "{\"head\":{},\"boolean\":false}\n"},
+      {"json", 1, "{\n  \"head\": { },\n  \"boolean\": true\n}\n"},
+      {"json", 0, "{\n  \"head\": { },\n  \"boolean\": false\n}\n"},
       {"xml", 1,
        "<?xml version=\"1.0\"?>\n"
        "<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">\n"
