@@ -496,8 +496,12 @@ int nkg_cli_query(int argc, char **argv) {
   };
   int ask = -1;
   if (nkg_query_run(world, model, text, &qo, stdout, &ask) != 0) {
-    /* Keep what was written, but report a failing stdout too. */
-    nkg_output_close_stdout();
+    /* Keep what was written, and report a failing stdout too, unless the
+     * failure was that write (the writer has said so already). */
+    if (ferror(stdout))
+      fclose(stdout);
+    else
+      nkg_output_close_stdout();
     goto done;
   }
   if (nkg_output_close_stdout())
