@@ -39,7 +39,7 @@ struct nkg_rs {
   nkg_terms *terms;
   char **vars;
   size_t nvars;
-  nkg_buf line; /* the text being built, written by flush() */
+  nkg_buf line; /* the text being built, written by flush_line() */
   size_t nrows;
   int failed;
   /* table: every cell, row after row, and the width of each column */
