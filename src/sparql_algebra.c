@@ -209,7 +209,7 @@ static int fail(nkg_alg *a, const char *msg) {
  * most patterns). Frees the nodes. */
 static int find_indexed(nkg_alg *a, librdf_node *ns, librdf_node *np,
                         librdf_node *no, nkg_tid s, nkg_tid p, nkg_tid o,
-                        ids *out) {
+                        librdf_node *ctx, ids *out) {
   int rc = 0;
   /* all three bound: the targets of (s, p) hold o or not
    * (librdf_model_contains_statement fails on storages with contexts) */
@@ -227,6 +227,10 @@ static int find_indexed(nkg_alg *a, librdf_node *ns, librdf_node *np,
   for (; it && !librdf_iterator_end(it); librdf_iterator_next(it)) {
     librdf_node *n = librdf_iterator_get_object(it);
     if (!n) continue;
+    if (ctx) {
+      librdf_node *c = librdf_iterator_get_context(it);
+      if (!c || !librdf_node_equals(c, ctx)) continue;
+    }
     nkg_tid id = nkg_terms_from_node(a->terms, n);
     if (want) {
       if (id != want) continue;
@@ -265,20 +269,37 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
     if (no) librdf_free_node(no);
     return fail(a, "cannot make a node of a query term");
   }
-  if (!a->graph && a->dflt_all && ((ns != NULL) + (np != NULL) + (no != NULL)) >= 2)
-    return find_indexed(a, ns, np, no, s, p, o, out);
+  int bound = (ns != NULL) + (np != NULL) + (no != NULL);
+  if (!a->graph && a->dflt_all && bound >= 2)
+    return find_indexed(a, ns, np, no, s, p, o, NULL, out);
+  librdf_node *gc = NULL;
+  if (a->graph) {
+    gc = nkg_terms_to_node(a->terms, a->world, a->graph);
+    if (!gc) {
+      if (ns) librdf_free_node(ns);
+      if (np) librdf_free_node(np);
+      if (no) librdf_free_node(no);
+      return fail(a, "cannot make a graph node");
+    }
+    if (bound >= 2) {
+      int rc = find_indexed(a, ns, np, no, s, p, o, gc, out);
+      librdf_free_node(gc);
+      return rc;
+    }
+  }
   librdf_statement *st = librdf_new_statement_from_nodes(a->world, ns, np, no);
-  if (!st) return fail(a, "cannot make a statement pattern");
+  if (!st) {
+    if (gc) librdf_free_node(gc);
+    return fail(a, "cannot make a statement pattern");
+  }
   librdf_stream *str = NULL;
   int generic = 0;
   if (a->graph) {
-    librdf_node *c = nkg_terms_to_node(a->terms, a->world, a->graph);
-    if (!c) {
-      librdf_free_statement(st);
-      return fail(a, "cannot make a graph node");
-    }
-    str = librdf_model_find_statements_in_context(a->model, st, c);
-    librdf_free_node(c);
+    /* find_statements_in_context with no bound position gives every
+     * statement of the model (librdf 1.0.17): list the context instead */
+    str = bound ? librdf_model_find_statements_in_context(a->model, st, gc)
+                : librdf_model_context_as_stream(a->model, gc);
+    librdf_free_node(gc);
   } else if (a->ndflt == 1 && !a->dflt_nocontext && !a->dflt_all) {
     str = librdf_model_find_statements_in_context(a->model, st, a->dflt[0]);
   } else if (a->ndflt == 0 && !a->dflt_nocontext && !a->dflt_all) {
