@@ -1025,6 +1025,81 @@ static int bgp(nkg_alg *a, const anode *n, char *done, size_t left,
   return rc;
 }
 
+/* Groups the patterns of n connected through variables that row leaves
+ * unbound: comp[k] is the group of pattern k. Returns the number of
+ * groups. Unconnected groups are matched once each and multiplied, not
+ * matched again for every solution of the others. */
+static size_t components(const nkg_alg *a, const anode *n, const nkg_tid *row,
+                         size_t *comp) {
+  size_t nt = n->ntriples;
+  if (nt < 2) return nt;
+  size_t *first = nkg_xmalloc((a->nvars + 1) * sizeof *first);
+  for (size_t v = 0; v < a->nvars; v++) first[v] = (size_t)-1;
+  for (size_t k = 0; k < nt; k++) comp[k] = k;
+  for (size_t k = 0; k < nt; k++) {
+    const sq_triple *t = &n->triples[k];
+    const sq_term *pos[3] = {t->s, t->pred, t->o};
+    for (int j = 0; j < 3; j++) {
+      if (!pos[j] || !term_is_var(pos[j]) || row[pos[j]->var]) continue;
+      size_t v = (size_t)pos[j]->var;
+      if (first[v] == (size_t)-1) {
+        first[v] = k;
+        continue;
+      }
+      /* union: relabel the group of k as the group of first[v] */
+      size_t from = comp[k], to = comp[first[v]];
+      if (from != to)
+        for (size_t i = 0; i < nt; i++)
+          if (comp[i] == from) comp[i] = to;
+    }
+  }
+  free(first);
+  /* renumber 0..groups-1 */
+  size_t groups = 0;
+  size_t *map = nkg_xmalloc(nt * sizeof *map);
+  for (size_t k = 0; k < nt; k++) map[k] = (size_t)-1;
+  for (size_t k = 0; k < nt; k++) {
+    if (map[comp[k]] == (size_t)-1) map[comp[k]] = groups++;
+    comp[k] = map[comp[k]];
+  }
+  free(map);
+  return groups;
+}
+
+/* Matches each group of patterns alone, then writes every combination. */
+static int bgp_product(nkg_alg *a, const anode *n, nkg_tid *row,
+                       const size_t *comp, size_t nc, char *done,
+                       rows *out) {
+  rows acc, part, next;
+  rows_init(&acc, a->w);
+  rows_init(&part, a->w);
+  rows_init(&next, a->w);
+  rows_push(&acc, row);
+  int rc = 0;
+  for (size_t c = 0; c < nc && !rc && acc.n; c++) {
+    size_t left = 0;
+    for (size_t k = 0; k < n->ntriples; k++) {
+      done[k] = comp[k] != c;
+      left += comp[k] == c;
+    }
+    part.n = 0;
+    rc = bgp(a, n, done, left, row, &part);
+    next.n = 0;
+    for (size_t i = 0; i < acc.n && !rc; i++)
+      for (size_t j = 0; j < part.n; j++)
+        merge(a, rows_push(&next, NULL), row_at(&acc, i), row_at(&part, j));
+    rows t = acc;
+    acc = next;
+    next = t;
+  }
+  memset(done, 0, n->ntriples);
+  for (size_t i = 0; i < acc.n && !rc; i++) rows_push(out, row_at(&acc, i));
+  rows_free(&acc);
+  rows_free(&part);
+  rows_free(&next);
+  return rc;
+}
+
 /* ---- evaluation --------------------------------------------------------- */
 
 static int run_query(nkg_alg *a, const sq_query *q, rows *out);
@@ -1223,12 +1298,18 @@ static int ev_core(nkg_alg *a, const anode *n, const rows *in, rows *out) {
     return 0;
   case A_BGP: {
     char *done = nkg_xcalloc(n->ntriples + 1, 1);
+    size_t *comp = nkg_xcalloc(n->ntriples + 1, sizeof *comp);
     nkg_tid *row = nkg_xmalloc(a->w * sizeof *row + 1);
     for (size_t i = 0; i < in->n && !rc; i++) {
       memcpy(row, row_at(in, i), a->w * sizeof *row);
-      rc = bgp(a, n, done, n->ntriples, row, out);
+      size_t nc = components(a, n, row, comp);
+      if (nc <= 1)
+        rc = bgp(a, n, done, n->ntriples, row, out);
+      else
+        rc = bgp_product(a, n, row, comp, nc, done, out);
     }
     free(done);
+    free(comp);
     free(row);
     return rc;
   }
