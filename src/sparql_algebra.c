@@ -1316,8 +1316,15 @@ static int ev_core(nkg_alg *a, const anode *n, const rows *in, rows *out) {
   case A_JOIN: {
     rows t;
     rows_init(&t, a->w);
-    rc = ev(a, n->l, in, &t);
-    if (!rc) rc = ev(a, n->r, &t, out);
+    /* a join is commutative: a VALUES table goes first, so that its
+     * bindings are substituted into the other side */
+    const anode *first = n->l, *second = n->r;
+    if (second->kind == A_TABLE && first->kind != A_TABLE) {
+      first = n->r;
+      second = n->l;
+    }
+    rc = ev(a, first, in, &t);
+    if (!rc) rc = ev(a, second, &t, out);
     rows_free(&t);
     return rc;
   }
