@@ -12,7 +12,7 @@
 // is determined.
 //
 // Environment:
-//   SPARQL_DIFF_N     how many queries (default 400): half from the fixed
+//   SPARQL_DIFF_N     how many queries (default 300): half from the fixed
 //                     seed, half from a random one
 //   SPARQL_DIFF_SEED  the random seed (printed on every run, for replay)
 //   SPARQL_DIFF_ONLY  run only query number I of that seed (replay one)
@@ -656,7 +656,7 @@ async function main() {
     { format: "text/turtle", base_iri: "file://" + f })));
   const worker = new OxWorker(data);
   const oxMs = Number(process.env.SPARQL_DIFF_OX_SECONDS || 10) * 1000;
-  const total = Number(process.env.SPARQL_DIFF_N || 400);
+  const total = Number(process.env.SPARQL_DIFF_N || 300);
   const budget = Number(process.env.SPARQL_DIFF_SECONDS || 300) * 1000;
   const rseed = process.env.SPARQL_DIFF_SEED !== undefined
     ? Number(process.env.SPARQL_DIFF_SEED) >>> 0
