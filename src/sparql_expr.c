@@ -54,13 +54,15 @@ typedef struct {
   i128 sec;   /* seconds as a decimal (scaled by 10^18) */
   int has_tz;
   int tz;     /* offset in minutes */
+  int ty;     /* TY_*: which XSD type */
 } dtime;
 
 enum {
   C_IRI = 1, C_BNODE,
   C_SIMPLE,   /* simple literal or xsd:string */
   C_LANG,     /* language-tagged */
-  C_NUM, C_BOOL, C_DATETIME,
+  C_NUM, C_BOOL,
+  C_DATETIME, /* xsd:dateTime, date, time, gYear...: dt.ty says which */
   C_OTHER,    /* a literal of a datatype we do not interpret */
   C_BAD       /* a literal of a known datatype with an invalid lexical form */
 };
@@ -187,52 +189,111 @@ static int two(const char *s) {
   return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
-/* -?YYYY-MM-DDThh:mm:ss(.s+)?(Z|(+|-)hh:mm)? */
-static int parse_datetime(const char *s, size_t len, dtime *d) {
+/* The seven-property model of XSD 1.1 covers dateTime, date, time and the
+ * Gregorian types; which fields a type has: */
+enum { F_Y = 1, F_M = 2, F_D = 4, F_T = 8 };
+enum { TY_DATETIME, TY_DATE, TY_TIME, TY_GYEARMONTH, TY_GYEAR, TY_GMONTHDAY,
+       TY_GDAY, TY_GMONTH };
+static const struct {
+  const char *name;
+  int fields;
+} temporal_types[] = {
+    {"dateTime", F_Y | F_M | F_D | F_T}, {"date", F_Y | F_M | F_D},
+    {"time", F_T},                       {"gYearMonth", F_Y | F_M},
+    {"gYear", F_Y},                      {"gMonthDay", F_M | F_D},
+    {"gDay", F_D},                       {"gMonth", F_M},
+};
+
+static int temporal_type(const char *local) {
+  for (int i = 0; i < (int)(sizeof temporal_types / sizeof *temporal_types); i++)
+    if (strcmp(local, temporal_types[i].name) == 0)
+      return i;
+  return -1;
+}
+
+/* The lexical form of the XSD type ty (TY_*): -?YYYY-MM-DDThh:mm:ss(.s+)?
+ * with the fields ty has, then (Z|(+|-)hh:mm)?. Absent fields take the
+ * values of XSD 1.1's reference point on the timeline (year 1972, month
+ * 12, the month's last day, 00:00:00), so values of one type compare by
+ * their instants. */
+static int parse_temporal(int ty, const char *s, size_t len, dtime *d) {
+  int f = temporal_types[ty].fields;
   size_t i = 0;
-  int neg = 0;
-  if (i < len && s[i] == '-')
-    neg = 1, i++;
-  size_t y0 = i;
-  int64_t y = 0;
-  while (i < len && is_digit(s[i]) && i - y0 < 12)
-    y = y * 10 + (s[i++] - '0');
-  if (i - y0 < 4 || (i - y0 > 4 && s[y0] == '0'))
-    return 0;
-  d->year = neg ? -y : y;
-  if (len - i < 15 || s[i] != '-' || s[i + 3] != '-' || s[i + 6] != 'T' ||
-      s[i + 9] != ':' || s[i + 12] != ':')
-    return 0;
-  d->month = two(s + i + 1);
-  d->day = two(s + i + 4);
-  d->hour = two(s + i + 7);
-  d->minute = two(s + i + 10);
-  int sec = two(s + i + 13);
-  if (d->month < 1 || d->month > 12 || d->day < 1 ||
-      d->day > days_in_month(d->year, d->month) || d->hour < 0 ||
-      d->hour > 24 || d->minute < 0 || d->minute > 59 || sec < 0 || sec > 59)
-    return 0;
-  i += 15;
-  d->sec = (i128)sec * DEC_SCALE;
-  if (i < len && s[i] == '.') {
-    i++;
-    if (i == len || !is_digit(s[i]))
+  d->ty = ty;
+  d->year = 1972;
+  d->month = 12;
+  d->day = 0;
+  d->hour = d->minute = 0;
+  d->sec = 0;
+  if (f & F_Y) {
+    int neg = 0;
+    if (i < len && s[i] == '-')
+      neg = 1, i++;
+    size_t y0 = i;
+    int64_t y = 0;
+    while (i < len && is_digit(s[i]) && i - y0 < 12)
+      y = y * 10 + (s[i++] - '0');
+    if (i - y0 < 4 || (i - y0 > 4 && s[y0] == '0'))
       return 0;
-    i128 f = DEC_SCALE / 10;
-    for (; i < len && is_digit(s[i]); i++) {
-      d->sec += f * (s[i] - '0');
-      f /= 10;
-    }
+    d->year = neg ? -y : y;
+  } else if (f & (F_M | F_D)) {
+    if (len - i < 2 || s[i] != '-' || s[i + 1] != '-')
+      return 0;
+    i += (f & F_M) ? 1 : 2; /* "--MM", "--MM-DD", "---DD" */
   }
-  if (d->hour == 24) {
-    /* 24:00:00 is midnight at the end of the day: the next day's 00:00 */
-    if (d->minute || d->sec)
+  if (f & F_M) {
+    if (len - i < 3 || s[i] != '-')
       return 0;
-    d->hour = 0;
-    if (++d->day > days_in_month(d->year, d->month)) {
-      d->day = 1;
-      if (++d->month > 12)
-        d->month = 1, d->year++;
+    d->month = two(s + i + 1);
+    if (d->month < 1 || d->month > 12)
+      return 0;
+    i += 3;
+  }
+  if (f & F_D) {
+    if (len - i < 3 || s[i] != '-')
+      return 0;
+    d->day = two(s + i + 1);
+    /* without a year, February has 29 days (1972 is a leap year) */
+    if (d->day < 1 || d->day > days_in_month(d->year, d->month))
+      return 0;
+    i += 3;
+  } else {
+    d->day = days_in_month(d->year, d->month);
+  }
+  if (f & F_T) {
+    if ((f & F_D) && (i == len || s[i++] != 'T'))
+      return 0;
+    if (len - i < 8 || s[i + 2] != ':' || s[i + 5] != ':')
+      return 0;
+    d->hour = two(s + i);
+    d->minute = two(s + i + 3);
+    int sec = two(s + i + 6);
+    if (d->hour < 0 || d->hour > 24 || d->minute < 0 || d->minute > 59 ||
+        sec < 0 || sec > 59)
+      return 0;
+    i += 8;
+    d->sec = (i128)sec * DEC_SCALE;
+    if (i < len && s[i] == '.') {
+      i++;
+      if (i == len || !is_digit(s[i]))
+        return 0;
+      i128 fr = DEC_SCALE / 10;
+      for (; i < len && is_digit(s[i]); i++) {
+        d->sec += fr * (s[i] - '0');
+        fr /= 10;
+      }
+    }
+    if (d->hour == 24) {
+      /* 24:00:00 is midnight at the end of the day: the next day's 00:00
+       * (a time is just 00:00:00) */
+      if (d->minute || d->sec)
+        return 0;
+      d->hour = 0;
+      if ((f & F_D) && ++d->day > days_in_month(d->year, d->month)) {
+        d->day = 1;
+        if (++d->month > 12)
+          d->month = 1, d->year++;
+      }
     }
   }
   d->has_tz = 0;
@@ -251,6 +312,10 @@ static int parse_datetime(const char *s, size_t len, dtime *d) {
     i += 6;
   }
   return i == len;
+}
+
+static int parse_datetime(const char *s, size_t len, dtime *d) {
+  return parse_temporal(TY_DATETIME, s, len, d);
 }
 
 /* The local name of an XSD datatype IRI, or NULL. */
@@ -301,6 +366,7 @@ static void classify(nkg_terms *terms, nkg_tid id, val *v) {
     return;
   }
   const char *l = xsd_local(t->dt);
+  int ty;
   v->c = C_OTHER;
   if (!l)
     return;
@@ -318,8 +384,8 @@ static void classify(nkg_terms *terms, nkg_tid id, val *v) {
     v->n.k = l[0] == 'd' ? N_DBL : N_FLT;
     if (v->n.k == N_FLT)
       v->n.f = (float)v->n.f;
-  } else if (strcmp(l, "dateTime") == 0) {
-    v->c = parse_datetime(t->lex, t->len, &v->dt) ? C_DATETIME : C_BAD;
+  } else if ((ty = temporal_type(l)) >= 0) {
+    v->c = parse_temporal(ty, t->lex, t->len, &v->dt) ? C_DATETIME : C_BAD;
   } else {
     for (size_t i = 0; i < sizeof int_types / sizeof *int_types; i++) {
       if (strcmp(l, int_types[i].name) != 0)
@@ -687,7 +753,7 @@ int nkg_x_equal(nkg_terms *terms, nkg_tid a, nkg_tid b) {
   if (x.c == C_BOOL && y.c == C_BOOL)
     return x.b == y.b;
   if (x.c == C_DATETIME && y.c == C_DATETIME)
-    return dt_cmp(&x.dt, &y.dt) == 0;
+    return x.dt.ty == y.dt.ty && dt_cmp(&x.dt, &y.dt) == 0;
   if (x.c <= C_BNODE || y.c <= C_BNODE)
     return 0;
   if (x.c == C_LANG || y.c == C_LANG)
@@ -712,7 +778,7 @@ static int value_cmp(const val *x, const val *y) {
   }
   if (x->c == C_BOOL && y->c == C_BOOL)
     return x->b - y->b;
-  if (x->c == C_DATETIME && y->c == C_DATETIME)
+  if (x->c == C_DATETIME && y->c == C_DATETIME && x->dt.ty == y->dt.ty)
     return dt_cmp(&x->dt, &y->dt);
   return 2;
 }
@@ -761,7 +827,7 @@ int nkg_x_term_ebv(nkg_terms *terms, nkg_tid id) {
   case C_BAD: {
     /* an ill-typed boolean or number has the EBV false */
     const char *l = xsd_local(v.t->dt);
-    if (l && strcmp(l, "dateTime") != 0)
+    if (l && temporal_type(l) < 0)
       return 0;
     return -2;
   }
@@ -1198,6 +1264,12 @@ static int call_dt_part(nkg_x_ctx *ctx, const char *name, const val *v,
     return NKG_X_ERROR;
   const dtime *d = &v->dt;
   nkg_x_env *e = ctx->env;
+  /* YEAR of an xsd:time, HOURS of an xsd:date...: a type error */
+  int f = temporal_types[d->ty].fields;
+  int need = name[0] == 'Y' ? F_Y : name[0] == 'M' && name[1] == 'O' ? F_M
+             : name[0] == 'D' ? F_D : name[0] == 'T' ? 0 : F_T;
+  if (need && !(f & need))
+    return NKG_X_ERROR;
   if (strcmp(name, "YEAR") == 0)
     *out = mk_int(ctx->terms, d->year);
   else if (strcmp(name, "MONTH") == 0)
@@ -1607,7 +1679,8 @@ static int cast(nkg_x_ctx *ctx, const char *to, nkg_tid a, nkg_tid *out) {
   }
   if (strcmp(to, "dateTime") == 0) {
     dtime d;
-    if (v.c == C_DATETIME || (v.c == C_SIMPLE && parse_datetime(lex, len, &d))) {
+    if ((v.c == C_DATETIME && v.dt.ty == TY_DATETIME) ||
+        (v.c == C_SIMPLE && parse_datetime(lex, len, &d))) {
       /* trailing zeros of the seconds' fraction go (canonical form) */
       nkg_buf_clear(&e->buf);
       nkg_buf_add(&e->buf, lex, len);

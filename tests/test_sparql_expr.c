@@ -551,6 +551,92 @@ START_TEST(aggregates) {
 }
 END_TEST
 
+START_TEST(date_values) {
+  /* xsd:date compares by the instant its day starts (in its timezone);
+   * with a timezone on one side only, 14 hours either way are undecided */
+  EQ(OP(X_LT, C("\"2024-03-05\"^^xsd:date"), C("\"2024-03-06\"^^xsd:date")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_GE, C("\"2024-03-05\"^^xsd:date"), C("\"2024-03-05\"^^xsd:date")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_EQ, C("\"2024-03-05-13:00\"^^xsd:date"),
+        C("\"2024-03-06+11:00\"^^xsd:date")), "\"true\"^^xsd:boolean");
+  EQ(OP(X_EQ, C("\"2024-03-05Z\"^^xsd:date"), C("\"2024-03-05+00:00\"^^xsd:date")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_GT, C("\"2024-03-05+05:00\"^^xsd:date"), C("\"2024-03-04Z\"^^xsd:date")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_LT, C("\"2024-03-05Z\"^^xsd:date"), C("\"2024-03-05\"^^xsd:date")), "ERR");
+  EQ(OP(X_EQ, C("\"2024-03-05Z\"^^xsd:date"), C("\"2024-03-05\"^^xsd:date")),
+     "\"false\"^^xsd:boolean");
+  EQ(OP(X_LT, C("\"2024-03-05Z\"^^xsd:date"), C("\"2024-03-10\"^^xsd:date")),
+     "\"true\"^^xsd:boolean");
+  /* a date and a dateTime are different types: not equal, not ordered */
+  EQ(OP(X_EQ, C("\"2024-03-05\"^^xsd:date"),
+        C("\"2024-03-05T00:00:00\"^^xsd:dateTime")), "\"false\"^^xsd:boolean");
+  EQ(OP(X_LT, C("\"2024-03-05\"^^xsd:date"),
+        C("\"2024-03-06T00:00:00\"^^xsd:dateTime")), "ERR");
+  EQ(OP(X_LT, C("\"2024-03-05\"^^xsd:date"), C("\"2024-03-06\"")), "ERR");
+  EQ(OP(X_EQ, C("\"2024-02-30\"^^xsd:date"), C("\"2024-03-01\"^^xsd:date")), "ERR");
+  EQ(OP(X_LT, C("\"02024-03-05\"^^xsd:date"), C("\"2024-03-06\"^^xsd:date")), "ERR");
+  /* time, and the Gregorian types */
+  EQ(OP(X_GT, C("\"12:00:00Z\"^^xsd:time"), C("\"13:00:00+02:00\"^^xsd:time")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_EQ, C("\"24:00:00\"^^xsd:time"), C("\"00:00:00\"^^xsd:time")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_GT, C("\"2024\"^^xsd:gYear"), C("\"2023\"^^xsd:gYear")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_EQ, C("\"2024\"^^xsd:gYear"), C("\"2024-01-01\"^^xsd:date")),
+     "\"false\"^^xsd:boolean");
+  EQ(OP(X_LT, C("\"2024-03\"^^xsd:gYearMonth"), C("\"2024-04\"^^xsd:gYearMonth")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_GT, C("\"--03-01\"^^xsd:gMonthDay"), C("\"--02-29\"^^xsd:gMonthDay")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_LT, C("\"--03\"^^xsd:gMonth"), C("\"--04\"^^xsd:gMonth")),
+     "\"true\"^^xsd:boolean");
+  EQ(OP(X_LT, C("\"---05\"^^xsd:gDay"), C("\"---06\"^^xsd:gDay")),
+     "\"true\"^^xsd:boolean");
+  /* the accessors a type has; the others are type errors */
+  nkg_x *d = C("\"2024-03-05-05:30\"^^xsd:date");
+  EQ(CALL("YEAR", 1, d), "\"2024\"^^xsd:integer");
+  EQ(CALL("MONTH", 1, d), "\"3\"^^xsd:integer");
+  EQ(CALL("DAY", 1, d), "\"5\"^^xsd:integer");
+  EQ(CALL("HOURS", 1, d), "ERR");
+  EQ(CALL("TIMEZONE", 1, d), "\"-PT5H30M\"^^xsd:dayTimeDuration");
+  EQ(CALL("TZ", 1, d), "\"-05:30\"");
+  EQ(CALL("TZ", 1, C("\"2024-03-05\"^^xsd:date")), "\"\"");
+  EQ(CALL("TIMEZONE", 1, C("\"2024-03-05\"^^xsd:date")), "ERR");
+  EQ(CALL("TZ", 1, C("\"2024-03-05Z\"^^xsd:date")), "\"Z\"");
+  EQ(CALL("YEAR", 1, C("\"-0044-03-15\"^^xsd:date")), "\"-44\"^^xsd:integer");
+  EQ(CALL("YEAR", 1, C("\"2023-02-29\"^^xsd:date")), "ERR");
+  EQ(CALL("YEAR", 1, C("\"2024-01-01+14:01\"^^xsd:date")), "ERR");
+  nkg_x *t = C("\"12:34:56.5+01:00\"^^xsd:time");
+  EQ(CALL("HOURS", 1, t), "\"12\"^^xsd:integer");
+  EQ(CALL("SECONDS", 1, t), "\"56.5\"^^xsd:decimal");
+  EQ(CALL("YEAR", 1, t), "ERR");
+  EQ(CALL("TZ", 1, t), "\"+01:00\"");
+  EQ(CALL("YEAR", 1, C("\"2024Z\"^^xsd:gYear")), "\"2024\"^^xsd:integer");
+  EQ(CALL("MONTH", 1, C("\"2024Z\"^^xsd:gYear")), "ERR");
+  EQ(CALL("MONTH", 1, C("\"--03\"^^xsd:gMonth")), "\"3\"^^xsd:integer");
+  EQ(CALL("DAY", 1, C("\"---05\"^^xsd:gDay")), "\"5\"^^xsd:integer");
+  EQ(CALL("DAY", 1, C("\"--03-05\"^^xsd:gMonthDay")), "\"5\"^^xsd:integer");
+  EQ(CALL("MONTH", 1, C("\"2024-03\"^^xsd:gYearMonth")), "\"3\"^^xsd:integer");
+  /* a date is no dateTime for the casts */
+  EQ(CAST("integer", C("\"2024-03-05\"^^xsd:date")), "ERR");
+  EQ(CAST("string", C("\"2024-03-05\"^^xsd:date")), "\"2024-03-05\"");
+  /* ORDER BY and MIN/MAX by value */
+  const char *sorted[] = {"\"2023-12-31\"^^xsd:date", "\"2024-01-01+10:00\"^^xsd:date",
+                          "\"2024-01-01-10:00\"^^xsd:date", "\"2024-01-02\"^^xsd:date",
+                          "\"2024-03-05\"^^xsd:date"};
+  size_t n = sizeof sorted / sizeof *sorted;
+  for (size_t i = 0; i + 1 < n; i++)
+    ck_assert_msg(nkg_x_order(T, term(sorted[i]), term(sorted[i + 1])) < 0,
+                  "%s < %s", sorted[i], sorted[i + 1]);
+  const char *days[] = {"\"2024-03-05\"^^xsd:date", "\"2023-12-31\"^^xsd:date",
+                        "\"2024-01-01Z\"^^xsd:date"};
+  ck_assert_str_eq(agg("MIN", 0, NULL, days, 3), "\"2023-12-31\"^^xsd:date");
+  ck_assert_str_eq(agg("MAX", 0, NULL, days, 3), "\"2024-03-05\"^^xsd:date");
+}
+END_TEST
+
 START_TEST(order) {
   /* unbound < blank < IRI < literals; numbers by value, others lexically */
   const char *sorted[] = {"_:b", "<http://a>", "\"1\"", "\"1.5\"^^xsd:decimal",
@@ -624,6 +710,7 @@ int main(void) {
   tcase_add_test(tc, regex);
   tcase_add_test(tc, numeric_functions);
   tcase_add_test(tc, dates);
+  tcase_add_test(tc, date_values);
   tcase_add_test(tc, hashes);
   tcase_add_test(tc, casts);
   tcase_add_test(tc, aggregates);
