@@ -301,7 +301,9 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
                 : librdf_model_context_as_stream(a->model, gc);
     librdf_free_node(gc);
   } else if (a->ndflt == 1 && !a->dflt_nocontext && !a->dflt_all) {
-    str = librdf_model_find_statements_in_context(a->model, st, a->dflt[0]);
+    str = bound ? librdf_model_find_statements_in_context(a->model, st,
+                                                          a->dflt[0])
+                : librdf_model_context_as_stream(a->model, a->dflt[0]);
   } else if (a->ndflt == 0 && !a->dflt_nocontext && !a->dflt_all) {
     librdf_free_statement(st);
     return 0;
