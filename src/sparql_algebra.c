@@ -1891,7 +1891,11 @@ static void put_path(nkg_alg *a, FILE *out, const sq_path *p) {
   fputc(')', out);
 }
 
-static void put_x(nkg_alg *a, FILE *out, const nkg_x *x) {
+static void indent(FILE *out, int d);
+static void put_node(nkg_alg *a, FILE *out, const anode *n, int d);
+
+/* x on one line; EXISTS patterns on the lines after, at depth d + 1. */
+static void put_x(nkg_alg *a, FILE *out, const nkg_x *x, int d) {
   static const char *ops[] = {
       [X_OR] = "||", [X_AND] = "&&", [X_NOT] = "!",  [X_EQ] = "=",
       [X_NE] = "!=", [X_LT] = "<",   [X_GT] = ">",   [X_LE] = "<=",
@@ -1907,7 +1911,10 @@ static void put_x(nkg_alg *a, FILE *out, const nkg_x *x) {
     return;
   case X_EXISTS:
   case X_NOT_EXISTS:
-    fputs(x->kind == X_EXISTS ? "(exists ...)" : "(notexists ...)", out);
+    fputs(x->kind == X_EXISTS ? "(exists\n" : "(notexists\n", out);
+    put_node(a, out, x->pattern, d + 1);
+    indent(out, d);
+    fputc(')', out);
     return;
   case X_CALL:
   case X_FUNC:
@@ -1922,7 +1929,7 @@ static void put_x(nkg_alg *a, FILE *out, const nkg_x *x) {
   }
   for (size_t k = 0; k < x->nargs; k++) {
     fputc(' ', out);
-    put_x(a, out, x->args[k]);
+    put_x(a, out, x->args[k], d);
   }
   fputc(')', out);
 }
@@ -1971,7 +1978,7 @@ static void put_node(nkg_alg *a, FILE *out, const anode *n, int d) {
     put_node(a, out, n->r, d + 1);
     for (size_t k = 0; k < n->nexprs; k++) {
       indent(out, d + 1);
-      put_x(a, out, n->exprs[k]);
+      put_x(a, out, n->exprs[k], d);
       fputc('\n', out);
     }
     break;
@@ -1979,7 +1986,7 @@ static void put_node(nkg_alg *a, FILE *out, const anode *n, int d) {
     fputs("(filter", out);
     for (size_t k = 0; k < n->nexprs; k++) {
       fputc(' ', out);
-      put_x(a, out, n->exprs[k]);
+      put_x(a, out, n->exprs[k], d);
     }
     fputc('\n', out);
     put_node(a, out, n->l, d + 1);
@@ -1992,7 +1999,7 @@ static void put_node(nkg_alg *a, FILE *out, const anode *n, int d) {
     break;
   case A_EXTEND:
     fprintf(out, "(extend ((?%s ", a->ast->vars[n->var]);
-    put_x(a, out, n->x);
+    put_x(a, out, n->x, d);
     fputs("))\n", out);
     put_node(a, out, n->l, d + 1);
     break;
@@ -2033,7 +2040,7 @@ static void put_query(nkg_alg *a, FILE *out, const sq_query *q, int d) {
     fputs("(order", out);
     for (size_t k = 0; k < q->norder; k++) {
       fputs(q->order_desc[k] ? " (desc " : " (asc ", out);
-      put_x(a, out, q->order_x[k]);
+      put_x(a, out, q->order_x[k], d);
       fputc(')', out);
     }
     fputs(")\n", out);
@@ -2042,7 +2049,7 @@ static void put_query(nkg_alg *a, FILE *out, const sq_query *q, int d) {
     if (!q->proj_x[k]) continue;
     indent(out, d + 1);
     fprintf(out, "(extend ?%s ", q->proj[k]);
-    put_x(a, out, q->proj_x[k]);
+    put_x(a, out, q->proj_x[k], d);
     fputs(")\n", out);
   }
   if (q->aggregate) {
@@ -2050,17 +2057,17 @@ static void put_query(nkg_alg *a, FILE *out, const sq_query *q, int d) {
     fputs("(group (", out);
     for (size_t k = 0; k < q->ngroup; k++) {
       if (k) fputc(' ', out);
-      put_x(a, out, q->group_x[k]);
+      put_x(a, out, q->group_x[k], d);
     }
     fputs(")", out);
     for (size_t k = 0; k < q->naggs; k++) {
       fprintf(out, " (?.agg%zu ", k);
-      put_x(a, out, q->aggs[k]);
+      put_x(a, out, q->aggs[k], d);
       fputc(')', out);
     }
     for (size_t k = 0; k < q->nhaving; k++) {
       fputs(" (having ", out);
-      put_x(a, out, q->having[k]);
+      put_x(a, out, q->having[k], d);
       fputc(')', out);
     }
     fputs(")\n", out);
