@@ -384,7 +384,9 @@ static void classify(nkg_terms *terms, nkg_tid id, val *v) {
     v->n.k = l[0] == 'd' ? N_DBL : N_FLT;
     if (v->n.k == N_FLT)
       v->n.f = (float)v->n.f;
-  } else if ((ty = temporal_type(l)) >= 0) {
+  } else if ((l[0] == 'd' || l[0] == 't' || l[0] == 'g') &&
+             (ty = temporal_type(l)) >= 0) {
+    /* (the first letter spares the integer types the name lookup) */
     v->c = parse_temporal(ty, t->lex, t->len, &v->dt) ? C_DATETIME : C_BAD;
   } else {
     for (size_t i = 0; i < sizeof int_types / sizeof *int_types; i++) {
@@ -1952,8 +1954,6 @@ struct nkg_agg {
   nkg_tid *rows;
   size_t nrows, caprows, nvars;
   nkg_buf text; /* GROUP_CONCAT */
-  const char *lang;
-  int mixed;
 };
 
 nkg_agg *nkg_agg_new(const nkg_x *x) {
@@ -2055,14 +2055,8 @@ int nkg_agg_add(nkg_agg *a, nkg_x_ctx *ctx) {
       a->error = 1;
       break;
     }
-    if (a->count) {
-      const char *sep = x->separator ? x->separator : " ";
-      nkg_buf_adds(&a->text, sep);
-      if (t->lang != a->lang)
-        a->mixed = 1;
-    } else {
-      a->lang = t->lang;
-    }
+    if (a->count)
+      nkg_buf_adds(&a->text, x->separator ? x->separator : " ");
     nkg_buf_add(&a->text, t->lex, t->len);
     a->count++;
     break;
@@ -2101,8 +2095,11 @@ int nkg_agg_result(nkg_agg *a, nkg_x_ctx *ctx, nkg_tid *out) {
     *out = a->best;
     return NKG_X_OK;
   default:
-    *out = mk_lit(T, a->text.data ? a->text.data : "", a->text.len,
-                  a->mixed ? NULL : a->lang, NULL);
+    /* a simple literal, whatever the languages of the values (section
+     * 18.5.1.7; W3C agg-groupconcat-04, -06). Oxigraph keeps a language
+     * all the values share. */
+    *out = mk_lit(T, a->text.data ? a->text.data : "", a->text.len, NULL,
+                  NULL);
     return NKG_X_OK;
   }
 }

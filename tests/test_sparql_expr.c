@@ -523,8 +523,10 @@ START_TEST(aggregates) {
   ck_assert_str_eq(agg("MAX", 0, NULL, terms, 3), "\"a\"");
   ck_assert_str_eq(agg("SUM", 0, NULL, terms, 3), "ERR");
   const char *en[] = {"\"a\"@en", "\"b\"@en", "\"a\"@en"};
-  ck_assert_str_eq(agg("GROUP_CONCAT", 0, NULL, en, 3), "\"a b a\"@en");
-  ck_assert_str_eq(agg("GROUP_CONCAT", 1, ",", en, 3), "\"a,b\"@en");
+  /* a simple literal even when every value has the same language */
+  ck_assert_str_eq(agg("GROUP_CONCAT", 0, NULL, en, 3), "\"a b a\"");
+  ck_assert_str_eq(agg("GROUP_CONCAT", 1, ",", en, 3), "\"a,b\"");
+  ck_assert_str_eq(agg("GROUP_CONCAT", 0, NULL, en, 1), "\"a\"");
   const char *mixed[] = {"\"a\"@en", "\"b\""};
   ck_assert_str_eq(agg("GROUP_CONCAT", 0, "", mixed, 2), "\"ab\"");
   ck_assert_str_eq(agg("COUNT", 0, NULL, NULL, 0), "\"0\"^^xsd:integer");
