@@ -256,7 +256,7 @@ class Gen {
         P = this.predFrom(cur);
       }
       let ptext = iriText(P.iri), objKind = P.kind, via = { p: P.iri, dir: "obj" };
-      if (r.chance(0.2)) {
+      if (r.chance(0.3)) {
         const pa = this.path(P);
         if (pa) {
           ptext = pa.text;
@@ -488,9 +488,13 @@ class Gen {
         let text, kind = "int";
         if (x === 0) text = "COUNT(*)";
         else if (x === 1) text = `COUNT(${d}${v.name})`;
-        else if (x === 2 && ints.length) text = `SUM(${d}${r.pick(ints).name})`;
-        else if (x === 3 && ints.length) { text = `AVG(${d}${r.pick(ints).name})`; kind = "num"; }
-        else if (x === 4 && sortable(v)) { text = `${r.pick(["MIN", "MAX"])}(${d}${v.name})`; kind = v.kind; }
+        else if (x === 2)
+          text = `SUM(${d}${ints.length ? r.pick(ints).name : `STRLEN(STR(${v.name}))`})`;
+        else if (x === 3) {
+          text = `AVG(${d}${ints.length ? r.pick(ints).name : `STRLEN(STR(${v.name}))`})`;
+          kind = "num";
+        } else if (x === 4 && sortable(v)) { text = `${r.pick(["MIN", "MAX"])}(${d}${v.name})`; kind = v.kind; }
+        else if (x === 4) { text = `${r.pick(["MIN", "MAX"])}(${d}STR(${v.name}))`; kind = "str"; }
         else if (x === 5) {
           const sep = r.pick([null, "|", ", ", ";"]);
           text = `GROUP_CONCAT(${d}STR(${v.name})${sep === null ? "" : `; SEPARATOR=${JSON.stringify(sep)}`})`;
