@@ -23,6 +23,7 @@
 #include "lexicon.h"
 #include "output.h"
 #include "query.h"
+#include "sparql_results.h"
 #include "store.h"
 #include "util.h"
 
@@ -110,12 +111,22 @@ static void print_query_help(librdf_world *world) {
            nkg_query_prefixes[i].iri);
   printf("\n");
   print_input_formats();
-  printf("\nResult formats available at run time (-r):\n");
-  nkg_query_list_results_formats(world, stdout);
+  printf("\nResult formats (-r):\n"
+         "  table      a text table for people (the default)\n"
+         "  json       SPARQL 1.1 Query Results JSON\n"
+         "  xml        SPARQL Query Results XML (Second Edition)\n"
+         "  csv        SPARQL 1.1 Query Results CSV (values only)\n"
+         "  tsv        SPARQL 1.1 Query Results TSV (RDF terms)\n");
   printf("\nStore specifications (--store TYPE[:NAME][;OPTIONS]):\n"
          "  hashes             in memory (the default)\n"
          "  sqlite:PATH        an SQLite file made by 'newskg load'\n"
          "  postgresql:DB;host='H',user='U',password='P'\n"
+         "  file:PATH          an RDF/XML file (format='turtle' for "
+         "another)\n"
+         "A query only reads its store: options that create or empty one "
+         "(new=) are\n"
+         "refused, and a file: store is read into memory, never written "
+         "back.\n"
          "Storage types of this librdf:\n");
   nkg_store_list_types(world, stdout);
   printf("\nNo network: SERVICE, LOAD and FROM of non-file IRIs are "
@@ -374,8 +385,14 @@ int nkg_cli_query(int argc, char **argv) {
     usage_hint(o.command);
     goto done;
   }
-  if (o.results && !nkg_query_results_format_known(world, o.results)) {
-    nkg_error("query: unknown result format '%s'", o.results);
+  if (o.results && !nkg_rs_format_known(o.results)) {
+    nkg_error("query: unknown result format '%s' (json, xml, csv, tsv or "
+              "table)",
+              o.results);
+    usage_hint(o.command);
+    goto done;
+  }
+  if (o.store && nkg_store_check_read_spec(o.store)) {
     usage_hint(o.command);
     goto done;
   }
@@ -411,6 +428,8 @@ int nkg_cli_query(int argc, char **argv) {
     base = file_iri(world, "query.rq");
   }
 
+  if (o.store)
+    nkg_query_set_logger(world, o.store);
   if (!(store = nkg_store_open(world, o.store, 0)))
     goto done;
   if (o.n_inputs > 0 && !nkg_store_is_transient(store)) {
@@ -477,8 +496,12 @@ int nkg_cli_query(int argc, char **argv) {
   };
   int ask = -1;
   if (nkg_query_run(world, model, text, &qo, stdout, &ask) != 0) {
-    /* Keep what was written, but report a failing stdout too. */
-    nkg_output_close_stdout();
+    /* Keep what was written, and report a failing stdout too, unless the
+     * failure was that write (the writer has said so already). */
+    if (ferror(stdout))
+      fclose(stdout);
+    else
+      nkg_output_close_stdout();
     goto done;
   }
   if (nkg_output_close_stdout())

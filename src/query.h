@@ -1,21 +1,19 @@
 /* query.h: running a SPARQL query over a librdf model and writing its
  * answer.
  *
- * The query text goes through four steps before rasqal executes it:
  *   1. a safety check: SERVICE and LOAD are refused (no request may leave
  *      the machine, and only the files on the command line are read);
  *   2. the standard prefixes (nkg_query_prefixes) that the query does not
  *      declare itself are prepended, on one line, so short queries work and
  *      a user's PREFIX for the same name wins;
- *   3. nkg_sparql_rewrite() (sparql.h) rewrites forms rasqal lacks;
- *   4. rasqal parses it: syntax errors are reported with the line and
- *      column of the user's text, and FROM / FROM NAMED with IRIs other than
- *      file: ones are refused.
+ *   3. newskg's parser (sparql_ast.h) checks it: syntax errors name the
+ *      line and column of the user's text;
+ *   4. newskg's evaluator (sparql_algebra.h) runs the SPARQL algebra over
+ *      the model through its statement lookups. Nothing is ever added to or
+ *      removed from the model, --explain included.
  *
- * Answers: SELECT through a rasqal result formatter (table, csv, tsv, json,
- * xml, ...), streamed row by row where the formatter allows (every one but
- * table); ASK prints true or false (or the formatter's form with an
- * explicit result format); CONSTRUCT and DESCRIBE write RDF with a raptor
+ * Answers: SELECT and ASK in a W3C results format or a table
+ * (sparql_results.h); CONSTRUCT and DESCRIBE as RDF through a raptor
  * serialiser. */
 #ifndef NKG_QUERY_H
 #define NKG_QUERY_H
@@ -28,14 +26,15 @@
 typedef struct {
   const char *source;         /* names the query in messages: "query" or
                                  the .rq file */
-  const char *results_format; /* rasqal result format; NULL: table (ASK:
-                                 true/false) */
+  const char *results_format; /* a sparql_results.h format; NULL: table
+                                 (ASK: true/false) */
   const char *rdf_syntax;     /* raptor serialiser for CONSTRUCT and
                                  DESCRIBE; NULL: turtle */
   const char *base;           /* base IRI of the query, or NULL */
-  int explain;                /* print the query rasqal would run, stop */
+  int explain;                /* print the prefixes prepended and the
+                                 algebra, and stop */
   /* contexts of RDF files without graph names: default-graph data that
-   * GRAPH ?g does not range over (see sparql.h) */
+   * GRAPH ?g does not range over (see sparql_algebra.h) */
   librdf_node *const *unnamed_graphs;
   size_t n_unnamed_graphs;
 } nkg_query_options;
@@ -48,14 +47,14 @@ typedef struct {
 extern const nkg_query_prefix nkg_query_prefixes[];
 
 /* Runs text over model and writes the answer (or, with explain, the
- * rewritten query) to out. Returns 0 on success and sets *ask to 1 or 0
+ * algebra) to out. Returns 0 on success and sets *ask to 1 or 0
  * for an ASK query's answer, -1 for any other; returns -1 after a message
  * "newskg: SOURCE: ..." if the query is refused, malformed or fails, or the
  * output cannot be written. */
 int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,
                   const nkg_query_options *o, FILE *out, int *ask);
 
-/* Nonzero if rasqal (through librdf) has a result format called name. */
+/* Nonzero if name is a result format of sparql_results.h. */
 int nkg_query_results_format_known(librdf_world *world, const char *name);
 
 /* Prints the result formats available at run time, one per line indented

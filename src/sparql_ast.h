@@ -11,7 +11,9 @@
 
 #include <stddef.h>
 
+#include "sparql_expr.h"
 #include "sparql_lex.h"
+#include "sparql_value.h"
 
 typedef struct sq_group sq_group;
 typedef struct sq_query sq_query;
@@ -26,6 +28,9 @@ typedef struct {
   const char *text;
   const char *iri;
   const char *value, *lang, *dt;
+  int var;    /* T_VAR, T_BNODE: index in the variable table (blank nodes
+                 of a pattern act as variables named "_:label"); else -1 */
+  nkg_tid id; /* T_IRI, T_LIT: the interned term */
 } sq_term;
 
 typedef enum {
@@ -61,6 +66,7 @@ typedef struct {
   size_t t0, t1;  /* token range */
   sq_exists **ex;
   size_t nex;
+  nkg_x *x;       /* the expression tree */
 } sq_expr;
 
 typedef enum {
@@ -90,6 +96,9 @@ typedef struct sq_elem_s {
                                row (t0 == t1 for UNDEF): 2 * ncols a row */
   size_t nrows;             /* E_VALUES */
   int native;               /* E_VALUES: left to rasqal as written */
+  int bvar;                 /* E_BIND: the variable's index */
+  int *colvar;              /* E_VALUES: the variables' indexes */
+  nkg_tid *rows;            /* E_VALUES: nrows * ncols terms, 0 = UNDEF */
 } sq_elem;
 
 struct sq_group {
@@ -119,6 +128,28 @@ struct sq_query {
   sq_elem *values; /* the trailing VALUES clause, or NULL */
   int aggregate; /* has GROUP BY or aggregates */
   int has_group; /* has GROUP BY */
+  /* What the evaluator needs, as trees and variable indexes: */
+  int distinct, reduced;
+  int *proj_var;     /* nproj: index of each projected variable */
+  nkg_x **proj_x;    /* nproj: SELECT (expr AS ?v), or NULL for plain ?v */
+  nkg_x **group_x;   /* GROUP BY conditions */
+  int *group_var;    /* their AS variable (or the variable itself), -1 */
+  size_t ngroup;
+  nkg_x **having;
+  size_t nhaving;
+  nkg_x **order_x;   /* ORDER BY conditions */
+  int *order_desc;
+  size_t norder;
+  long limit, offset; /* -1 when absent */
+  nkg_x **aggs;      /* the aggregates of this query (agg_index order) */
+  size_t naggs;
+  sq_triple *tmpl;   /* CONSTRUCT template (CONSTRUCT WHERE: the pattern) */
+  size_t ntmpl;
+  const sq_term **describe; /* DESCRIBE terms (none for DESCRIBE *) */
+  size_t ndescribe;
+  const char **from, **from_named; /* dataset IRIs */
+  size_t nfrom, nfrom_named;
+  void *alg;         /* the evaluator's translation of where */
 };
 
 /* An aggregate call: its keyword token, the argument's tokens, the
@@ -152,11 +183,22 @@ typedef struct {
    * that starts one maps to its E_HOIST element; ntoks entries or NULL */
   struct sq_elem_s **hoist;
   void *arena;
+  nkg_terms *terms;   /* constants are interned here */
+  int own_terms;      /* terms was made by nkg_sq_parse() */
+  const char **vars;  /* the variable table: names without '?' */
+  size_t nvars, capvars;
 } sq_ast;
 
 /* Parses text. Returns 0 and sets *ast, or -1 and sets *error (malloc'd)
  * to "line L, column C: message". */
 int nkg_sq_parse(const char *text, sq_ast **ast, char **error);
+/* The same, interning constants in terms (which must outlive the tree) and
+ * resolving relative IRIs against base (may be NULL; BASE overrides it).
+ * Brackets, braces, parentheses, paths and expressions nested more than
+ * NKG_SQ_MAX_DEPTH levels deep are refused ("query nested too deeply"). */
+#define NKG_SQ_MAX_DEPTH 1000
+int nkg_sq_parse_query(const char *text, const char *base, nkg_terms *terms,
+                       sq_ast **ast, char **error);
 void nkg_sq_free(sq_ast *ast);
 
 /* Allocation in the tree's arena (zeroed), for the rewriter's own nodes. */

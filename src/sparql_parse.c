@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <raptor2.h>
+
 #include "util.h"
 
 /* ---- arena ---------------------------------------------------------- */
@@ -54,6 +56,7 @@ void nkg_sq_free(sq_ast *ast) {
     c = n;
   }
   free(ast->toks);
+  if (ast->own_terms) nkg_terms_free(ast->terms);
   free(ast);
 }
 
@@ -92,6 +95,8 @@ typedef struct {
   nameset *vars; /* variables mentioned, when collecting */
   nameset *outer_vars; /* variables outside aggregates, when collecting */
   int in_agg;
+  int depth;     /* nesting of () {} [] paths and expressions */
+  vec aggs;      /* X_AGG nodes of the current query */
 } parser;
 
 static void ns_add(sq_ast *a, nameset *s, const char *name) {
@@ -164,6 +169,26 @@ static void expect(parser *p, const char *w) {
 static const char *var_name(parser *p, const nkg_sq_tok *t) {
   if (t->type != SQ_VAR || t->n < 2) fail_at(p, t, "expected a variable");
   return nkg_sq_strdup(p->a, t->s + 1, t->n - 1);
+}
+
+/* The index of a variable (or "_:label" blank node) in the table. */
+static int var_index(sq_ast *a, const char *name) {
+  for (size_t i = 0; i < a->nvars; i++)
+    if (!strcmp(a->vars[i], name)) return (int)i;
+  if (a->nvars == a->capvars) {
+    size_t cap = a->capvars ? a->capvars * 2 : 16;
+    const char **w = nkg_sq_alloc(a, cap * sizeof *w);
+    if (a->nvars) memcpy(w, a->vars, a->nvars * sizeof *w);
+    a->vars = w;
+    a->capvars = cap;
+  }
+  a->vars[a->nvars] = name;
+  return (int)a->nvars++;
+}
+
+/* Entering one more level of nesting at token t. */
+static void deeper(parser *p, const nkg_sq_tok *t) {
+  if (++p->depth > NKG_SQ_MAX_DEPTH) fail_at(p, t, "query nested too deeply");
 }
 
 static void note_var(parser *p, const char *name) {
@@ -250,6 +275,8 @@ static sq_term *new_term(parser *p, sq_term_kind k, const char *text) {
   sq_term *t = nkg_sq_alloc(p->a, sizeof *t);
   t->kind = k;
   t->text = text;
+  t->var = -1;
+  if (k == T_BNODE) t->var = var_index(p->a, text);
   return t;
 }
 
@@ -261,6 +288,7 @@ static sq_term *iri_term(parser *p, const char *iri) {
   text[n + 1] = '>';
   sq_term *t = new_term(p, T_IRI, text);
   t->iri = iri;
+  t->id = nkg_terms_iri(p->a->terms, iri);
   return t;
 }
 
@@ -272,15 +300,36 @@ static int at_iri(parser *p) {
   return k == SQ_IRI || k == SQ_PNAME_LN || k == SQ_PNAME_NS;
 }
 
+/* iri made absolute against the base IRI, when there is one. */
+static const char *resolve(parser *p, const char *iri) {
+  const char *base = p->a->base;
+  if (!base) return iri;
+  const char *c = iri;
+  if (isalpha((unsigned char)*c)) {
+    while (isalnum((unsigned char)*c) || *c == '+' || *c == '-' || *c == '.')
+      c++;
+    if (*c == ':') return iri; /* has a scheme */
+  }
+  size_t n = strlen(base) + strlen(iri) + 8;
+  char *buf = nkg_sq_alloc(p->a, n);
+  if (!raptor_uri_resolve_uri_reference((const unsigned char *)base,
+                                        (const unsigned char *)iri,
+                                        (unsigned char *)buf, n))
+    return iri;
+  return buf;
+}
+
 static sq_term *iri(parser *p) {
   const nkg_sq_tok *t = next(p);
-  if (t->type == SQ_IRI) return iri_term(p, nkg_sq_strdup(p->a, t->s + 1, t->n - 2));
+  if (t->type == SQ_IRI)
+    return iri_term(p, resolve(p, nkg_sq_strdup(p->a, t->s + 1, t->n - 2)));
   if (t->type == SQ_PNAME_LN || t->type == SQ_PNAME_NS) {
     const char *e = nkg_sq_expand(p->a, t);
     if (!e) {
-      /* Undeclared: left as written for the engine to judge. */
-      sq_term *r = new_term(p, T_IRI, nkg_sq_strdup(p->a, t->s, t->n));
-      return r;
+      size_t c = 0;
+      while (c < t->n && t->s[c] != ':') c++;
+      fail_at(p, t, "prefix '%.*s:' of '%.*s' is not declared", (int)c, t->s,
+              (int)(t->n > 60 ? 60 : t->n), t->s);
     }
     return iri_term(p, e);
   }
@@ -329,6 +378,8 @@ static sq_term *literal(parser *p) {
     r->value = val;
     r->lang = lang;
     r->dt = dt;
+    r->id = nkg_terms_intern(p->a->terms, NKG_T_LIT, val, strlen(val), lang,
+                             dt);
   } else {
     const char *sign = "";
     if (is(p, "+") || is(p, "-")) {
@@ -345,12 +396,16 @@ static sq_term *literal(parser *p) {
       r->dt = t->type == SQ_INTEGER   ? XSD_NS "integer"
               : t->type == SQ_DECIMAL ? XSD_NS "decimal"
                                       : XSD_NS "double";
+      r->id = nkg_terms_intern(p->a->terms, NKG_T_LIT, r->value,
+                               strlen(r->value), NULL, r->dt);
     } else if (is(p, "true") || is(p, "false")) {
       next(p);
       const char *v = (t->s[0] == 't' || t->s[0] == 'T') ? "true" : "false";
       r = new_term(p, T_LIT, v);
       r->value = v;
       r->dt = XSD_NS "boolean";
+      r->id = nkg_terms_intern(p->a->terms, NKG_T_LIT, v, strlen(v), NULL,
+                               r->dt);
     } else {
       unexpected(p, "a literal");
     }
@@ -378,7 +433,9 @@ static sq_term *var_or_term(parser *p) {
     char *text = nkg_sq_alloc(p->a, strlen(name) + 2);
     text[0] = '?';
     strcpy(text + 1, name);
-    return new_term(p, T_VAR, text);
+    sq_term *r = new_term(p, T_VAR, text);
+    r->var = var_index(p->a, name);
+    return r;
   }
   if (at_iri(p)) return iri(p);
   if (t->type == SQ_BNODE) {
@@ -405,13 +462,12 @@ static sq_term *var(parser *p) {
 /* ---- expressions ---------------------------------------------------- */
 
 static sq_group *group_graph_pattern(parser *p);
-static sq_expr *cur_expr; /* not used across calls: set per expression */
 
 typedef struct {
   vec ex;
 } expr_ctx;
 
-static void expression(parser *p, expr_ctx *x);
+static nkg_x *expression(parser *p, expr_ctx *x);
 
 static const char *builtins[] = {
     "STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "IRI", "URI", "BNODE",
@@ -431,19 +487,63 @@ static int in_list(const nkg_sq_tok *t, const char **list) {
   return 0;
 }
 
-static void arg_list(parser *p, expr_ctx *x, int allow_distinct) {
+static nkg_x *new_x(parser *p, nkg_x_kind k) {
+  nkg_x *x = nkg_sq_alloc(p->a, sizeof *x);
+  x->kind = k;
+  x->var = -1;
+  x->agg_index = -1;
+  return x;
+}
+
+static nkg_x *x2(parser *p, nkg_x_kind k, nkg_x *a, nkg_x *b) {
+  nkg_x *x = new_x(p, k);
+  x->args = nkg_sq_alloc(p->a, 2 * sizeof *x->args);
+  x->args[0] = a;
+  x->args[1] = b;
+  x->nargs = b ? 2 : 1;
+  return x;
+}
+
+static void set_args(parser *p, nkg_x *x, vec *v) {
+  x->args = (nkg_x **)v->v;
+  x->nargs = v->n;
+  (void)p;
+}
+
+static nkg_x *term_x(parser *p, const sq_term *t) {
+  nkg_x *x;
+  if (t->kind == T_VAR || t->kind == T_BNODE) {
+    x = new_x(p, X_VAR);
+    x->var = t->var;
+  } else {
+    x = new_x(p, X_CONST);
+    x->term = t->id;
+  }
+  return x;
+}
+
+static char *upper(parser *p, const nkg_sq_tok *t) {
+  char *s = nkg_sq_strdup(p->a, t->s, t->n);
+  for (char *c = s; *c; c++) *c = (char)toupper((unsigned char)*c);
+  return s;
+}
+
+static void arg_list(parser *p, expr_ctx *x, nkg_x *call, int allow_distinct) {
+  vec v = {0};
   if (peek(p)->type == SQ_NIL) {
     next(p);
+    set_args(p, call, &v);
     return;
   }
   expect(p, "(");
-  if (allow_distinct) accept(p, "DISTINCT");
-  expression(p, x);
-  while (accept(p, ",")) expression(p, x);
+  if (allow_distinct && accept(p, "DISTINCT")) call->distinct = 1;
+  vec_push(p->a, &v, expression(p, x));
+  while (accept(p, ",")) vec_push(p->a, &v, expression(p, x));
   expect(p, ")");
+  set_args(p, call, &v);
 }
 
-static void exists_call(parser *p, expr_ctx *x, int neg, size_t t0) {
+static nkg_x *exists_call(parser *p, expr_ctx *x, int neg, size_t t0) {
   sq_exists *e = nkg_sq_alloc(p->a, sizeof *e);
   e->neg = neg;
   e->t0 = t0;
@@ -456,54 +556,62 @@ static void exists_call(parser *p, expr_ctx *x, int neg, size_t t0) {
   p->agg_ok = agg_ok;
   e->t1 = p->i;
   vec_push(p->a, &x->ex, e);
+  nkg_x *r = new_x(p, neg ? X_NOT_EXISTS : X_EXISTS);
+  r->pattern = e->g;
+  return r;
 }
 
-static void primary(parser *p, expr_ctx *x) {
+static nkg_x *primary(parser *p, expr_ctx *x) {
   const nkg_sq_tok *t = peek(p);
   if (accept(p, "(")) {
-    expression(p, x);
+    deeper(p, t);
+    nkg_x *r = expression(p, x);
     expect(p, ")");
-    return;
+    p->depth--;
+    return r;
   }
-  if (t->type == SQ_VAR) {
-    var_or_term(p);
-    return;
-  }
-  if (at_literal(p) && !is(p, "+") && !is(p, "-")) {
-    literal(p);
-    return;
-  }
+  if (t->type == SQ_VAR) return term_x(p, var_or_term(p));
+  if (at_literal(p) && !is(p, "+") && !is(p, "-")) return term_x(p, literal(p));
   if (at_iri(p)) {
-    iri(p);
-    if (peek(p)->type == SQ_NIL || is(p, "(")) arg_list(p, x, 1);
-    return;
+    const sq_term *f = iri(p);
+    if (peek(p)->type == SQ_NIL || is(p, "(")) {
+      nkg_x *r = new_x(p, X_FUNC);
+      r->name = f->iri;
+      arg_list(p, x, r, 1);
+      return r;
+    }
+    return term_x(p, f);
   }
   if (t->type != SQ_WORD) unexpected(p, "an expression");
   if (nkg_sq_tok_is(t, "NOT") && nkg_sq_tok_is(peek2(p), "EXISTS")) {
     size_t t0 = p->i;
     p->i += 2;
-    exists_call(p, x, 1, t0);
-    return;
+    return exists_call(p, x, 1, t0);
   }
   if (nkg_sq_tok_is(t, "EXISTS")) {
     size_t t0 = p->i;
     p->i++;
-    exists_call(p, x, 0, t0);
-    return;
+    return exists_call(p, x, 0, t0);
   }
   if (in_list(t, aggregates)) {
     if (!p->agg_ok || p->in_agg)
       fail_at(p, t, "aggregate %.*s not allowed here", (int)t->n, t->s);
     p->saw_agg = 1;
     p->in_agg = 1;
+    nkg_x *r = new_x(p, X_AGG);
+    r->name = upper(p, t);
     sq_concat c = {p->i, 0, 0, 0, 0, 0, nkg_sq_tok_is(t, "GROUP_CONCAT")};
     next(p);
     expect(p, "(");
     c.distinct = accept(p, "DISTINCT");
+    r->distinct = c.distinct;
     c.e0 = p->i;
     if (nkg_sq_tok_is(t, "COUNT") && accept(p, "*")) {
+      r->star = 1;
     } else {
-      expression(p, x);
+      vec v = {0};
+      vec_push(p->a, &v, expression(p, x));
+      set_args(p, r, &v);
     }
     c.e1 = p->i;
     if (nkg_sq_tok_is(t, "GROUP_CONCAT") && accept(p, ";")) {
@@ -511,7 +619,8 @@ static void primary(parser *p, expr_ctx *x) {
       expect(p, "=");
       if (peek(p)->type != SQ_STRING) unexpected(p, "a string");
       c.sep = p->i;
-      literal(p);
+      const sq_term *sep = literal(p);
+      r->separator = sep->value;
     }
     expect(p, ")");
     c.end = p->i;
@@ -527,15 +636,21 @@ static void primary(parser *p, expr_ctx *x) {
       }
       a->concat[a->nconcat++] = c;
     }
-    return;
+    r->agg_index = (int)p->aggs.n;
+    vec_push(p->a, &p->aggs, r);
+    return r;
   }
   if (in_list(t, builtins)) {
     next(p);
+    nkg_x *r = new_x(p, X_CALL);
+    r->name = nkg_sq_tok_is(t, "URI") ? "IRI" : upper(p, t);
     if (nkg_sq_tok_is(t, "BOUND")) {
       expect(p, "(");
-      var(p);
+      vec v = {0};
+      vec_push(p->a, &v, term_x(p, var(p)));
+      set_args(p, r, &v);
       expect(p, ")");
-      return;
+      return r;
     }
     if (peek(p)->type == SQ_NIL) {
       if (!(nkg_sq_tok_is(t, "RAND") || nkg_sq_tok_is(t, "NOW") ||
@@ -544,104 +659,166 @@ static void primary(parser *p, expr_ctx *x) {
             nkg_sq_tok_is(t, "COALESCE")))
         unexpected(p, "arguments");
       next(p);
-      return;
+      return r;
     }
-    arg_list(p, x, 0);
-    return;
+    arg_list(p, x, r, 0);
+    return r;
   }
-  if (nkg_sq_tok_is(t, "true") || nkg_sq_tok_is(t, "false")) {
-    literal(p);
-    return;
-  }
+  if (nkg_sq_tok_is(t, "true") || nkg_sq_tok_is(t, "false"))
+    return term_x(p, literal(p));
   fail_at(p, t, "unknown function or keyword '%.*s'", (int)t->n, t->s);
 }
 
-static void unary(parser *p, expr_ctx *x) {
-  if (accept(p, "!") || accept(p, "+") || accept(p, "-")) {
-    unary(p, x);
-    return;
+static nkg_x *unary(parser *p, expr_ctx *x) {
+  const nkg_sq_tok *t = peek(p);
+  nkg_x_kind k;
+  if (accept(p, "!")) {
+    k = X_NOT;
+  } else if (accept(p, "+")) {
+    k = X_PLUS;
+  } else if (accept(p, "-")) {
+    k = X_NEG;
+  } else {
+    return primary(p, x);
   }
-  primary(p, x);
+  deeper(p, t);
+  nkg_x *r = x2(p, k, unary(p, x), NULL);
+  p->depth--;
+  return r;
 }
 
-static void multiplicative(parser *p, expr_ctx *x) {
-  unary(p, x);
-  while (accept(p, "*") || accept(p, "/")) unary(p, x);
-}
-
-static void additive(parser *p, expr_ctx *x) {
-  multiplicative(p, x);
+/* The operators of a left-associative chain make a tree as deep as the
+ * chain is long: each counts as a level of nesting. */
+static nkg_x *multiplicative(parser *p, expr_ctx *x) {
+  int d = p->depth;
+  nkg_x *r = unary(p, x);
   for (;;) {
-    if (accept(p, "+") || accept(p, "-")) {
-      multiplicative(p, x);
-    } else if (at_number(p) && (peek(p)->s[0] == '+' || peek(p)->s[0] == '-')) {
-      next(p); /* numbers carry no sign in this lexer: never reached */
+    const nkg_sq_tok *t = peek(p);
+    if (accept(p, "*")) {
+      deeper(p, t);
+      r = x2(p, X_MUL, r, unary(p, x));
+    } else if (accept(p, "/")) {
+      deeper(p, t);
+      r = x2(p, X_DIV, r, unary(p, x));
     } else {
       break;
     }
   }
+  p->depth = d;
+  return r;
 }
 
-static void relational(parser *p, expr_ctx *x) {
-  additive(p, x);
-  if (accept(p, "=") || accept(p, "!=") || accept(p, "<") || accept(p, ">") ||
-      accept(p, "<=") || accept(p, ">=")) {
-    additive(p, x);
-  } else if (is(p, "IN") || (is(p, "NOT") && nkg_sq_tok_is(peek2(p), "IN"))) {
-    if (accept(p, "NOT")) {
+static nkg_x *additive(parser *p, expr_ctx *x) {
+  int d = p->depth;
+  nkg_x *r = multiplicative(p, x);
+  for (;;) {
+    const nkg_sq_tok *t = peek(p);
+    if (accept(p, "+")) {
+      deeper(p, t);
+      r = x2(p, X_ADD, r, multiplicative(p, x));
+    } else if (accept(p, "-")) {
+      deeper(p, t);
+      r = x2(p, X_SUB, r, multiplicative(p, x));
+    } else {
+      break;
     }
+  }
+  p->depth = d;
+  return r;
+}
+
+static nkg_x *relational(parser *p, expr_ctx *x) {
+  nkg_x *r = additive(p, x);
+  static const struct {
+    const char *op;
+    nkg_x_kind k;
+  } ops[] = {{"=", X_EQ},  {"!=", X_NE}, {"<", X_LT},
+             {">", X_GT},  {"<=", X_LE}, {">=", X_GE}};
+  for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+    if (accept(p, ops[k].op)) return x2(p, ops[k].k, r, additive(p, x));
+  if (is(p, "IN") || (is(p, "NOT") && nkg_sq_tok_is(peek2(p), "IN"))) {
+    nkg_x *in = new_x(p, accept(p, "NOT") ? X_NOTIN : X_IN);
     next(p);
+    vec v = {0};
+    vec_push(p->a, &v, r);
     if (peek(p)->type == SQ_NIL) {
       next(p);
-      return;
+    } else {
+      expect(p, "(");
+      vec_push(p->a, &v, expression(p, x));
+      while (accept(p, ",")) vec_push(p->a, &v, expression(p, x));
+      expect(p, ")");
     }
-    expect(p, "(");
-    expression(p, x);
-    while (accept(p, ",")) expression(p, x);
-    expect(p, ")");
+    set_args(p, in, &v);
+    return in;
   }
+  return r;
 }
 
-static void and_expr(parser *p, expr_ctx *x) {
-  relational(p, x);
-  while (accept(p, "&&")) relational(p, x);
+static nkg_x *and_expr(parser *p, expr_ctx *x) {
+  int d = p->depth;
+  nkg_x *r = relational(p, x);
+  for (;;) {
+    const nkg_sq_tok *t = peek(p);
+    if (!accept(p, "&&")) break;
+    deeper(p, t);
+    r = x2(p, X_AND, r, relational(p, x));
+  }
+  p->depth = d;
+  return r;
 }
 
-static void expression(parser *p, expr_ctx *x) {
-  and_expr(p, x);
-  while (accept(p, "||")) and_expr(p, x);
+static nkg_x *expression(parser *p, expr_ctx *x) {
+  const nkg_sq_tok *t0 = peek(p);
+  deeper(p, t0);
+  int d = p->depth;
+  nkg_x *r = and_expr(p, x);
+  for (;;) {
+    const nkg_sq_tok *t = peek(p);
+    if (!accept(p, "||")) break;
+    deeper(p, t);
+    r = x2(p, X_OR, r, and_expr(p, x));
+  }
+  p->depth = d - 1;
+  return r;
 }
 
-static sq_expr *finish_expr(parser *p, expr_ctx *x, size_t t0) {
+static sq_expr *finish_expr(parser *p, expr_ctx *x, size_t t0, nkg_x *tree) {
   sq_expr *e = nkg_sq_alloc(p->a, sizeof *e);
   e->t0 = t0;
   e->t1 = p->i;
   e->ex = (sq_exists **)x->ex.v;
   e->nex = x->ex.n;
+  e->x = tree;
   return e;
 }
 
 static sq_expr *full_expression(parser *p) {
   expr_ctx x = {{0}};
   size_t t0 = p->i;
-  expression(p, &x);
-  return finish_expr(p, &x, t0);
+  nkg_x *r = expression(p, &x);
+  return finish_expr(p, &x, t0, r);
 }
 
 /* Constraint: BrackettedExpression | BuiltInCall | FunctionCall. */
 static sq_expr *constraint(parser *p) {
   expr_ctx x = {{0}};
   size_t t0 = p->i;
+  nkg_x *r;
   if (is(p, "(")) {
     next(p);
-    expression(p, &x);
+    r = expression(p, &x);
     expect(p, ")");
   } else if (peek(p)->type == SQ_WORD || at_iri(p)) {
-    primary(p, &x);
+    r = primary(p, &x);
+    if (r->kind == X_CONST || r->kind == X_VAR) {
+      p->i = t0;
+      unexpected(p, "a constraint");
+    }
   } else {
     unexpected(p, "a constraint");
   }
-  return finish_expr(p, &x, t0);
+  return finish_expr(p, &x, t0, r);
 }
 
 /* ---- paths and triples ---------------------------------------------- */
@@ -665,9 +842,12 @@ static sq_path *path_primary(parser *p) {
     r->iri = iri_or_a(p);
     return r;
   }
+  const nkg_sq_tok *t = peek(p);
   if (accept(p, "(")) {
+    deeper(p, t);
     sq_path *r = path_alt(p);
     expect(p, ")");
+    p->depth--;
     return r;
   }
   if (accept(p, "!")) {
@@ -700,7 +880,13 @@ static sq_path *wrap(parser *p, sq_path_kind k, sq_path *kid) {
 }
 
 static sq_path *path_elt_or_inverse(parser *p) {
-  int inv = accept(p, "^");
+  int inv = 0;
+  while (is(p, "^")) {
+    deeper(p, peek(p));
+    next(p);
+    inv++;
+  }
+  p->depth -= inv;
   sq_path *r = path_primary(p);
   if (is(p, "*")) {
     next(p);
@@ -714,7 +900,8 @@ static sq_path *path_elt_or_inverse(parser *p) {
   } else if (is(p, "{")) {
     fail_at(p, peek(p), "path length ranges {n,m} are not SPARQL 1.1");
   }
-  return inv ? wrap(p, P_INV, r) : r;
+  while (inv-- > 0) r = wrap(p, P_INV, r);
+  return r;
 }
 
 static sq_path *path_list(parser *p, sq_path_kind k, sq_path *first,
@@ -771,13 +958,17 @@ static int at_term_start(parser *p) {
 
 /* GraphNodePath: a term, a collection or a blank node property list. */
 static const sq_term *graph_node(parser *p, triples_ctx *c) {
+  const nkg_sq_tok *t = peek(p);
   if (accept(p, "[")) {
+    deeper(p, t);
     sq_term *b = fresh_bnode(p);
     property_list(p, c, b);
     expect(p, "]");
+    p->depth--;
     return b;
   }
   if (accept(p, "(")) {
+    deeper(p, t);
     vec items = {0};
     while (!is(p, ")")) {
       if (peek(p)->type == SQ_EOF) unexpected(p, "')'");
@@ -794,6 +985,7 @@ static const sq_term *graph_node(parser *p, triples_ctx *c) {
     }
     add_triple(p, c, prev, iri_term(p, RDF_NS "rest"), NULL,
                iri_term(p, RDF_NS "nil"));
+    p->depth--;
     return head;
   }
   return var_or_term(p);
@@ -917,32 +1109,35 @@ void nkg_sq_scope(sq_ast *a, sq_elem **elems, size_t n, const char ***names,
   *count = s.n;
 }
 
-/* One DataBlockValue; pushes its token range (empty for UNDEF) to vals. */
-static void data_value(parser *p, vec *vals) {
+/* One DataBlockValue; pushes its token range (empty for UNDEF) to vals
+ * and its term (0 for UNDEF) to ids. */
+static void data_value(parser *p, vec *vals, vec *ids) {
   size_t t0 = p->i;
+  nkg_tid id = 0;
   if (accept(p, "UNDEF")) {
     t0 = p->i;
   } else if (at_iri(p)) {
-    iri(p);
+    id = iri(p)->id;
   } else if (at_literal(p)) {
-    literal(p);
+    id = literal(p)->id;
   } else {
     unexpected(p, "a value");
   }
   vec_push(p->a, vals, (void *)(uintptr_t)t0);
   vec_push(p->a, vals, (void *)(uintptr_t)p->i);
+  vec_push(p->a, ids, (void *)(uintptr_t)id);
 }
 
 /* DataBlock after VALUES; records the variables in e->cols and the values
  * in e->vals. */
 static void data_block(parser *p, sq_elem *e) {
-  vec cols = {0}, vals = {0};
+  vec cols = {0}, vals = {0}, ids = {0};
   size_t rows = 0;
   if (peek(p)->type == SQ_VAR) {
     vec_push(p->a, &cols, (void *)var_name(p, next(p)));
     expect(p, "{");
     while (!accept(p, "}")) {
-      data_value(p, &vals);
+      data_value(p, &vals, &ids);
       rows++;
     }
   } else {
@@ -966,7 +1161,7 @@ static void data_block(parser *p, sq_elem *e) {
       } else {
         expect(p, "(");
         while (!accept(p, ")")) {
-          data_value(p, &vals);
+          data_value(p, &vals, &ids);
           got++;
         }
       }
@@ -981,12 +1176,17 @@ static void data_block(parser *p, sq_elem *e) {
   e->vals = nkg_sq_alloc(p->a, (vals.n + 1) * sizeof *e->vals);
   for (size_t k = 0; k < vals.n; k++) e->vals[k] = (size_t)(uintptr_t)vals.v[k];
   for (size_t k = 0; k < cols.n; k++) note_var(p, cols.v[k]);
+  e->colvar = nkg_sq_alloc(p->a, (cols.n + 1) * sizeof *e->colvar);
+  for (size_t k = 0; k < cols.n; k++) e->colvar[k] = var_index(p->a, cols.v[k]);
+  e->rows = nkg_sq_alloc(p->a, (ids.n + 1) * sizeof *e->rows);
+  for (size_t k = 0; k < ids.n; k++) e->rows[k] = (nkg_tid)(uintptr_t)ids.v[k];
 }
 
 static sq_group *group_graph_pattern(parser *p) {
   sq_group *g = nkg_sq_alloc(p->a, sizeof *g);
   vec elems = {0};
   g->t0 = p->i;
+  deeper(p, peek(p));
   expect(p, "{");
   if (is(p, "SELECT")) {
     sq_elem *e = new_elem(p, E_SUBSELECT, p->i);
@@ -997,6 +1197,7 @@ static sq_group *group_graph_pattern(parser *p) {
     g->t1 = p->i;
     g->elems = (sq_elem **)elems.v;
     g->nelems = elems.n;
+    p->depth--;
     return g;
   }
   for (;;) {
@@ -1037,7 +1238,9 @@ static sq_group *group_graph_pattern(parser *p) {
       p->a->wrap_close[e->expr->t1]++;
       expect(p, "AS");
       const nkg_sq_tok *vt = peek(p);
-      e->var = var(p)->text + 1;
+      const sq_term *bv = var(p);
+      e->var = bv->text + 1;
+      e->bvar = bv->var;
       expect(p, ")");
       nameset scope = {0};
       for (size_t k = 0; k < elems.n; k++) elem_scope(p, elems.v[k], &scope);
@@ -1090,6 +1293,7 @@ static sq_group *group_graph_pattern(parser *p) {
   g->nelems = elems.n;
   /* A blank node label may not be used in two basic graph patterns of
    * one group: checked by the engine where it matters. */
+  p->depth--;
   return g;
 }
 
@@ -1104,22 +1308,30 @@ static void push_size(sq_ast *a, size_t **v, size_t n, size_t x) {
 
 static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
                               int *has_group) {
+  vec gx = {0}, gv = {0};
+  q->limit = q->offset = -1;
   if (is(p, "GROUP")) {
     next(p);
     expect(p, "BY");
     *has_group = 1;
     int any = 0;
     for (;;) {
+      nkg_x *cond = NULL;
+      int cvar = -1;
       if (peek(p)->type == SQ_VAR) {
-        const nkg_sq_tok *t = next(p);
-        ns_add(p->a, group_keys, var_name(p, t));
+        const sq_term *v = var_or_term(p);
+        ns_add(p->a, group_keys, v->text + 1);
+        cond = term_x(p, v);
+        cvar = v->var;
       } else if (is(p, "(")) {
         size_t t0 = p->i++, e0 = p->i;
         expr_ctx x = {{0}};
-        expression(p, &x);
+        cond = expression(p, &x);
         size_t e1 = p->i;
         if (accept(p, "AS")) {
-          const char *v = var(p)->text + 1;
+          const sq_term *vt = var(p);
+          const char *v = vt->text + 1;
+          cvar = vt->var;
           ns_add(p->a, group_keys, v);
           expect(p, ")");
           push_size(p->a, &q->gb_t0, q->ngb, t0);
@@ -1133,27 +1345,38 @@ static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
           q->ngb++;
         } else {
           expect(p, ")");
+          if (cond->kind == X_VAR) {
+            cvar = cond->var;
+            ns_add(p->a, group_keys, p->a->vars[cvar]);
+          }
         }
       } else if (peek(p)->type == SQ_WORD || at_iri(p)) {
         if (is(p, "HAVING") || is(p, "ORDER") || is(p, "LIMIT") ||
             is(p, "OFFSET") || is(p, "VALUES"))
           break;
         expr_ctx x = {{0}};
-        primary(p, &x);
+        cond = primary(p, &x);
       } else {
         break;
       }
+      vec_push(p->a, &gx, cond);
+      vec_push(p->a, &gv, (void *)(intptr_t)cvar);
       any = 1;
     }
     if (!any) unexpected(p, "a grouping condition");
   }
+  q->group_x = (nkg_x **)gx.v;
+  q->ngroup = gx.n;
+  q->group_var = nkg_sq_alloc(p->a, (gx.n + 1) * sizeof *q->group_var);
+  for (size_t k = 0; k < gv.n; k++) q->group_var[k] = (int)(intptr_t)gv.v[k];
   if (is(p, "HAVING")) {
+    vec hv = {0};
     q->hv_tok = p->i++;
     int ok = p->agg_ok;
     p->agg_ok = 1;
     do {
       size_t c0 = p->i;
-      constraint(p);
+      vec_push(p->a, &hv, constraint(p)->x);
       push_size(p->a, &q->hv_c0, q->nhv, c0);
       push_size(p->a, &q->hv_c1, q->nhv, p->i);
       q->nhv++;
@@ -1162,54 +1385,106 @@ static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
                             !is(p, "VALUES")) ||
              at_iri(p));
     p->agg_ok = ok;
+    q->having = (nkg_x **)hv.v;
+    q->nhaving = hv.n;
   }
   if (is(p, "ORDER")) {
+    vec ox = {0}, od = {0};
     next(p);
     expect(p, "BY");
     int ok = p->agg_ok;
     p->agg_ok = 1;
     int any = 0;
     for (;;) {
-      if (accept(p, "ASC") || accept(p, "DESC")) {
+      nkg_x *cond;
+      int desc = 0;
+      if (is(p, "ASC") || is(p, "DESC")) {
+        desc = is(p, "DESC");
+        next(p);
         expect(p, "(");
-        full_expression(p);
+        cond = full_expression(p)->x;
         expect(p, ")");
       } else if (peek(p)->type == SQ_VAR) {
-        next(p);
+        cond = term_x(p, var_or_term(p));
       } else if (is(p, "(") || at_iri(p) ||
                  (peek(p)->type == SQ_WORD && !is(p, "LIMIT") &&
                   !is(p, "OFFSET") && !is(p, "VALUES"))) {
-        constraint(p);
+        cond = constraint(p)->x;
       } else {
         break;
       }
+      vec_push(p->a, &ox, cond);
+      vec_push(p->a, &od, (void *)(intptr_t)desc);
       any = 1;
     }
     p->agg_ok = ok;
     if (!any) unexpected(p, "an order condition");
+    q->order_x = (nkg_x **)ox.v;
+    q->norder = ox.n;
+    q->order_desc = nkg_sq_alloc(p->a, (od.n + 1) * sizeof *q->order_desc);
+    for (size_t k = 0; k < od.n; k++) q->order_desc[k] = (int)(intptr_t)od.v[k];
   }
   for (int k = 0; k < 2; k++) {
+    int lim = is(p, "LIMIT");
     if (accept(p, "LIMIT") || accept(p, "OFFSET")) {
       if (peek(p)->type != SQ_INTEGER) unexpected(p, "an integer");
-      next(p);
+      const nkg_sq_tok *t = next(p);
+      char buf[32];
+      size_t n = t->n < sizeof buf - 1 ? t->n : sizeof buf - 1;
+      memcpy(buf, t->s, n);
+      buf[n] = 0;
+      long v = strtol(buf, NULL, 10);
+      if (v < 0) v = 0;
+      if (t->n > 18) v = 0x7fffffffL;
+      if (lim) {
+        if (q->limit >= 0) fail_at(p, t, "LIMIT given twice");
+        q->limit = v;
+      } else {
+        if (q->offset >= 0) fail_at(p, t, "OFFSET given twice");
+        q->offset = v;
+      }
     }
   }
 }
 
-static void dataset_clauses(parser *p) {
+static void dataset_clauses(parser *p, sq_query *q) {
+  vec from = {0}, named = {0};
   while (accept(p, "FROM")) {
-    accept(p, "NAMED");
-    iri(p);
+    int n = accept(p, "NAMED");
+    vec_push(p->a, n ? &named : &from, (void *)iri(p)->iri);
   }
+  q->from = (const char **)from.v;
+  q->nfrom = from.n;
+  q->from_named = (const char **)named.v;
+  q->nfrom_named = named.n;
+}
+
+/* The variable indexes of the projection. */
+static void proj_vars(parser *p, sq_query *q) {
+  q->proj_var = nkg_sq_alloc(p->a, (q->nproj + 1) * sizeof *q->proj_var);
+  for (size_t k = 0; k < q->nproj; k++)
+    q->proj_var[k] = var_index(p->a, q->proj[k]);
+  if (!q->proj_x)
+    q->proj_x = nkg_sq_alloc(p->a, (q->nproj + 1) * sizeof *q->proj_x);
+}
+
+static void take_aggs(parser *p, sq_query *q) {
+  q->aggs = (nkg_x **)p->aggs.v;
+  q->naggs = p->aggs.n;
 }
 
 static sq_query *select_query(parser *p, int sub) {
   sq_query *q = nkg_sq_alloc(p->a, sizeof *q);
+  vec saved_aggs = p->aggs;
+  memset(&p->aggs, 0, sizeof p->aggs);
   q->kind = Q_SELECT;
   q->t0 = p->i;
   expect(p, "SELECT");
-  if (!accept(p, "DISTINCT")) accept(p, "REDUCED");
-  vec proj = {0};
+  if (accept(p, "DISTINCT"))
+    q->distinct = 1;
+  else if (accept(p, "REDUCED"))
+    q->reduced = 1;
+  vec proj = {0}, projx = {0};
   nameset plain = {0};       /* projected plain variables */
   nameset as_vars = {0};     /* SELECT (... AS ?v) */
   nameset outer = {0};       /* variables used outside aggregates */
@@ -1227,6 +1502,7 @@ static sq_query *select_query(parser *p, int sub) {
           fail_at(p, t, "?%s is already assigned by AS", n);
         ns_add(p->a, &plain, n);
         vec_push(p->a, &proj, (void *)n);
+        vec_push(p->a, &projx, NULL);
       } else if (accept(p, "(")) {
         expr_ctx x = {{0}};
         int ok = p->agg_ok;
@@ -1234,7 +1510,7 @@ static sq_query *select_query(parser *p, int sub) {
         p->saw_agg = 0;
         nameset *ov = p->outer_vars;
         p->outer_vars = &outer;
-        expression(p, &x);
+        nkg_x *e = expression(p, &x);
         p->outer_vars = ov;
         saw_agg |= p->saw_agg;
         p->agg_ok = ok;
@@ -1246,6 +1522,7 @@ static sq_query *select_query(parser *p, int sub) {
           fail_at(p, vt, "?%s is projected twice", n);
         ns_add(p->a, &as_vars, n);
         vec_push(p->a, &proj, (void *)n);
+        vec_push(p->a, &projx, e);
         expect(p, ")");
       } else {
         break;
@@ -1255,14 +1532,15 @@ static sq_query *select_query(parser *p, int sub) {
   }
   q->proj = (const char **)proj.v;
   q->nproj = proj.n;
-  if (!sub) dataset_clauses(p);
+  q->proj_x = (nkg_x **)projx.v;
+  if (!sub) dataset_clauses(p, q);
   accept(p, "WHERE");
   q->where = group_graph_pattern(p);
   nameset keys = {0};
   int has_group = 0;
   p->saw_agg = 0;
   solution_modifier(p, q, &keys, &has_group);
-  q->aggregate = has_group || saw_agg;
+  q->aggregate = has_group || saw_agg || p->aggs.n;
   q->has_group = has_group;
   if (has_group || saw_agg) {
     if (q->star) fail_at(p, star_tok, "SELECT * is not allowed with GROUP BY");
@@ -1287,18 +1565,22 @@ static sq_query *select_query(parser *p, int sub) {
     group_scope(p, q->where, &scope);
     q->proj = scope.v;
     q->nproj = scope.n;
+    q->proj_x = NULL;
   }
+  proj_vars(p, q);
   if (sub && is(p, "VALUES")) {
     q->values = new_elem(p, E_VALUES, p->i);
     next(p);
     data_block(p, q->values);
     q->values->t1 = p->i;
   }
+  take_aggs(p, q);
+  p->aggs = saved_aggs;
   q->t1 = p->i;
   return q;
 }
 
-static void construct_template(parser *p) {
+static void construct_template(parser *p, sq_query *q) {
   expect(p, "{");
   triples_ctx c = {{0}, 0, 0};
   while (!is(p, "}")) {
@@ -1306,6 +1588,10 @@ static void construct_template(parser *p) {
     if (!accept(p, ".")) break;
   }
   expect(p, "}");
+  q->ntmpl = c.triples.n;
+  q->tmpl = nkg_sq_alloc(p->a, (c.triples.n + 1) * sizeof(sq_triple));
+  for (size_t k = 0; k < c.triples.n; k++)
+    q->tmpl[k] = *(sq_triple *)c.triples.v[k];
 }
 
 static sq_query *query(parser *p) {
@@ -1320,39 +1606,62 @@ static sq_query *query(parser *p) {
     if (accept(p, "CONSTRUCT")) {
       q->kind = Q_CONSTRUCT;
       if (is(p, "{")) {
-        construct_template(p);
-        dataset_clauses(p);
+        construct_template(p, q);
+        dataset_clauses(p, q);
         accept(p, "WHERE");
         q->where = group_graph_pattern(p);
       } else {
-        dataset_clauses(p);
+        dataset_clauses(p, q);
         expect(p, "WHERE");
         size_t t0 = p->i;
-        construct_template(p);
+        construct_template(p, q);
         p->i = t0;
         q->where = group_graph_pattern(p);
+        /* CONSTRUCT WHERE: the template is the pattern, and the pattern
+         * must be a basic graph pattern */
+        const sq_group *g = q->where;
+        if (g->nelems > 1 || (g->nelems == 1 && g->elems[0]->kind != E_TRIPLES))
+          fail_at(p, &p->a->toks[t0],
+                  "CONSTRUCT WHERE takes triple patterns only");
+        if (g->nelems == 1 && g->elems[0]->complex)
+          fail_at(p, &p->a->toks[t0],
+                  "CONSTRUCT WHERE takes no property paths");
       }
     } else if (accept(p, "ASK")) {
       q->kind = Q_ASK;
-      dataset_clauses(p);
+      dataset_clauses(p, q);
       accept(p, "WHERE");
       q->where = group_graph_pattern(p);
     } else if (accept(p, "DESCRIBE")) {
+      vec d = {0};
       q->kind = Q_DESCRIBE;
       if (!accept(p, "*")) {
-        int n = 0;
-        while (peek(p)->type == SQ_VAR || at_iri(p)) {
-          var_or_term(p);
-          n++;
-        }
-        if (!n) unexpected(p, "a variable, an IRI or '*'");
+        while (peek(p)->type == SQ_VAR || at_iri(p))
+          vec_push(p->a, &d, (void *)var_or_term(p));
+        if (!d.n) unexpected(p, "a variable, an IRI or '*'");
+      } else {
+        q->star = 1;
       }
-      dataset_clauses(p);
+      q->describe = (const sq_term **)d.v;
+      q->ndescribe = d.n;
+      dataset_clauses(p, q);
       if (accept(p, "WHERE") || is(p, "{")) q->where = group_graph_pattern(p);
+      if (q->star && q->where) {
+        nameset scope = {0};
+        group_scope(p, q->where, &scope);
+        q->proj = scope.v;
+        q->nproj = scope.n;
+      }
     } else {
       unexpected(p, "SELECT, CONSTRUCT, ASK or DESCRIBE");
     }
     solution_modifier(p, q, &keys, &has_group);
+    proj_vars(p, q);
+    take_aggs(p, q);
+    if (q->naggs || has_group) {
+      q->aggregate = 1;
+      q->has_group = has_group;
+    }
     q->t1 = p->i;
   }
   if (is(p, "VALUES")) {
@@ -1374,7 +1683,7 @@ static void prologue(parser *p) {
         p->i--;
         unexpected(p, "an IRI");
       }
-      p->a->base = nkg_sq_strdup(p->a, t->s + 1, t->n - 2);
+      p->a->base = resolve(p, nkg_sq_strdup(p->a, t->s + 1, t->n - 2));
     } else if (accept(p, "PREFIX")) {
       const nkg_sq_tok *t = next(p);
       if (t->type != SQ_PNAME_NS) {
@@ -1399,14 +1708,24 @@ static void prologue(parser *p) {
 }
 
 int nkg_sq_parse(const char *text, sq_ast **out, char **error) {
+  return nkg_sq_parse_query(text, NULL, NULL, out, error);
+}
+
+int nkg_sq_parse_query(const char *text, const char *base, nkg_terms *terms,
+                       sq_ast **out, char **error) {
   sq_ast *a = nkg_xcalloc(1, sizeof *a);
   parser p;
   memset(&p, 0, sizeof p);
   p.a = a;
   a->text = text;
+  if (!terms) {
+    terms = nkg_terms_new();
+    a->own_terms = 1;
+  }
+  a->terms = terms;
+  if (base) a->base = nkg_sq_strdup(a, base, strlen(base));
   *error = NULL;
   *out = NULL;
-  (void)cur_expr;
   if (nkg_sq_lex(text, &a->toks, &a->ntoks, error) < 0) {
     nkg_sq_free(a);
     return -1;

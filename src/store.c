@@ -12,12 +12,26 @@
 
 #include "util.h"
 
+/* The SQLite calls store.c makes itself, found with dlsym() in the
+ * library that librdf-storage-sqlite already loads (no build dependency). */
+typedef struct {
+  void *lib;
+  void *db;
+  int (*open_v2)(const char *, void **, int, const char *);
+  int (*exec)(void *, const char *, void *, void *, char **);
+  int (*close)(void *);
+} sqlite_conn;
+
+/* SQLITE_OPEN_READONLY and SQLITE_OPEN_READWRITE of sqlite3.h. */
+enum { SQLITE_READONLY_FLAG = 1, SQLITE_READWRITE_FLAG = 2 };
+
 struct nkg_store {
   char *spec;
   librdf_storage *storage;
   librdf_model *model;
   int transient;
   int in_transaction;
+  sqlite_conn guard; /* sqlite opened for reading: see hold_read_lock() */
 };
 
 /* Nonzero if the librdf option string opts sets key (key=... at the start
@@ -82,6 +96,34 @@ static void available_types(librdf_world *world, nkg_buf *b) {
   }
 }
 
+static void sqlite_close(sqlite_conn *c) {
+  if (c->db)
+    c->close(c->db);
+  if (c->lib)
+    dlclose(c->lib);
+  memset(c, 0, sizeof *c);
+}
+
+/* Opens path with flags. Returns 0, or -1 (c is then empty). */
+static int sqlite_open(sqlite_conn *c, const char *path, int flags) {
+  memset(c, 0, sizeof *c);
+  if (!(c->lib = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL)))
+    return -1;
+  /* Object pointers to function pointers, as POSIX dlsym() requires. */
+  *(void **)&c->open_v2 = dlsym(c->lib, "sqlite3_open_v2");
+  *(void **)&c->exec = dlsym(c->lib, "sqlite3_exec");
+  *(void **)&c->close = dlsym(c->lib, "sqlite3_close");
+  if (!c->open_v2 || !c->exec || !c->close ||
+      c->open_v2(path, &c->db, flags, NULL) != 0) {
+    if (c->db && c->close)
+      c->close(c->db);
+    c->db = NULL;
+    sqlite_close(c);
+    return -1;
+  }
+  return 0;
+}
+
 /* librdf's sqlite tables index uris and subjects only: finding the id of
  * a literal scans the literals table and removing a graph scans the
  * triples, so loads were quadratic (10,000 new literals: 7 s; with the
@@ -96,30 +138,89 @@ static int add_sqlite_indexes(const char *path) {
       "CREATE INDEX IF NOT EXISTS newskg_context ON triples (contextUri);"
       "CREATE INDEX IF NOT EXISTS newskg_po ON triples "
       "(predicateUri, objectUri, objectLiteral);";
-  void *lib = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
-  if (!lib)
+  sqlite_conn c;
+  if (sqlite_open(&c, path, SQLITE_READWRITE_FLAG))
     return -1;
-  int rc = -1;
-  typedef int (*open_fn)(const char *, void **, int, const char *);
-  typedef int (*exec_fn)(void *, const char *, void *, void *, char **);
-  typedef int (*close_fn)(void *);
-  open_fn open_v2;
-  exec_fn exec;
-  close_fn close_db;
-  /* Object pointers to function pointers, as POSIX dlsym() requires. */
-  *(void **)&open_v2 = dlsym(lib, "sqlite3_open_v2");
-  *(void **)&exec = dlsym(lib, "sqlite3_exec");
-  *(void **)&close_db = dlsym(lib, "sqlite3_close");
-  void *db = NULL;
-  if (open_v2 && exec && close_db) {
-    /* SQLITE_OPEN_READWRITE is 2. */
-    if (open_v2(path, &db, 2, NULL) == 0 && exec(db, sql, NULL, NULL, NULL) == 0)
-      rc = 0;
-    if (db)
-      close_db(db);
-  }
-  dlclose(lib);
+  int rc = c.exec(c.db, sql, NULL, NULL, NULL) == 0 ? 0 : -1;
+  sqlite_close(&c);
   return rc;
+}
+
+/* librdf opens an sqlite file with sqlite3_open(), read-write whenever the
+ * file system allows it (a file the user cannot write is opened read-only
+ * by SQLite itself, and answers). So that a store opened for reading can
+ * never change, even through a bug, newskg holds a read transaction on a
+ * read-only connection of its own while the store is open: SQLite then
+ * refuses to commit any change to the file, librdf's connection included
+ * ("database is locked"), and the query reads one consistent state even
+ * if a 'newskg load' runs meanwhile (that load fails instead of waiting).
+ * Best effort: without it the store still answers. */
+static void hold_read_lock(sqlite_conn *c, const char *path) {
+  if (sqlite_open(c, path, SQLITE_READONLY_FLAG))
+    return;
+  if (c->exec(c->db, "BEGIN; SELECT count(*) FROM sqlite_master;", NULL, NULL,
+              NULL) != 0)
+    sqlite_close(c);
+}
+
+/* Storage options that create a store or wipe it: refused when a store is
+ * opened for reading (librdf's sqlite storage deletes the file for
+ * new='yes'; postgresql, mysql and hashes drop or truncate their tables). */
+static const char *const wiping_options[] = {"new", NULL};
+
+int nkg_store_check_read_spec(const char *spec) {
+  const char *semi = spec ? strchr(spec, ';') : NULL;
+  for (size_t i = 0; semi && wiping_options[i]; i++)
+    if (has_option(semi + 1, wiping_options[i])) {
+      nkg_error("--store '%s': the option %s= creates or empties a store; "
+                "'newskg query' only reads (use 'newskg load' to make a "
+                "store)",
+                spec, wiping_options[i]);
+      return -1;
+    }
+  return 0;
+}
+
+/* A file: store opened for reading: librdf's file storage writes the
+ * whole model back to the file when it is freed after any change, so the
+ * file is read into an in-memory model instead, as librdf would read it
+ * (the format option, else RDF/XML; no named graphs), and never written. */
+static librdf_storage *file_copy(librdf_world *world, const char *given,
+                                 const char *name, const char *user_opts,
+                                 librdf_model **model) {
+  char *format = NULL;
+  librdf_storage *st = NULL;
+  *model = NULL;
+  librdf_hash *h = librdf_new_hash_from_string(world, NULL, user_opts);
+  if (!h) {
+    nkg_error("--store '%s': cannot read the options", given);
+    return NULL;
+  }
+  format = librdf_hash_get(h, "format");
+  librdf_free_hash(h);
+  const char *parser =
+      nkg_store_parser_for(world, name, format ? format : "rdfxml");
+  if (!parser)
+    goto out;
+  st = librdf_new_storage(world, "hashes", "file-copy",
+                          "hash-type='memory',contexts='no'");
+  if (!st || !(*model = librdf_new_model(world, st, NULL))) {
+    nkg_error("--store '%s': cannot make an in-memory copy", given);
+    goto fail;
+  }
+  if (nkg_store_parse_file(world, *model, name, parser, NULL, NULL) < 0)
+    goto fail;
+  goto out;
+fail:
+  if (*model)
+    librdf_free_model(*model);
+  *model = NULL;
+  if (st)
+    librdf_free_storage(st);
+  st = NULL;
+out:
+  free(format);
+  return st;
 }
 
 nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
@@ -166,7 +267,28 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
     goto out;
   }
 
+  if (!create && nkg_store_check_read_spec(given))
+    goto out;
+
   int transient = 0;
+  if (!create && !strcmp(type, "file")) {
+    if (!*name) {
+      nkg_error("--store '%s': file needs a file name (file:PATH)", given);
+      goto out;
+    }
+    if (access(name, R_OK) != 0) {
+      nkg_error("%s: %s", name, strerror(errno));
+      goto out;
+    }
+    s = nkg_xcalloc(1, sizeof *s);
+    s->spec = nkg_xstrdup(given);
+    s->storage = file_copy(world, given, name, user_opts, &s->model);
+    if (!s->storage) {
+      nkg_store_close(s);
+      s = NULL;
+    }
+    goto out;
+  }
   if (!strcmp(type, "hashes")) {
     if (!has_option(user_opts, "hash-type")) {
       add_option(&opts, user_opts, "hash-type", "memory");
@@ -174,6 +296,9 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
     } else {
       transient = strstr(user_opts, "'memory'") != NULL;
     }
+    /* hash files (bdb) opened for reading are opened read-only */
+    if (!create && !transient)
+      add_option(&opts, user_opts, "write", "no");
     add_option(&opts, user_opts, "contexts", "yes");
     if (!*name) {
       free(name);
@@ -255,6 +380,8 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
   if (!librdf_model_supports_contexts(s->model))
     nkg_warn("--store '%s': the %s storage keeps no named graphs", given,
              type);
+  if (!create && !strcmp(type, "sqlite"))
+    hold_read_lock(&s->guard, name);
 
 out:
   nkg_buf_free(&opts);
@@ -273,6 +400,8 @@ void nkg_store_close(nkg_store *s) {
     librdf_free_model(s->model);
   if (s->storage)
     librdf_free_storage(s->storage);
+  /* after librdf's connection is closed: nothing it left can commit */
+  sqlite_close(&s->guard);
   free(s->spec);
   free(s);
 }

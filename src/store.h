@@ -26,11 +26,28 @@
 
 typedef struct nkg_store nkg_store;
 
-/* Opens the store named by spec. With create nonzero a missing sqlite file
- * is created (with its tables); without it a missing sqlite file is an
- * error, so a mistyped path is never an empty answer. Returns NULL after a
- * message (unknown type, missing name, storage that fails to open). */
+/* Opens the store named by spec. With create nonzero (load) a missing
+ * sqlite file is created (with its tables). With create zero (query) the
+ * store is opened for reading only:
+ *   - a missing sqlite or file: store is an error, so a mistyped path is
+ *     never an empty answer;
+ *   - options that create or wipe a store (new=...) are refused, as
+ *     nkg_store_check_read_spec() says;
+ *   - an sqlite file the user cannot write still answers (SQLite opens it
+ *     read-only), and while the store is open a read transaction on a
+ *     read-only connection of newskg's own keeps any change from being
+ *     committed to it;
+ *   - a file: store is read into memory and never written back;
+ *   - hashes in files are opened with write='no'.
+ * Returns NULL after a message (unknown type, missing name, refused
+ * option, storage that fails to open). */
 nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create);
+
+/* Returns 0 when spec may be opened for reading, or -1 after a message
+ * "newskg: --store 'SPEC': ..." when its options would create or empty a
+ * store (new='yes' and any other value of new). For a usage error before
+ * anything is opened. */
+int nkg_store_check_read_spec(const char *spec);
 
 /* Frees the store; the model is released first, so pending writes of the
  * storage are flushed. NULL is allowed. */

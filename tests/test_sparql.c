@@ -1,11 +1,11 @@
-/* test_sparql.c: the SPARQL 1.1 front end (sparql.h and its modules).
+/* test_sparql.c: the SPARQL 1.1 front end (sparql_lex.h, sparql_ast.h) and
+ * the evaluator (sparql_algebra.h).
  *
- * Each rewrite has its own small cases: the tokenizer, the parser (tables
- * of queries it must accept and must reject, with line and column), the
- * path evaluator over a graph with a cycle, and every rewrite run end to end
- * through librdf and rasqal on a small in-memory model (hashes storage with
- * contexts), its answers compared as sorted rows. Set NKG_TEST_PRINT=1 to
- * see the rewritten queries. */
+ * The tokenizer; the parser (tables of queries it must accept and must
+ * reject, with line and column); then queries run end to end through
+ * nkg_sq_parse_query() and the algebra over a small in-memory model (hashes
+ * storage with contexts; a graph with a cycle), their answers compared as
+ * sorted rows, with the model's size checked unchanged after each. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <redland.h>
@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sparql.h"
+#include "sparql_algebra.h"
 #include "sparql_ast.h"
-#include "sparql_eval.h"
 #include "sparql_lex.h"
+#include "sparql_value.h"
 #include "util.h"
 
 #define EX "http://example/"
@@ -57,15 +57,8 @@ static void load(const char *text, const char *context) {
   librdf_free_parser(p);
 }
 
-/* rasqal's warnings (unused variables of rewritten queries) are noise */
-static int quiet_log(void *data, librdf_log_message *m) {
-  (void)data;
-  return librdf_log_message_level(m) < LIBRDF_LOG_ERROR;
-}
-
 static void setup(void) {
   world = librdf_new_world();
-  librdf_world_set_logger(world, NULL, quiet_log);
   librdf_world_open(world);
   storage = librdf_new_storage(world, "hashes", "test",
                                "hash-type='memory',contexts='yes'");
@@ -86,82 +79,89 @@ static int compare(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void add_node(nkg_buf *b, librdf_node *n) {
-  if (!n) {
+static void add_term(nkg_buf *b, nkg_terms *terms, nkg_tid id) {
+  if (!id) {
     nkg_buf_adds(b, "-");
-  } else if (librdf_node_is_resource(n)) {
-    const char *u = (const char *)librdf_uri_as_string(librdf_node_get_uri(n));
-    if (!strncmp(u, EX, strlen(EX))) {
+    return;
+  }
+  const nkg_term *t = nkg_terms_get(terms, id);
+  if (t->kind == NKG_T_IRI) {
+    if (!strncmp(t->lex, EX, strlen(EX))) {
       nkg_buf_addc(b, ':');
-      nkg_buf_adds(b, u + strlen(EX));
+      nkg_buf_adds(b, t->lex + strlen(EX));
     } else {
-      nkg_buf_adds(b, u);
+      nkg_buf_adds(b, t->lex);
     }
-  } else if (librdf_node_is_literal(n)) {
-    nkg_buf_adds(b, (const char *)librdf_node_get_literal_value(n));
+  } else if (t->kind == NKG_T_LIT) {
+    nkg_buf_adds(b, t->lex);
   } else {
     nkg_buf_adds(b, "_");
   }
 }
 
-/* Rewrites and runs query; returns its rows, sorted, as "v1 v2|v1 v2", or
- * "true"/"false" for ASK, or "error: ..." when the rewrite fails. */
-static const nkg_sparql_options *run_options; /* NULL: none */
+/* Options of run(): the caller's base and unnamed contexts. */
+static const char *run_base;
+static librdf_node *const *run_unnamed;
+static size_t run_nunnamed;
 
+/* Parses and evaluates query; returns its rows, sorted, as "v1 v2|v1 v2",
+ * or "true"/"false" for ASK, or "error: ..." when it does not parse or
+ * cannot be evaluated. The model must be the same size afterwards. */
 static char *run(const char *query) {
-  char *out = NULL, *error = NULL;
-  nkg_sparql_state *state = NULL;
   int before = librdf_model_size(model);
-  if (nkg_sparql_rewrite(query, run_options, world, model, &out, &error,
-                         &state)) {
-    nkg_buf b = {0};
+  nkg_terms *terms = nkg_terms_new();
+  sq_ast *ast = NULL;
+  char *error = NULL;
+  nkg_buf b = {0};
+  nkg_buf_adds(&b, "");
+  if (nkg_sq_parse_query(query, run_base, terms, &ast, &error)) {
     nkg_buf_printf(&b, "error: %s", error);
     free(error);
-    ck_assert_int_eq(librdf_model_size(model), before);
-    return nkg_buf_steal(&b);
+    goto out;
   }
-  if (getenv("NKG_TEST_PRINT")) fprintf(stderr, "%s\n---\n", out);
-  librdf_uri *base = NULL;
-  if (run_options && run_options->base)
-    base = librdf_new_uri(world, (const unsigned char *)run_options->base);
-  librdf_query *q = librdf_new_query(world, "sparql", NULL,
-                                     (const unsigned char *)out, base);
-  if (base) librdf_free_uri(base);
-  ck_assert_msg(q != NULL, "rasqal rejects: %s", out);
-  librdf_query_results *r = librdf_model_query_execute(model, q);
-  ck_assert_msg(r != NULL, "rasqal cannot run: %s", out);
-  nkg_buf b = {0};
-  if (librdf_query_results_is_boolean(r)) {
-    nkg_buf_adds(&b, librdf_query_results_get_boolean(r) ? "true" : "false");
+  nkg_alg_options o = {.world = world,
+                       .model = model,
+                       .terms = terms,
+                       .source = "test",
+                       .base = run_base,
+                       .unnamed = run_unnamed,
+                       .nunnamed = run_nunnamed};
+  nkg_alg *alg = nkg_alg_new(&o, ast);
+  nkg_alg_result r = {0};
+  if (!alg || nkg_alg_run(alg, &r)) {
+    nkg_buf_adds(&b, "error: evaluation");
+    nkg_alg_free(alg);
+    goto out;
+  }
+  if (ast->q->kind == Q_ASK) {
+    nkg_buf_adds(&b, r.boolean ? "true" : "false");
   } else {
-    char *rows[256];
-    size_t n = 0;
-    int nb = librdf_query_results_get_bindings_count(r);
-    while (!librdf_query_results_finished(r) && n < 256) {
+    char **rows = nkg_xmalloc((r.nrows ? r.nrows : 1) * sizeof *rows);
+    for (size_t i = 0; i < r.nrows; i++) {
       nkg_buf row = {0};
       nkg_buf_adds(&row, "");
-      for (int i = 0; i < nb; i++) {
-        librdf_node *v = librdf_query_results_get_binding_value(r, i);
-        if (i) nkg_buf_addc(&row, ' ');
-        add_node(&row, v);
-        if (v) librdf_free_node(v);
+      for (size_t j = 0; j < r.nvars; j++) {
+        if (j)
+          nkg_buf_addc(&row, ' ');
+        add_term(&row, terms, r.rows[i * r.nvars + j]);
       }
-      rows[n++] = nkg_buf_steal(&row);
-      librdf_query_results_next(r);
+      rows[i] = nkg_buf_steal(&row);
     }
-    qsort(rows, n, sizeof *rows, compare);
-    nkg_buf_adds(&b, "");
-    for (size_t i = 0; i < n; i++) {
-      if (i) nkg_buf_addc(&b, '|');
+    qsort(rows, r.nrows, sizeof *rows, compare);
+    for (size_t i = 0; i < r.nrows; i++) {
+      if (i)
+        nkg_buf_addc(&b, '|');
       nkg_buf_adds(&b, rows[i]);
       free(rows[i]);
     }
+    free(rows);
   }
-  librdf_free_query_results(r);
-  librdf_free_query(q);
-  nkg_sparql_cleanup(state, model);
-  free(out);
-  /* whatever the rewrite added to the model is gone again */
+  nkg_alg_result_free(&r);
+  nkg_alg_free(alg);
+out:
+  nkg_sq_free(ast);
+  nkg_terms_free(terms);
+  /* the evaluator never writes to the model */
   ck_assert_int_eq(librdf_model_size(model), before);
   return nkg_buf_steal(&b);
 }
@@ -248,8 +248,11 @@ START_TEST(parse_good) {
   for (size_t i = 0; i < sizeof good_queries / sizeof *good_queries; i++) {
     sq_ast *a = NULL;
     char *error = NULL;
-    int rc = nkg_sq_parse(good_queries[i], &a, &error);
+    char q[512];
+    snprintf(q, sizeof q, "PREFIX : <" EX ">\n%s", good_queries[i]);
+    int rc = nkg_sq_parse(q, &a, &error);
     ck_assert_msg(rc == 0, "%s: %s", good_queries[i], error ? error : "");
+    free(error);
     nkg_sq_free(a);
   }
 }
@@ -274,55 +277,32 @@ START_TEST(parse_bad) {
 }
 END_TEST
 
-START_TEST(rewrite_without_model) {
-  char *out = NULL, *error = NULL;
-  nkg_sparql_state *state = NULL;
-  ck_assert_int_eq(nkg_sparql_rewrite("PREFIX e: <http://e/> BASE <http://b/>"
-                                      " SELECT * { ?s e:p <x> }",
-                                      NULL, world, NULL, &out, &error, &state),
-                   0);
-  /* BASE first (rasqal's order), prefixed names spelt out */
-  ck_assert_msg(!strncmp(out, "BASE <http://b/>", 16), "%s", out);
-  ck_assert_ptr_nonnull(strstr(out, "<http://e/p>"));
-  ck_assert_ptr_nonnull(strstr(out, "SELECT  ?s"));
-  nkg_sparql_cleanup(state, NULL);
-  free(out);
-  ck_assert_int_eq(nkg_sparql_rewrite("SELECT * { ?s ?p }", NULL, world, NULL, &out,
-                                      &error, &state),
-                   -1);
-  ck_assert_ptr_null(out);
-  ck_assert_str_eq(error, "line 1, column 18: expected a variable or an RDF "
-                          "term, found '}'");
-  free(error);
+START_TEST(parse_undeclared_prefix) {
+  /* a prefixed name needs its PREFIX (SPARQL 1.1 section 4.1.1.1) */
+  static const struct {
+    const char *q, *error;
+  } cases[] = {
+      {"SELECT * { ?s :p+/^:q* ?o }",
+       "line 1, column 15: prefix ':' of ':p' is not declared"},
+      {"PREFIX e: <http://e/>\nSELECT * { ?s e:p ?o . ?o nope:q ?z }",
+       "line 2, column 27: prefix 'nope:' of 'nope:q' is not declared"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    sq_ast *a = NULL;
+    char *error = NULL;
+    ck_assert_int_eq(nkg_sq_parse(cases[i].q, &a, &error), -1);
+    ck_assert_ptr_null(a);
+    ck_assert_str_eq(error, cases[i].error);
+    free(error);
+  }
+  char *got = run("SELECT * { ?s nope:p+ ?o }");
+  ck_assert_msg(!strncmp(got, "error: line 1, column 15: prefix 'nope:'", 40),
+                "%s", got);
+  free(got);
 }
 END_TEST
 
-/* ---- path evaluation ------------------------------------------------------ */
-
-START_TEST(path_step_cycle) {
-  sq_ast *a;
-  char *error;
-  ck_assert_int_eq(nkg_sq_parse("PREFIX : <" EX "> SELECT * { ?s :p+ ?o }", &a,
-                                &error),
-                   0);
-  const sq_path *p = a->q->where->elems[0]->triples[0].path;
-  nkg_sq_graph g = {world, model, NULL};
-  librdf_node *x =
-      librdf_new_node_from_uri_string(world, (const unsigned char *)EX "a");
-  nkg_nodeset out = {0};
-  ck_assert_int_eq(nkg_sq_path_step(&g, p, x, 1, &out), 0);
-  ck_assert_uint_eq(out.n, 4); /* b c a d: the cycle ends, a included */
-  ck_assert(nkg_nodeset_has(&out, x));
-  nkg_nodeset_free(&out);
-  ck_assert_int_eq(nkg_sq_path_step(&g, p, x, 0, &out), 0);
-  ck_assert_uint_eq(out.n, 3); /* backwards: c b a */
-  nkg_nodeset_free(&out);
-  librdf_free_node(x);
-  nkg_sq_free(a);
-}
-END_TEST
-
-/* ---- rewrites end to end ------------------------------------------------- */
+/* ---- evaluation end to end ------------------------------------------------ */
 
 START_TEST(paths_closure) {
   CHECK_RUN("SELECT ?o { :a :p+ ?o }", ":a|:b|:c|:d");
@@ -332,6 +312,9 @@ START_TEST(paths_closure) {
   CHECK_RUN("ASK { :a :p* :d }", "true");
   CHECK_RUN("ASK { :d :p+ :a }", "false");
   CHECK_RUN("SELECT ?o { :a (:p/:p)+ ?o }", ":a|:b|:c|:d");
+  /* two variables: a, b and c reach all four, d none; each pair once */
+  CHECK_RUN("SELECT (COUNT(*) AS ?n) { ?s :p+ ?o }", "12");
+  CHECK_RUN("SELECT ?s { ?s :p+ ?s }", ":a|:b|:c");
   /* a literal end: the zero-length path still relates it to itself */
   CHECK_RUN("SELECT ?o { \"A\"@en :p* ?o }", "A");
 }
@@ -361,28 +344,28 @@ START_TEST(paths_graph) {
 END_TEST
 
 START_TEST(options_base_and_unnamed) {
-  /* the caller's base resolves <graph1> in the path step the rewriter
-   * evaluates itself */
-  nkg_sparql_options opt = {.base = EX};
-  run_options = &opt;
+  /* the caller's base resolves <graph1> */
+  run_base = EX;
   CHECK_RUN("SELECT ?o { GRAPH <graph1> { :g1 :r+ ?o } }", ":g2|:g3");
   /* an unnamed graph is not one that GRAPH ?g ranges over */
   CHECK_RUN("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", ":graph1");
   librdf_node *g1 = librdf_new_node_from_uri_string(
       world, (const unsigned char *)EX "graph1");
-  opt.unnamed = &g1;
-  opt.n_unnamed = 1;
+  run_unnamed = &g1;
+  run_nunnamed = 1;
   CHECK_RUN("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", "");
   CHECK_RUN("SELECT ?g ?o { GRAPH ?g { :g1 :r+ ?o } }", "");
   /* the default graph still holds its statements */
   CHECK_RUN("ASK { :g1 :r :g2 }", "true");
-  run_options = NULL;
+  run_base = NULL;
+  run_unnamed = NULL;
+  run_nunnamed = 0;
   librdf_free_node(g1);
 }
 END_TEST
 
-START_TEST(values_as_union) {
-  /* rasqal alone keeps one row of these and crashes on the trailing form */
+START_TEST(values_join) {
+  /* rasqal kept one row of these and crashed on the trailing form */
   CHECK_RUN("SELECT ?v { VALUES ?v { 1 2 } }", "1|2");
   CHECK_RUN("SELECT ?v ?o { :a :q ?o } VALUES ?v { 1 2 }", "1 :x|2 :x");
   CHECK_RUN("SELECT ?v ?s { ?s :q ?o VALUES ?v { 1 } }", "1 :a|1 :b");
@@ -400,15 +383,14 @@ START_TEST(values_as_union) {
 END_TEST
 
 START_TEST(iri_of_an_iri) {
-  /* rasqal alone gives unbound for IRI(<iri>) */
+  /* rasqal gave unbound for IRI(<iri>) */
   CHECK_RUN("SELECT (IRI(:a) AS ?i) (URI(:b) AS ?u) {}", ":a :b");
   CHECK_RUN("SELECT (IRI(\"" EX "ax\") AS ?i) {}", ":ax");
 }
 END_TEST
 
 START_TEST(concat_of_computed) {
-  /* rasqal's CONCAT reads freed memory for computed arguments (garbage
-   * or a crash); they are bound first */
+  /* rasqal's CONCAT read freed memory for computed arguments */
   CHECK_RUN("SELECT (CONCAT(STR(?o), \"!\") AS ?c) { :a :q ?o }",
             EX "x!");
   CHECK_RUN("SELECT ?c { :b :name ?n BIND(CONCAT(LCASE(?n), STR(:x)) AS ?c) }",
@@ -479,8 +461,13 @@ START_TEST(bind_scope) {
 END_TEST
 
 START_TEST(errors_leave_model) {
-  char *got = run("SELECT * { ?s nope:p+ ?o }");
+  /* a refused query and an empty answer leave the model as it was (run()
+   * checks its size) */
+  char *got = run("SELECT * { ?s ?p ?o } GROUP BY ?s");
   ck_assert_msg(!strncmp(got, "error: ", 7), "%s", got);
+  free(got);
+  got = run("PREFIX : <" EX "> SELECT ?s { ?s :p ?o FILTER(?o = :nothing) }");
+  ck_assert_str_eq(got, "");
   free(got);
 }
 END_TEST
@@ -493,17 +480,16 @@ static Suite *sparql_suite(void) {
   tcase_add_test(t, lex_errors);
   tcase_add_test(t, parse_good);
   tcase_add_test(t, parse_bad);
-  tcase_add_test(t, rewrite_without_model);
+  tcase_add_test(t, parse_undeclared_prefix);
   suite_add_tcase(s, t);
-  t = tcase_create("rewrites");
+  t = tcase_create("evaluation");
   tcase_add_checked_fixture(t, setup, teardown);
-  tcase_add_test(t, path_step_cycle);
   tcase_add_test(t, paths_closure);
   tcase_add_test(t, paths_joins);
   tcase_add_test(t, paths_negated);
   tcase_add_test(t, paths_graph);
   tcase_add_test(t, options_base_and_unnamed);
-  tcase_add_test(t, values_as_union);
+  tcase_add_test(t, values_join);
   tcase_add_test(t, iri_of_an_iri);
   tcase_add_test(t, concat_of_computed);
   tcase_add_test(t, minus_semantics);

@@ -1,0 +1,67 @@
+/* sparql_algebra.h: newskg's evaluator of the SPARQL 1.1 algebra
+ * (section 18 of the recommendation) over a librdf model.
+ *
+ * nkg_alg_new() translates a parsed query (sparql_ast.h) into the algebra:
+ * each group becomes Join / LeftJoin (with the OPTIONAL's filter) / Minus /
+ * Union / Graph / Extend / ToMultiSet (VALUES) / sub-SELECT, with the
+ * group's FILTERs over the whole group; then Group / Aggregation / Having,
+ * the select expressions, OrderBy, Project, Distinct / Reduced and Slice.
+ * nkg_alg_run() evaluates it through indexed statement lookups
+ * (librdf_model_find_statements with the bound positions substituted), and
+ * never adds or removes a statement of the model.
+ *
+ * The dataset: the default graph is the RDF merge of every graph of the
+ * model (librdf's view, and what the example queries over per-article
+ * graphs expect), as a set: a triple stated in several graphs matches
+ * once. GRAPH ?g ranges over the named graphs: every context but the
+ * "unnamed" ones (contexts of RDF files read without graph names). FROM
+ * and FROM NAMED choose contexts of the model by name instead (nothing is
+ * ever read from anywhere). */
+#ifndef NKG_SPARQL_ALGEBRA_H
+#define NKG_SPARQL_ALGEBRA_H
+
+#include <redland.h>
+#include <stdio.h>
+
+#include "sparql_ast.h"
+#include "sparql_value.h"
+
+typedef struct nkg_alg nkg_alg;
+
+typedef struct {
+  librdf_world *world;
+  librdf_model *model;
+  nkg_terms *terms;      /* the table the query was parsed with */
+  const char *source;    /* names the query in messages */
+  const char *base;      /* base IRI for IRI(), or NULL */
+  librdf_node *const *unnamed; /* contexts that are default-graph data */
+  size_t nunnamed;
+} nkg_alg_options;
+
+/* The answer. SELECT: nrows rows of nvars terms (0 = unbound), named by
+ * vars. ASK: boolean. CONSTRUCT, DESCRIBE: ntriples triples (s, p, o),
+ * without duplicates. */
+typedef struct {
+  const char **vars; /* names without '?', in the tree's arena */
+  size_t nvars;
+  nkg_tid *rows;
+  size_t nrows;
+  int boolean;
+  nkg_tid *triples;
+  size_t ntriples;
+} nkg_alg_result;
+
+/* Translates ast's query. Returns NULL after a message "newskg: SOURCE:
+ * ..." when the query cannot be evaluated. ast must outlive the result. */
+nkg_alg *nkg_alg_new(const nkg_alg_options *o, sq_ast *ast);
+void nkg_alg_free(nkg_alg *a);
+
+/* Prints the algebra as an S-expression (one operator a line, indented). */
+int nkg_alg_explain(nkg_alg *a, FILE *out);
+
+/* Evaluates the query into *r (free it with nkg_alg_result_free). Returns
+ * 0, or -1 after a message. */
+int nkg_alg_run(nkg_alg *a, nkg_alg_result *r);
+void nkg_alg_result_free(nkg_alg_result *r);
+
+#endif
