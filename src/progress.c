@@ -20,6 +20,7 @@ struct nkg_progress {
   int shown;       /* a line was printed */
   double start;    /* seconds */
   double last;     /* time of the last line */
+  double after;    /* seconds before anything shows */
 };
 
 static double now(void) {
@@ -45,6 +46,9 @@ nkg_progress *nkg_progress_new(const char *what, const char *units,
   p->total = total;
   p->tty = tty;
   p->start = p->last = now();
+  /* NEWSKG_PROGRESS_AFTER=SECONDS: show sooner (tests) */
+  const char *after = getenv("NEWSKG_PROGRESS_AFTER");
+  p->after = after && *after ? atof(after) : QUIET_SECONDS;
   return p;
 }
 
@@ -72,7 +76,7 @@ void nkg_progress_add(nkg_progress *p, size_t n) {
     return;
   p->done += n;
   double t = now();
-  if (t - p->start < QUIET_SECONDS)
+  if (t - p->start < p->after)
     return;
   if (t - p->last >= (p->tty ? 0.25 : 1.0) || !p->shown)
     draw(p, t);

@@ -13,7 +13,8 @@
  *
  * Whether it shows at all is decided once, at creation, from the mode:
  * NKG_PROGRESS_AUTO shows on a terminal only, NKG_PROGRESS_ON always
- * (--progress), NKG_PROGRESS_OFF never (-q). All functions accept NULL, so
+ * (--progress), NKG_PROGRESS_OFF never (-q). NEWSKG_PROGRESS_AFTER=SECONDS
+ * changes the two seconds (for tests). All functions accept NULL, so
  * callers need no checks. Not thread-safe: call from one thread. */
 #ifndef NKG_PROGRESS_H
 #define NKG_PROGRESS_H

@@ -885,15 +885,17 @@ static const char *official_name(const report *r, size_t f) {
 
 /* ---- the network --------------------------------------------------------- */
 
-/* Graphviz reads escapes (\N, \G, \n...) and character entities in label
- * strings: backslashes are doubled and '&' written as "&amp;" (which the
- * SVG renderer writes back escaped), so a name shows as itself. */
-static char *gv_text(const char *s) {
+/* Graphviz reads escapes (\N, \G, \n...) and character entities in its
+ * strings: '&' is written as "&amp;" (which the SVG renderer writes back
+ * escaped), and a backslash is doubled in labels, where Graphviz undoes
+ * that, but becomes U+29F5 (a reverse solidus operator) in tooltips, where
+ * Graphviz would not; so a name shows as itself. */
+static char *gv_text(const char *s, int label) {
   nkg_buf b = {0};
   nkg_buf_adds(&b, "");
   for (; *s; s++) {
     if (*s == '\\')
-      nkg_buf_adds(&b, "\\\\");
+      nkg_buf_adds(&b, label ? "\\\\" : "\xE2\xA7\xB5");
     else if (*s == '&')
       nkg_buf_adds(&b, "&amp;");
     else if ((unsigned char)*s >= 0x20 || *s == '\t')
@@ -909,7 +911,7 @@ static void gv_set(void *obj, const char *name, const char *value) {
 }
 
 static void gv_set_text(void *obj, const char *name, const char *value) {
-  char *t = gv_text(value);
+  char *t = gv_text(value, !strcmp(name, "label"));
   gv_set(obj, name, t);
   free(t);
 }
@@ -998,6 +1000,7 @@ static int write_network(FILE *out, report *r, size_t *n_shown_officials,
   agattr(g, AGEDGE, "fontsize", "8");
   agattr(g, AGEDGE, "fontcolor", "#555555");
   agattr(g, AGEDGE, "color", "#777777");
+  agattr(g, AGEDGE, "len", edge_labels ? "2.6" : "1.2"); /* room for labels */
   Agnode_t **nodes = nkg_xcalloc(r->n_officials + 1, sizeof *nodes);
   char name[48];
   for (size_t f = 0; f < r->n_officials; f++) {
