@@ -357,7 +357,7 @@ static int decode_term(const char *s, size_t n, nkg_buf *out) {
 
 typedef void (*row_fn)(report *r, const char *const *cols, const int *bound);
 
-#define MAX_COLS 4
+#define MAX_COLS 12
 
 /* The parser behind the stream nkg_query_run() writes to: complete lines
  * are decoded and handed to fn as they arrive, so a large result is never
@@ -452,39 +452,36 @@ static void on_label(report *r, const char *const *c, const int *bound) {
     r->label[res] = string_id(r, c[1]);
 }
 
-#define RDF_IRI "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-/* The local name of iri in the nkg: (ns nonzero) or rdf: namespace, or
- * "". */
-static const char *local(const char *iri, int ns) {
-  const char *base = ns ? NKG_NS_IRI : RDF_IRI;
-  size_t n = strlen(base);
-  return strncmp(iri, base, n) ? "" : iri + n;
-}
+/* Each report query but the labels' answers one property a row: the
+ * columns after the first are unbound but for one. */
 
 static void on_document(report *r, const char *const *c, const int *bound) {
-  if (!bound[0] || !bound[1] || !bound[2])
+  if (!bound[0])
     return;
   size_t res = resource(r, c[0]);
   if (r->doc_title[res] == NONE && r->doc_source[res] == NONE)
     r->n_documents++;
-  const char *p = local(c[1], 1);
-  if (!strcmp(p, "title") && r->doc_title[res] == NONE)
-    r->doc_title[res] = string_id(r, c[2]);
-  else if (!strcmp(p, "sourceName") && r->doc_source[res] == NONE)
+  if (bound[1] && r->doc_title[res] == NONE)
+    r->doc_title[res] = string_id(r, c[1]);
+  if (bound[2] && r->doc_source[res] == NONE)
     r->doc_source[res] = string_id(r, c[2]);
 }
 
+static long number(const char *s) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  return end != s && *end == '\0' && v >= 0 ? v : -1;
+}
+
 static void on_sentence(report *r, const char *const *c, const int *bound) {
-  if (!bound[0] || !bound[1] || !bound[2])
+  if (!bound[0])
     return;
   size_t res = resource(r, c[0]);
-  char *end;
-  long b = strtol(c[1], &end, 10);
-  if (end == c[1] || *end || b < 0)
-    return;
-  r->sent_begin[res] = (size_t)b;
-  r->sent_text[res] = string_id(r, c[2]);
+  if (bound[1])
+    r->sent_text[res] = string_id(r, c[1]);
+  long b = bound[2] ? number(c[2]) : -1;
+  if (b >= 0)
+    r->sent_begin[res] = (size_t)b;
 }
 
 static size_t country_of(report *r, size_t res) {
@@ -514,21 +511,20 @@ static size_t official_of(report *r, size_t res) {
 }
 
 static void on_official(report *r, const char *const *c, const int *bound) {
-  if (!bound[0] || !bound[1] || !bound[2])
+  if (!bound[0])
     return;
   size_t f = official_of(r, resource(r, c[0]));
-  const char *p = local(c[1], 1);
-  if (!strcmp(p, "represents") && r->officials[f].country == NONE) {
+  if (bound[2] && r->officials[f].country == NONE) {
     size_t k = country_of(r, resource(r, c[2]));
     r->officials[f].country = k;
     r->countries[k].officials++;
-  } else if (!strcmp(p, "holdsPosition")) {
-    idx_add_unique(&r->officials[f].positions, resource(r, c[2]));
   }
+  if (bound[3])
+    idx_add_unique(&r->officials[f].positions, resource(r, c[3]));
 }
 
 static void on_meeting(report *r, const char *const *c, const int *bound) {
-  if (!bound[0] || !bound[1] || !bound[2])
+  if (!bound[0])
     return;
   size_t res = resource(r, c[0]);
   size_t m = r->as_meeting[res];
@@ -543,13 +539,12 @@ static void on_meeting(report *r, const char *const *c, const int *bound) {
     m = r->as_meeting[res] = r->n_meetings++;
   }
   meeting *mt = &r->meetings[m];
-  const char *p = local(c[1], 1);
-  if (!strcmp(p, "participant"))
-    idx_add_unique(&mt->participants, official_of(r, resource(r, c[2])));
-  else if (!strcmp(p, "date") && mt->date == NONE)
+  if (bound[1])
+    idx_add_unique(&mt->participants, official_of(r, resource(r, c[1])));
+  if (bound[2] && mt->date == NONE)
     mt->date = string_id(r, c[2]);
-  else if (!strcmp(p, "place") && mt->place == NONE)
-    mt->place = resource(r, c[2]);
+  if (bound[3] && mt->place == NONE)
+    mt->place = resource(r, c[3]);
 }
 
 static int predicate_kind(const char *iri) {
@@ -569,14 +564,8 @@ static int predicate_kind(const char *iri) {
   return P_OTHER;
 }
 
-static long number(const char *s) {
-  char *end;
-  long v = strtol(s, &end, 10);
-  return end != s && *end == '\0' && v >= 0 ? v : -1;
-}
-
 static void on_evidence(report *r, const char *const *c, const int *bound) {
-  if (!bound[0] || !bound[1] || !bound[2])
+  if (!bound[0])
     return;
   size_t res = resource(r, c[0]);
   if (r->as_evidence[res] == NONE) {
@@ -587,28 +576,24 @@ static void on_evidence(report *r, const char *const *c, const int *bound) {
     r->as_evidence[res] = r->n_ev++;
   }
   evidence *e = &r->ev[r->as_evidence[res]];
-  const char *p;
-  if (*(p = local(c[1], 0))) {
-    if (!strcmp(p, "subject"))
-      e->s = resource(r, c[2]);
-    else if (!strcmp(p, "object"))
-      e->o = resource(r, c[2]);
-    else if (!strcmp(p, "predicate"))
-      e->p = predicate_kind(c[2]);
-  } else if (*(p = local(c[1], 1))) {
-    if (!strcmp(p, "rule"))
-      e->rule = string_id(r, c[2]);
-    else if (!strcmp(p, "document"))
-      e->doc = resource(r, c[2]);
-    else if (!strcmp(p, "matchedText"))
-      e->matched = string_id(r, c[2]);
-    else if (!strcmp(p, "beginIndex"))
-      e->begin = number(c[2]);
-    else if (!strcmp(p, "endIndex"))
-      e->end = number(c[2]);
-    else if (!strcmp(p, "sentence"))
-      e->sentence = resource(r, c[2]);
-  }
+  if (bound[1])
+    e->s = resource(r, c[1]);
+  if (bound[2])
+    e->p = predicate_kind(c[2]);
+  if (bound[3])
+    e->o = resource(r, c[3]);
+  if (bound[4])
+    e->rule = string_id(r, c[4]);
+  if (bound[5])
+    e->doc = resource(r, c[5]);
+  if (bound[6])
+    e->matched = string_id(r, c[6]);
+  if (bound[7])
+    e->begin = number(c[7]);
+  if (bound[8])
+    e->end = number(c[8]);
+  if (bound[9])
+    e->sentence = resource(r, c[9]);
 }
 
 /* Drops evidence records that lack their fact or document. */
@@ -1632,9 +1617,9 @@ static int run_queries(report *r) {
   } queries[] = {
       {"report-labels.rq", nkg_report_query_labels, 2, on_label},
       {"report-documents.rq", nkg_report_query_documents, 3, on_document},
-      {"report-officials.rq", nkg_report_query_officials, 3, on_official},
-      {"report-meetings.rq", nkg_report_query_meetings, 3, on_meeting},
-      {"report-evidence.rq", nkg_report_query_evidence, 3, on_evidence},
+      {"report-officials.rq", nkg_report_query_officials, 4, on_official},
+      {"report-meetings.rq", nkg_report_query_meetings, 4, on_meeting},
+      {"report-evidence.rq", nkg_report_query_evidence, 10, on_evidence},
       {"report-sentences.rq", nkg_report_query_sentences, 3, on_sentence},
   };
   size_t n = sizeof queries / sizeof queries[0];
