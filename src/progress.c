@@ -21,6 +21,7 @@ struct nkg_progress {
   double start;    /* seconds */
   double last;     /* time of the last line */
   double after;    /* seconds before anything shows */
+  size_t drawn;    /* the count of the last line */
 };
 
 static double now(void) {
@@ -69,6 +70,7 @@ static void draw(nkg_progress *p, double t) {
   fflush(stderr);
   p->shown = 1;
   p->last = t;
+  p->drawn = p->done;
 }
 
 void nkg_progress_add(nkg_progress *p, size_t n) {
@@ -88,7 +90,7 @@ void nkg_progress_end(nkg_progress *p) {
   if (p->shown) {
     if (p->tty)
       fputs("\r\033[K", stderr);
-    else
+    else if (p->drawn != p->done)
       draw(p, now());
     fflush(stderr);
   }
