@@ -18,6 +18,10 @@ int nkg_cli_query(int argc, char **argv);
  * store, one named graph per document (cli_query.c). */
 int nkg_cli_load(int argc, char **argv);
 
+/* newskg report [options] [DATA...]: one HTML page about the graph
+ * (cli_report.c, report.h). */
+int nkg_cli_report(int argc, char **argv);
+
 /* The rules directory: opt (--rules) if given, else $NEWSKG_RULES, else the
  * extract/ directory of the build tree when running uninstalled (next to
  * the program's parent directory, or the source tree of a VPATH build),

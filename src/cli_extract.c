@@ -22,6 +22,7 @@
 #include "graph.h"
 #include "explain.h"
 #include "jsonl.h"
+#include "progress.h"
 #include "lexicon.h"
 #include "output.h"
 #include "util.h"
@@ -36,13 +37,21 @@ typedef struct {
   int jsonl;          /* --jsonl: inputs are JSON Lines of articles */
   int explain;        /* --explain: print the events, not the graph */
   int quiet;
+  int progress;       /* --progress: show it even when stderr is no terminal */
   int help;
   int version;
   char **inputs; /* the FILE operands (argv tail) */
   int n_inputs;
 } extract_options;
 
-enum { OPT_BASE = 256, OPT_RULES, OPT_VERSION, OPT_JSONL, OPT_EXPLAIN };
+enum {
+  OPT_BASE = 256,
+  OPT_RULES,
+  OPT_VERSION,
+  OPT_JSONL,
+  OPT_EXPLAIN,
+  OPT_PROGRESS
+};
 
 /* More threads than this is a typo, not a machine. */
 #define MAX_JOBS 256
@@ -56,6 +65,7 @@ static const struct option long_options[] = {
     {"jsonl", no_argument, NULL, OPT_JSONL},
     {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -105,6 +115,9 @@ static void print_help(raptor_world *world) {
       "                     cooperation, sector): the trigger that opened it\n"
       "                     and the rule and text behind each of its slots\n"
       "  -q, --quiet        no warnings or progress on standard error\n"
+      "      --progress     show progress (documents, documents per second, time\n"
+      "                     left) even when standard error is not a terminal;\n"
+      "                     on a terminal it shows after two seconds\n"
       "  -h, --help         show this help and exit\n"
       "      --version      show the version and exit\n"
       "\n"
@@ -187,6 +200,9 @@ static int parse_options(int argc, char **argv, extract_options *o) {
       break;
     case 'q':
       o->quiet = 1;
+      break;
+    case OPT_PROGRESS:
+      o->progress = 1;
       break;
     case 'h':
       o->help = 1;
@@ -328,6 +344,7 @@ typedef struct {
   FILE *out;
   size_t n_ok, n_failed, n_statements;
   int write_failed;
+  nkg_progress *progress; /* documents done, or NULL */
 } pipeline;
 
 
@@ -429,6 +446,7 @@ static void retire(pipeline *p) {
   }
   job_clear(j);
   p->next_write++;
+  nkg_progress_add(p->progress, 1);
 }
 
 /* Queues a job (taking ownership of path, name and text); runs it at once
@@ -617,9 +635,13 @@ int nkg_cli_extract(int argc, char **argv) {
   int n_jobs = o.jobs > 0 ? o.jobs : 1;
   pipeline p = {.o = &o, .lex = lex, .rules = rules, .g = g,
                 .streaming = o.explain || nkg_graph_syntax_streams(o.syntax),
-                .out = nkg_output_stream(out)};
+                .out = nkg_output_stream(out),
+                .progress = nkg_progress_new(
+                    "extract", "documents", o.jsonl ? 0 : (size_t)n_inputs,
+                    nkg_progress_mode_for(o.quiet, o.progress))};
   if (pipeline_start(&p, n_jobs) != 0) {
     pipeline_stop(&p, n_jobs);
+    nkg_progress_end(p.progress);
     goto done;
   }
   for (int i = 0; i < n_inputs && !p.write_failed; i++) {
@@ -629,6 +651,7 @@ int nkg_cli_extract(int argc, char **argv) {
       submit(&p, nkg_xstrdup(inputs[i]), nkg_xstrdup(inputs[i]), NULL, 0);
   }
   pipeline_stop(&p, n_jobs);
+  nkg_progress_end(p.progress);
   size_t n_ok = p.n_ok, n_failed = p.n_failed;
   if (!o.quiet && isatty(STDERR_FILENO))
     fprintf(stderr, "newskg: %zu documents, %zu statements\n", n_ok,

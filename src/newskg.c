@@ -18,6 +18,8 @@ static const struct {
     {"extract", nkg_cli_extract, "extract a knowledge graph (RDF) from news"},
     {"query", nkg_cli_query, "answer a SPARQL query over RDF, news or a store"},
     {"load", nkg_cli_load, "add news or RDF files to a persistent store"},
+    {"report", nkg_cli_report,
+     "write an HTML page: meeting network, cooperation, facts"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
