@@ -420,11 +420,17 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   (void)mto;
   if (!group_units(r, ov, &st->t, "name", &nf, &nt))
     return;
-  int names = 0;
-  for (size_t i = nf; i < nt; i++)
+  /* at most six capitalised words: the particles, hyphens and dots inside
+   * a name ("Khalid bin Ahmed", "al-Jaber al-Sabah", "B. Tsogt") do not
+   * count */
+  int names = 0, words = 0;
+  for (size_t i = nf; i < nt; i++) {
     if (st->t.units[i].cls == NKG_U_NAME)
       names++;
-  if (!names || nt - nf > 6)
+    if (st->t.units[i].cls != NKG_U_PUNCT && st->t.units[i].cls != NKG_U_WORD)
+      words++;
+  }
+  if (!names || words > 6)
     return;
   /* a title shared by a list ("Foreign Ministers A of X and B of Y") must
    * be a plural one; it is read but not claimed with each person */
