@@ -644,7 +644,7 @@ static anode *tr_group(nkg_alg *a, const sq_group *g) {
       n->ntriples = e->ntriples;
       break;
     case E_FILTER:
-      if (tr_x(a, e->expr->x)) return NULL;
+      if (tr_x(a, e->x)) return NULL;
       break;
     case E_OPTIONAL:
       if (!(m = tr_group(a, e->g))) return NULL;
@@ -671,11 +671,11 @@ static anode *tr_group(nkg_alg *a, const sq_group *g) {
       n = NULL;
       break;
     case E_BIND:
-      if (tr_x(a, e->expr->x)) return NULL;
+      if (tr_x(a, e->x)) return NULL;
       n = node(a, A_EXTEND);
       n->l = G;
       n->var = e->bvar;
-      n->x = e->expr->x;
+      n->x = e->x;
       certain(a, n);
       G = n;
       n = NULL;
@@ -729,7 +729,7 @@ static anode *tr_group(nkg_alg *a, const sq_group *g) {
     nf = 0;
     for (size_t k = 0; k < g->nelems; k++)
       if (g->elems[k]->kind == E_FILTER)
-        filters[nf++] = g->elems[k]->expr->x;
+        filters[nf++] = g->elems[k]->x;
     f->exprs = filters;
     f->nexprs = nf;
     certain(a, f);

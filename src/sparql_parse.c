@@ -40,7 +40,7 @@ void *nkg_sq_alloc(sq_ast *ast, size_t n) {
   return p;
 }
 
-char *nkg_sq_strdup(sq_ast *ast, const char *s, size_t n) {
+static char *arena_strdup(sq_ast *ast, const char *s, size_t n) {
   char *p = nkg_sq_alloc(ast, n + 1);
   memcpy(p, s, n);
   p[n] = 0;
@@ -168,7 +168,7 @@ static void expect(parser *p, const char *w) {
 /* The name of a variable token, without '?' or '$'; fails on any other. */
 static const char *var_name(parser *p, const nkg_sq_tok *t) {
   if (t->type != SQ_VAR || t->n < 2) fail_at(p, t, "expected a variable");
-  return nkg_sq_strdup(p->a, t->s + 1, t->n - 1);
+  return arena_strdup(p->a, t->s + 1, t->n - 1);
 }
 
 /* The index of a variable (or "_:label" blank node) in the table. */
@@ -198,7 +198,9 @@ static void note_var(parser *p, const char *name) {
 
 /* ---- terms ---------------------------------------------------------- */
 
-const char *nkg_sq_expand(sq_ast *a, const nkg_sq_tok *t) {
+/* The IRI a prefixed-name token stands for (escapes removed), or NULL when
+ * its prefix is not declared. */
+static const char *expand(sq_ast *a, const nkg_sq_tok *t) {
   size_t colon = 0;
   while (colon < t->n && t->s[colon] != ':') colon++;
   const char *ns = NULL;
@@ -214,7 +216,7 @@ const char *nkg_sq_expand(sq_ast *a, const nkg_sq_tok *t) {
     if (t->s[i] == '\\' && i + 1 < t->n) i++;
     nkg_buf_addc(&b, t->s[i]);
   }
-  char *r = nkg_sq_strdup(a, b.data, b.len);
+  char *r = arena_strdup(a, b.data, b.len);
   nkg_buf_free(&b);
   return r;
 }
@@ -258,7 +260,7 @@ static const char *string_value(parser *p, const nkg_sq_tok *t) {
       case 'u':
       case 'U': {
         size_t n = c == 'u' ? 4 : 8;
-        unsigned long v = strtoul(nkg_sq_strdup(p->a, t->s + i + 1, n), NULL, 16);
+        unsigned long v = strtoul(arena_strdup(p->a, t->s + i + 1, n), NULL, 16);
         put_utf8(&b, v);
         i += n;
         break;
@@ -266,27 +268,22 @@ static const char *string_value(parser *p, const nkg_sq_tok *t) {
       default: nkg_buf_addc(&b, c);
     }
   }
-  const char *r = nkg_sq_strdup(p->a, b.data, b.len);
+  const char *r = arena_strdup(p->a, b.data, b.len);
   nkg_buf_free(&b);
   return r;
 }
 
-static sq_term *new_term(parser *p, sq_term_kind k, const char *text) {
+/* A term; name is the variable's name (T_VAR) or the blank node's "_:label"
+ * (T_BNODE), which gets an index in the variable table, else NULL. */
+static sq_term *new_term(parser *p, sq_term_kind k, const char *name) {
   sq_term *t = nkg_sq_alloc(p->a, sizeof *t);
   t->kind = k;
-  t->text = text;
-  t->var = -1;
-  if (k == T_BNODE) t->var = var_index(p->a, text);
+  t->var = name ? var_index(p->a, name) : -1;
   return t;
 }
 
 static sq_term *iri_term(parser *p, const char *iri) {
-  size_t n = strlen(iri);
-  char *text = nkg_sq_alloc(p->a, n + 3);
-  text[0] = '<';
-  memcpy(text + 1, iri, n);
-  text[n + 1] = '>';
-  sq_term *t = new_term(p, T_IRI, text);
+  sq_term *t = new_term(p, T_IRI, NULL);
   t->iri = iri;
   t->id = nkg_terms_iri(p->a->terms, iri);
   return t;
@@ -322,9 +319,9 @@ static const char *resolve(parser *p, const char *iri) {
 static sq_term *iri(parser *p) {
   const nkg_sq_tok *t = next(p);
   if (t->type == SQ_IRI)
-    return iri_term(p, resolve(p, nkg_sq_strdup(p->a, t->s + 1, t->n - 2)));
+    return iri_term(p, resolve(p, arena_strdup(p->a, t->s + 1, t->n - 2)));
   if (t->type == SQ_PNAME_LN || t->type == SQ_PNAME_NS) {
-    const char *e = nkg_sq_expand(p->a, t);
+    const char *e = expand(p->a, t);
     if (!e) {
       size_t c = 0;
       while (c < t->n && t->s[c] != ':') c++;
@@ -340,7 +337,7 @@ static sq_term *iri(parser *p) {
 static sq_term *fresh_bnode(parser *p) {
   char buf[32];
   snprintf(buf, sizeof buf, "_:nkgb%d", ++p->bnode_gen);
-  return new_term(p, T_BNODE, nkg_sq_strdup(p->a, buf, strlen(buf)));
+  return new_term(p, T_BNODE, arena_strdup(p->a, buf, strlen(buf)));
 }
 
 static int at_number(parser *p) {
@@ -357,24 +354,13 @@ static sq_term *literal(parser *p) {
     next(p);
     const char *val = string_value(p, t);
     const char *lang = NULL, *dt = NULL;
-    const nkg_sq_tok *l = NULL;
-    sq_term *d = NULL;
-    /* parsed before b holds memory: a syntax error jumps out */
     if (peek(p)->type == SQ_LANGTAG) {
-      l = next(p);
-      lang = nkg_sq_strdup(p->a, l->s + 1, l->n - 1);
+      const nkg_sq_tok *l = next(p);
+      lang = arena_strdup(p->a, l->s + 1, l->n - 1);
     } else if (accept(p, "^^")) {
-      d = iri(p);
-      dt = d->iri;
+      dt = iri(p)->iri;
     }
-    nkg_buf_add(&b, t->s, t->n);
-    if (l) {
-      nkg_buf_add(&b, l->s, l->n);
-    } else if (d) {
-      nkg_buf_adds(&b, "^^");
-      nkg_buf_adds(&b, d->text);
-    }
-    r = new_term(p, T_LIT, nkg_sq_strdup(p->a, b.data, b.len));
+    r = new_term(p, T_LIT, NULL);
     r->value = val;
     r->lang = lang;
     r->dt = dt;
@@ -391,8 +377,8 @@ static sq_term *literal(parser *p) {
       next(p);
       nkg_buf_adds(&b, sign);
       nkg_buf_add(&b, t->s, t->n);
-      r = new_term(p, T_LIT, nkg_sq_strdup(p->a, b.data, b.len));
-      r->value = r->text;
+      r = new_term(p, T_LIT, NULL);
+      r->value = arena_strdup(p->a, b.data, b.len);
       r->dt = t->type == SQ_INTEGER   ? XSD_NS "integer"
               : t->type == SQ_DECIMAL ? XSD_NS "decimal"
                                       : XSD_NS "double";
@@ -401,7 +387,7 @@ static sq_term *literal(parser *p) {
     } else if (is(p, "true") || is(p, "false")) {
       next(p);
       const char *v = (t->s[0] == 't' || t->s[0] == 'T') ? "true" : "false";
-      r = new_term(p, T_LIT, v);
+      r = new_term(p, T_LIT, NULL);
       r->value = v;
       r->dt = XSD_NS "boolean";
       r->id = nkg_terms_intern(p->a->terms, NKG_T_LIT, v, strlen(v), NULL,
@@ -430,17 +416,12 @@ static sq_term *var_or_term(parser *p) {
     next(p);
     const char *name = var_name(p, t);
     note_var(p, name);
-    char *text = nkg_sq_alloc(p->a, strlen(name) + 2);
-    text[0] = '?';
-    strcpy(text + 1, name);
-    sq_term *r = new_term(p, T_VAR, text);
-    r->var = var_index(p->a, name);
-    return r;
+    return new_term(p, T_VAR, name);
   }
   if (at_iri(p)) return iri(p);
   if (t->type == SQ_BNODE) {
     next(p);
-    return new_term(p, T_BNODE, nkg_sq_strdup(p->a, t->s, t->n));
+    return new_term(p, T_BNODE, arena_strdup(p->a, t->s, t->n));
   }
   if (t->type == SQ_ANON) {
     next(p);
@@ -463,11 +444,7 @@ static sq_term *var(parser *p) {
 
 static sq_group *group_graph_pattern(parser *p);
 
-typedef struct {
-  vec ex;
-} expr_ctx;
-
-static nkg_x *expression(parser *p, expr_ctx *x);
+static nkg_x *expression(parser *p);
 
 static const char *builtins[] = {
     "STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "IRI", "URI", "BNODE",
@@ -523,12 +500,12 @@ static nkg_x *term_x(parser *p, const sq_term *t) {
 }
 
 static char *upper(parser *p, const nkg_sq_tok *t) {
-  char *s = nkg_sq_strdup(p->a, t->s, t->n);
+  char *s = arena_strdup(p->a, t->s, t->n);
   for (char *c = s; *c; c++) *c = (char)toupper((unsigned char)*c);
   return s;
 }
 
-static void arg_list(parser *p, expr_ctx *x, nkg_x *call, int allow_distinct) {
+static void arg_list(parser *p, nkg_x *call, int allow_distinct) {
   vec v = {0};
   if (peek(p)->type == SQ_NIL) {
     next(p);
@@ -537,35 +514,30 @@ static void arg_list(parser *p, expr_ctx *x, nkg_x *call, int allow_distinct) {
   }
   expect(p, "(");
   if (allow_distinct && accept(p, "DISTINCT")) call->distinct = 1;
-  vec_push(p->a, &v, expression(p, x));
-  while (accept(p, ",")) vec_push(p->a, &v, expression(p, x));
+  vec_push(p->a, &v, expression(p));
+  while (accept(p, ",")) vec_push(p->a, &v, expression(p));
   expect(p, ")");
   set_args(p, call, &v);
 }
 
-static nkg_x *exists_call(parser *p, expr_ctx *x, int neg, size_t t0) {
-  sq_exists *e = nkg_sq_alloc(p->a, sizeof *e);
-  e->neg = neg;
-  e->t0 = t0;
+static nkg_x *exists_call(parser *p, int neg) {
   int agg_ok = p->agg_ok;
   p->agg_ok = 0;
   nameset *ov = p->outer_vars;
   p->outer_vars = NULL;
-  e->g = group_graph_pattern(p);
+  sq_group *g = group_graph_pattern(p);
   p->outer_vars = ov;
   p->agg_ok = agg_ok;
-  e->t1 = p->i;
-  vec_push(p->a, &x->ex, e);
   nkg_x *r = new_x(p, neg ? X_NOT_EXISTS : X_EXISTS);
-  r->pattern = e->g;
+  r->pattern = g;
   return r;
 }
 
-static nkg_x *primary(parser *p, expr_ctx *x) {
+static nkg_x *primary(parser *p) {
   const nkg_sq_tok *t = peek(p);
   if (accept(p, "(")) {
     deeper(p, t);
-    nkg_x *r = expression(p, x);
+    nkg_x *r = expression(p);
     expect(p, ")");
     p->depth--;
     return r;
@@ -577,21 +549,19 @@ static nkg_x *primary(parser *p, expr_ctx *x) {
     if (peek(p)->type == SQ_NIL || is(p, "(")) {
       nkg_x *r = new_x(p, X_FUNC);
       r->name = f->iri;
-      arg_list(p, x, r, 1);
+      arg_list(p, r, 1);
       return r;
     }
     return term_x(p, f);
   }
   if (t->type != SQ_WORD) unexpected(p, "an expression");
   if (nkg_sq_tok_is(t, "NOT") && nkg_sq_tok_is(peek2(p), "EXISTS")) {
-    size_t t0 = p->i;
     p->i += 2;
-    return exists_call(p, x, 1, t0);
+    return exists_call(p, 1);
   }
   if (nkg_sq_tok_is(t, "EXISTS")) {
-    size_t t0 = p->i;
     p->i++;
-    return exists_call(p, x, 0, t0);
+    return exists_call(p, 0);
   }
   if (in_list(t, aggregates)) {
     if (!p->agg_ok || p->in_agg)
@@ -600,42 +570,25 @@ static nkg_x *primary(parser *p, expr_ctx *x) {
     p->in_agg = 1;
     nkg_x *r = new_x(p, X_AGG);
     r->name = upper(p, t);
-    sq_concat c = {p->i, 0, 0, 0, 0, 0, nkg_sq_tok_is(t, "GROUP_CONCAT")};
     next(p);
     expect(p, "(");
-    c.distinct = accept(p, "DISTINCT");
-    r->distinct = c.distinct;
-    c.e0 = p->i;
+    r->distinct = accept(p, "DISTINCT");
     if (nkg_sq_tok_is(t, "COUNT") && accept(p, "*")) {
       r->star = 1;
     } else {
       vec v = {0};
-      vec_push(p->a, &v, expression(p, x));
+      vec_push(p->a, &v, expression(p));
       set_args(p, r, &v);
     }
-    c.e1 = p->i;
     if (nkg_sq_tok_is(t, "GROUP_CONCAT") && accept(p, ";")) {
       expect(p, "SEPARATOR");
       expect(p, "=");
       if (peek(p)->type != SQ_STRING) unexpected(p, "a string");
-      c.sep = p->i;
       const sq_term *sep = literal(p);
       r->separator = sep->value;
     }
     expect(p, ")");
-    c.end = p->i;
     p->in_agg = 0;
-    {
-      sq_ast *a = p->a;
-      if (a->nconcat == a->capconcat) {
-        size_t cap = a->capconcat ? a->capconcat * 2 : 8;
-        sq_concat *v = nkg_sq_alloc(a, cap * sizeof *v);
-        if (a->nconcat) memcpy(v, a->concat, a->nconcat * sizeof *v);
-        a->concat = v;
-        a->capconcat = cap;
-      }
-      a->concat[a->nconcat++] = c;
-    }
     r->agg_index = (int)p->aggs.n;
     vec_push(p->a, &p->aggs, r);
     return r;
@@ -661,7 +614,7 @@ static nkg_x *primary(parser *p, expr_ctx *x) {
       next(p);
       return r;
     }
-    arg_list(p, x, r, 0);
+    arg_list(p, r, 0);
     return r;
   }
   if (nkg_sq_tok_is(t, "true") || nkg_sq_tok_is(t, "false"))
@@ -669,7 +622,7 @@ static nkg_x *primary(parser *p, expr_ctx *x) {
   fail_at(p, t, "unknown function or keyword '%.*s'", (int)t->n, t->s);
 }
 
-static nkg_x *unary(parser *p, expr_ctx *x) {
+static nkg_x *unary(parser *p) {
   const nkg_sq_tok *t = peek(p);
   nkg_x_kind k;
   if (accept(p, "!")) {
@@ -679,27 +632,27 @@ static nkg_x *unary(parser *p, expr_ctx *x) {
   } else if (accept(p, "-")) {
     k = X_NEG;
   } else {
-    return primary(p, x);
+    return primary(p);
   }
   deeper(p, t);
-  nkg_x *r = x2(p, k, unary(p, x), NULL);
+  nkg_x *r = x2(p, k, unary(p), NULL);
   p->depth--;
   return r;
 }
 
 /* The operators of a left-associative chain make a tree as deep as the
  * chain is long: each counts as a level of nesting. */
-static nkg_x *multiplicative(parser *p, expr_ctx *x) {
+static nkg_x *multiplicative(parser *p) {
   int d = p->depth;
-  nkg_x *r = unary(p, x);
+  nkg_x *r = unary(p);
   for (;;) {
     const nkg_sq_tok *t = peek(p);
     if (accept(p, "*")) {
       deeper(p, t);
-      r = x2(p, X_MUL, r, unary(p, x));
+      r = x2(p, X_MUL, r, unary(p));
     } else if (accept(p, "/")) {
       deeper(p, t);
-      r = x2(p, X_DIV, r, unary(p, x));
+      r = x2(p, X_DIV, r, unary(p));
     } else {
       break;
     }
@@ -708,17 +661,17 @@ static nkg_x *multiplicative(parser *p, expr_ctx *x) {
   return r;
 }
 
-static nkg_x *additive(parser *p, expr_ctx *x) {
+static nkg_x *additive(parser *p) {
   int d = p->depth;
-  nkg_x *r = multiplicative(p, x);
+  nkg_x *r = multiplicative(p);
   for (;;) {
     const nkg_sq_tok *t = peek(p);
     if (accept(p, "+")) {
       deeper(p, t);
-      r = x2(p, X_ADD, r, multiplicative(p, x));
+      r = x2(p, X_ADD, r, multiplicative(p));
     } else if (accept(p, "-")) {
       deeper(p, t);
-      r = x2(p, X_SUB, r, multiplicative(p, x));
+      r = x2(p, X_SUB, r, multiplicative(p));
     } else {
       break;
     }
@@ -727,15 +680,15 @@ static nkg_x *additive(parser *p, expr_ctx *x) {
   return r;
 }
 
-static nkg_x *relational(parser *p, expr_ctx *x) {
-  nkg_x *r = additive(p, x);
+static nkg_x *relational(parser *p) {
+  nkg_x *r = additive(p);
   static const struct {
     const char *op;
     nkg_x_kind k;
   } ops[] = {{"=", X_EQ},  {"!=", X_NE}, {"<", X_LT},
              {">", X_GT},  {"<=", X_LE}, {">=", X_GE}};
   for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
-    if (accept(p, ops[k].op)) return x2(p, ops[k].k, r, additive(p, x));
+    if (accept(p, ops[k].op)) return x2(p, ops[k].k, r, additive(p));
   if (is(p, "IN") || (is(p, "NOT") && nkg_sq_tok_is(peek2(p), "IN"))) {
     nkg_x *in = new_x(p, accept(p, "NOT") ? X_NOTIN : X_IN);
     next(p);
@@ -745,8 +698,8 @@ static nkg_x *relational(parser *p, expr_ctx *x) {
       next(p);
     } else {
       expect(p, "(");
-      vec_push(p->a, &v, expression(p, x));
-      while (accept(p, ",")) vec_push(p->a, &v, expression(p, x));
+      vec_push(p->a, &v, expression(p));
+      while (accept(p, ",")) vec_push(p->a, &v, expression(p));
       expect(p, ")");
     }
     set_args(p, in, &v);
@@ -755,62 +708,44 @@ static nkg_x *relational(parser *p, expr_ctx *x) {
   return r;
 }
 
-static nkg_x *and_expr(parser *p, expr_ctx *x) {
+static nkg_x *and_expr(parser *p) {
   int d = p->depth;
-  nkg_x *r = relational(p, x);
+  nkg_x *r = relational(p);
   for (;;) {
     const nkg_sq_tok *t = peek(p);
     if (!accept(p, "&&")) break;
     deeper(p, t);
-    r = x2(p, X_AND, r, relational(p, x));
+    r = x2(p, X_AND, r, relational(p));
   }
   p->depth = d;
   return r;
 }
 
-static nkg_x *expression(parser *p, expr_ctx *x) {
+static nkg_x *expression(parser *p) {
   const nkg_sq_tok *t0 = peek(p);
   deeper(p, t0);
   int d = p->depth;
-  nkg_x *r = and_expr(p, x);
+  nkg_x *r = and_expr(p);
   for (;;) {
     const nkg_sq_tok *t = peek(p);
     if (!accept(p, "||")) break;
     deeper(p, t);
-    r = x2(p, X_OR, r, and_expr(p, x));
+    r = x2(p, X_OR, r, and_expr(p));
   }
   p->depth = d - 1;
   return r;
 }
 
-static sq_expr *finish_expr(parser *p, expr_ctx *x, size_t t0, nkg_x *tree) {
-  sq_expr *e = nkg_sq_alloc(p->a, sizeof *e);
-  e->t0 = t0;
-  e->t1 = p->i;
-  e->ex = (sq_exists **)x->ex.v;
-  e->nex = x->ex.n;
-  e->x = tree;
-  return e;
-}
-
-static sq_expr *full_expression(parser *p) {
-  expr_ctx x = {{0}};
-  size_t t0 = p->i;
-  nkg_x *r = expression(p, &x);
-  return finish_expr(p, &x, t0, r);
-}
-
 /* Constraint: BrackettedExpression | BuiltInCall | FunctionCall. */
-static sq_expr *constraint(parser *p) {
-  expr_ctx x = {{0}};
+static nkg_x *constraint(parser *p) {
   size_t t0 = p->i;
   nkg_x *r;
   if (is(p, "(")) {
     next(p);
-    r = expression(p, &x);
+    r = expression(p);
     expect(p, ")");
   } else if (peek(p)->type == SQ_WORD || at_iri(p)) {
-    r = primary(p, &x);
+    r = primary(p);
     if (r->kind == X_CONST || r->kind == X_VAR) {
       p->i = t0;
       unexpected(p, "a constraint");
@@ -818,7 +753,7 @@ static sq_expr *constraint(parser *p) {
   } else {
     unexpected(p, "a constraint");
   }
-  return finish_expr(p, &x, t0, r);
+  return r;
 }
 
 /* ---- paths and triples ---------------------------------------------- */
@@ -935,7 +870,6 @@ static void add_triple(parser *p, triples_ctx *c, const sq_term *s,
   sq_triple *t = nkg_sq_alloc(p->a, sizeof *t);
   t->s = s;
   t->o = o;
-  t->table = -1;
   if (path && path->kind == P_LINK) {
     t->pred = path->iri;
   } else if (path) {
@@ -1042,11 +976,9 @@ static void triples_same_subject(parser *p, triples_ctx *c) {
 
 static sq_query *select_query(parser *p, int sub);
 
-static sq_elem *new_elem(parser *p, sq_elem_kind k, size_t t0) {
+static sq_elem *new_elem(parser *p, sq_elem_kind k) {
   sq_elem *e = nkg_sq_alloc(p->a, sizeof *e);
   e->kind = k;
-  e->t0 = t0;
-  e->table = -1;
   return e;
 }
 
@@ -1054,7 +986,7 @@ static sq_elem *new_elem(parser *p, sq_elem_kind k, size_t t0) {
 static void group_scope(parser *p, const sq_group *g, nameset *out);
 
 static void term_scope(parser *p, const sq_term *t, nameset *out) {
-  if (t && t->kind == T_VAR) ns_add(p->a, out, t->text + 1);
+  if (t && t->kind == T_VAR) ns_add(p->a, out, p->a->vars[t->var]);
 }
 
 static void elem_scope(parser *p, const sq_elem *e, nameset *out) {
@@ -1086,7 +1018,6 @@ static void elem_scope(parser *p, const sq_elem *e, nameset *out) {
         ns_add(p->a, out, e->sub->proj[k]);
       break;
     case E_VALUES:
-    case E_ROWS:
       for (size_t k = 0; k < e->ncols; k++) ns_add(p->a, out, e->cols[k]);
       break;
     default:
@@ -1098,24 +1029,11 @@ static void group_scope(parser *p, const sq_group *g, nameset *out) {
   for (size_t k = 0; k < g->nelems; k++) elem_scope(p, g->elems[k], out);
 }
 
-void nkg_sq_scope(sq_ast *a, sq_elem **elems, size_t n, const char ***names,
-                  size_t *count) {
-  parser p;
-  memset(&p, 0, sizeof p);
-  p.a = a;
-  nameset s = {0};
-  for (size_t k = 0; k < n; k++) elem_scope(&p, elems[k], &s);
-  *names = s.v;
-  *count = s.n;
-}
-
-/* One DataBlockValue; pushes its token range (empty for UNDEF) to vals
- * and its term (0 for UNDEF) to ids. */
-static void data_value(parser *p, vec *vals, vec *ids) {
-  size_t t0 = p->i;
+/* One DataBlockValue; pushes its term (0 for UNDEF) to ids. */
+static void data_value(parser *p, vec *ids) {
   nkg_tid id = 0;
   if (accept(p, "UNDEF")) {
-    t0 = p->i;
+    /* id stays 0 */
   } else if (at_iri(p)) {
     id = iri(p)->id;
   } else if (at_literal(p)) {
@@ -1123,21 +1041,19 @@ static void data_value(parser *p, vec *vals, vec *ids) {
   } else {
     unexpected(p, "a value");
   }
-  vec_push(p->a, vals, (void *)(uintptr_t)t0);
-  vec_push(p->a, vals, (void *)(uintptr_t)p->i);
   vec_push(p->a, ids, (void *)(uintptr_t)id);
 }
 
-/* DataBlock after VALUES; records the variables in e->cols and the values
- * in e->vals. */
+/* DataBlock after VALUES; records the variables in e->cols and e->colvar
+ * and the values, row by row, in e->rows. */
 static void data_block(parser *p, sq_elem *e) {
-  vec cols = {0}, vals = {0}, ids = {0};
+  vec cols = {0}, ids = {0};
   size_t rows = 0;
   if (peek(p)->type == SQ_VAR) {
     vec_push(p->a, &cols, (void *)var_name(p, next(p)));
     expect(p, "{");
     while (!accept(p, "}")) {
-      data_value(p, &vals, &ids);
+      data_value(p, &ids);
       rows++;
     }
   } else {
@@ -1161,7 +1077,7 @@ static void data_block(parser *p, sq_elem *e) {
       } else {
         expect(p, "(");
         while (!accept(p, ")")) {
-          data_value(p, &vals, &ids);
+          data_value(p, &ids);
           got++;
         }
       }
@@ -1173,8 +1089,6 @@ static void data_block(parser *p, sq_elem *e) {
   e->cols = (const char **)cols.v;
   e->ncols = cols.n;
   e->nrows = rows;
-  e->vals = nkg_sq_alloc(p->a, (vals.n + 1) * sizeof *e->vals);
-  for (size_t k = 0; k < vals.n; k++) e->vals[k] = (size_t)(uintptr_t)vals.v[k];
   for (size_t k = 0; k < cols.n; k++) note_var(p, cols.v[k]);
   e->colvar = nkg_sq_alloc(p->a, (cols.n + 1) * sizeof *e->colvar);
   for (size_t k = 0; k < cols.n; k++) e->colvar[k] = var_index(p->a, cols.v[k]);
@@ -1185,16 +1099,13 @@ static void data_block(parser *p, sq_elem *e) {
 static sq_group *group_graph_pattern(parser *p) {
   sq_group *g = nkg_sq_alloc(p->a, sizeof *g);
   vec elems = {0};
-  g->t0 = p->i;
   deeper(p, peek(p));
   expect(p, "{");
   if (is(p, "SELECT")) {
-    sq_elem *e = new_elem(p, E_SUBSELECT, p->i);
+    sq_elem *e = new_elem(p, E_SUBSELECT);
     e->sub = select_query(p, 1);
-    e->t1 = p->i;
     vec_push(p->a, &elems, e);
     expect(p, "}");
-    g->t1 = p->i;
     g->elems = (sq_elem **)elems.v;
     g->nelems = elems.n;
     p->depth--;
@@ -1202,44 +1113,37 @@ static sq_group *group_graph_pattern(parser *p) {
   }
   for (;;) {
     const nkg_sq_tok *t = peek(p);
-    size_t t0 = p->i;
     if (accept(p, "}")) break;
     if (t->type == SQ_EOF) unexpected(p, "'}'");
     sq_elem *e = NULL;
     if (is(p, "OPTIONAL") || is(p, "MINUS")) {
-      e = new_elem(p, is(p, "OPTIONAL") ? E_OPTIONAL : E_MINUS, t0);
+      e = new_elem(p, is(p, "OPTIONAL") ? E_OPTIONAL : E_MINUS);
       next(p);
       e->g = group_graph_pattern(p);
     } else if (is(p, "GRAPH")) {
-      e = new_elem(p, E_GRAPH, t0);
+      e = new_elem(p, E_GRAPH);
       next(p);
       e->gterm = peek(p)->type == SQ_VAR ? var_or_term(p) : iri(p);
       e->g = group_graph_pattern(p);
     } else if (is(p, "SERVICE")) {
-      e = new_elem(p, E_SERVICE, t0);
+      e = new_elem(p, E_SERVICE);
       next(p);
       accept(p, "SILENT");
       e->gterm = peek(p)->type == SQ_VAR ? var_or_term(p) : iri(p);
       e->g = group_graph_pattern(p);
     } else if (is(p, "FILTER")) {
-      e = new_elem(p, E_FILTER, t0);
+      e = new_elem(p, E_FILTER);
       next(p);
-      e->expr = constraint(p);
+      e->x = constraint(p);
     } else if (is(p, "BIND")) {
-      e = new_elem(p, E_BIND, t0);
+      e = new_elem(p, E_BIND);
       next(p);
       expect(p, "(");
-      e->expr = full_expression(p);
-      if (!p->a->wrap_open) {
-        p->a->wrap_open = nkg_sq_alloc(p->a, p->a->ntoks);
-        p->a->wrap_close = nkg_sq_alloc(p->a, p->a->ntoks);
-      }
-      p->a->wrap_open[e->expr->t0]++;
-      p->a->wrap_close[e->expr->t1]++;
+      e->x = expression(p);
       expect(p, "AS");
       const nkg_sq_tok *vt = peek(p);
       const sq_term *bv = var(p);
-      e->var = bv->text + 1;
+      e->var = p->a->vars[bv->var];
       e->bvar = bv->var;
       expect(p, ")");
       nameset scope = {0};
@@ -1247,25 +1151,25 @@ static sq_group *group_graph_pattern(parser *p) {
       if (ns_has(&scope, e->var))
         fail_at(p, vt, "BIND variable ?%s is already in scope", e->var);
     } else if (is(p, "VALUES")) {
-      e = new_elem(p, E_VALUES, t0);
+      e = new_elem(p, E_VALUES);
       next(p);
       data_block(p, e);
     } else if (is(p, "{")) {
       sq_group *first = group_graph_pattern(p);
       if (is(p, "UNION")) {
         vec alts = {0};
-        e = new_elem(p, E_UNION, t0);
+        e = new_elem(p, E_UNION);
         vec_push(p->a, &alts, first);
         while (accept(p, "UNION")) vec_push(p->a, &alts, group_graph_pattern(p));
         e->alts = (sq_group **)alts.v;
         e->nalts = alts.n;
       } else {
-        e = new_elem(p, E_GROUP, t0);
+        e = new_elem(p, E_GROUP);
         e->g = first;
       }
     } else if (at_term_start(p)) {
       triples_ctx c = {{0}, 0, 1};
-      e = new_elem(p, E_TRIPLES, t0);
+      e = new_elem(p, E_TRIPLES);
       for (;;) {
         triples_same_subject(p, &c);
         if (!accept(p, ".")) break;
@@ -1276,19 +1180,14 @@ static sq_group *group_graph_pattern(parser *p) {
       for (size_t k = 0; k < c.triples.n; k++)
         e->triples[k] = *(sq_triple *)c.triples.v[k];
       e->complex = c.complex;
-      e->t1 = p->i;
       vec_push(p->a, &elems, e);
       continue;
     } else {
       unexpected(p, "a graph pattern");
     }
-    e->t1 = p->i;
     vec_push(p->a, &elems, e);
     if (e->kind != E_FILTER) accept(p, ".");
-    if (e->kind == E_FILTER || e->kind == E_BIND) {
-    }
   }
-  g->t1 = p->i;
   g->elems = (sq_elem **)elems.v;
   g->nelems = elems.n;
   /* A blank node label may not be used in two basic graph patterns of
@@ -1298,13 +1197,6 @@ static sq_group *group_graph_pattern(parser *p) {
 }
 
 /* ---- queries -------------------------------------------------------- */
-
-static void push_size(sq_ast *a, size_t **v, size_t n, size_t x) {
-  size_t *w = nkg_sq_alloc(a, (n + 1) * sizeof *w);
-  if (n) memcpy(w, *v, n * sizeof *w);
-  w[n] = x;
-  *v = w;
-}
 
 static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
                               int *has_group) {
@@ -1320,29 +1212,18 @@ static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
       int cvar = -1;
       if (peek(p)->type == SQ_VAR) {
         const sq_term *v = var_or_term(p);
-        ns_add(p->a, group_keys, v->text + 1);
+        ns_add(p->a, group_keys, p->a->vars[v->var]);
         cond = term_x(p, v);
         cvar = v->var;
       } else if (is(p, "(")) {
-        size_t t0 = p->i++, e0 = p->i;
-        expr_ctx x = {{0}};
-        cond = expression(p, &x);
-        size_t e1 = p->i;
+        p->i++;
+        cond = expression(p);
         if (accept(p, "AS")) {
           const sq_term *vt = var(p);
-          const char *v = vt->text + 1;
+          const char *v = p->a->vars[vt->var];
           cvar = vt->var;
           ns_add(p->a, group_keys, v);
           expect(p, ")");
-          push_size(p->a, &q->gb_t0, q->ngb, t0);
-          push_size(p->a, &q->gb_t1, q->ngb, p->i);
-          push_size(p->a, &q->gb_e0, q->ngb, e0);
-          push_size(p->a, &q->gb_e1, q->ngb, e1);
-          const char **w = nkg_sq_alloc(p->a, (q->ngb + 1) * sizeof *w);
-          if (q->ngb) memcpy(w, q->gb_var, q->ngb * sizeof *w);
-          w[q->ngb] = v;
-          q->gb_var = w;
-          q->ngb++;
         } else {
           expect(p, ")");
           if (cond->kind == X_VAR) {
@@ -1354,8 +1235,7 @@ static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
         if (is(p, "HAVING") || is(p, "ORDER") || is(p, "LIMIT") ||
             is(p, "OFFSET") || is(p, "VALUES"))
           break;
-        expr_ctx x = {{0}};
-        cond = primary(p, &x);
+        cond = primary(p);
       } else {
         break;
       }
@@ -1371,15 +1251,11 @@ static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
   for (size_t k = 0; k < gv.n; k++) q->group_var[k] = (int)(intptr_t)gv.v[k];
   if (is(p, "HAVING")) {
     vec hv = {0};
-    q->hv_tok = p->i++;
+    p->i++;
     int ok = p->agg_ok;
     p->agg_ok = 1;
     do {
-      size_t c0 = p->i;
-      vec_push(p->a, &hv, constraint(p)->x);
-      push_size(p->a, &q->hv_c0, q->nhv, c0);
-      push_size(p->a, &q->hv_c1, q->nhv, p->i);
-      q->nhv++;
+      vec_push(p->a, &hv, constraint(p));
     } while (is(p, "(") || (peek(p)->type == SQ_WORD && !is(p, "ORDER") &&
                             !is(p, "LIMIT") && !is(p, "OFFSET") &&
                             !is(p, "VALUES")) ||
@@ -1402,14 +1278,14 @@ static void solution_modifier(parser *p, sq_query *q, nameset *group_keys,
         desc = is(p, "DESC");
         next(p);
         expect(p, "(");
-        cond = full_expression(p)->x;
+        cond = expression(p);
         expect(p, ")");
       } else if (peek(p)->type == SQ_VAR) {
         cond = term_x(p, var_or_term(p));
       } else if (is(p, "(") || at_iri(p) ||
                  (peek(p)->type == SQ_WORD && !is(p, "LIMIT") &&
                   !is(p, "OFFSET") && !is(p, "VALUES"))) {
-        cond = constraint(p)->x;
+        cond = constraint(p);
       } else {
         break;
       }
@@ -1478,7 +1354,6 @@ static sq_query *select_query(parser *p, int sub) {
   vec saved_aggs = p->aggs;
   memset(&p->aggs, 0, sizeof p->aggs);
   q->kind = Q_SELECT;
-  q->t0 = p->i;
   expect(p, "SELECT");
   if (accept(p, "DISTINCT"))
     q->distinct = 1;
@@ -1504,13 +1379,12 @@ static sq_query *select_query(parser *p, int sub) {
         vec_push(p->a, &proj, (void *)n);
         vec_push(p->a, &projx, NULL);
       } else if (accept(p, "(")) {
-        expr_ctx x = {{0}};
         int ok = p->agg_ok;
         p->agg_ok = 1;
         p->saw_agg = 0;
         nameset *ov = p->outer_vars;
         p->outer_vars = &outer;
-        nkg_x *e = expression(p, &x);
+        nkg_x *e = expression(p);
         p->outer_vars = ov;
         saw_agg |= p->saw_agg;
         p->agg_ok = ok;
@@ -1541,7 +1415,6 @@ static sq_query *select_query(parser *p, int sub) {
   p->saw_agg = 0;
   solution_modifier(p, q, &keys, &has_group);
   q->aggregate = has_group || saw_agg || p->aggs.n;
-  q->has_group = has_group;
   if (has_group || saw_agg) {
     if (q->star) fail_at(p, star_tok, "SELECT * is not allowed with GROUP BY");
     for (size_t k = 0; k < plain.n; k++)
@@ -1569,14 +1442,12 @@ static sq_query *select_query(parser *p, int sub) {
   }
   proj_vars(p, q);
   if (sub && is(p, "VALUES")) {
-    q->values = new_elem(p, E_VALUES, p->i);
+    q->values = new_elem(p, E_VALUES);
     next(p);
     data_block(p, q->values);
-    q->values->t1 = p->i;
   }
   take_aggs(p, q);
   p->aggs = saved_aggs;
-  q->t1 = p->i;
   return q;
 }
 
@@ -1600,7 +1471,6 @@ static sq_query *query(parser *p) {
     q = select_query(p, 0);
   } else {
     q = nkg_sq_alloc(p->a, sizeof *q);
-    q->t0 = p->i;
     nameset keys = {0};
     int has_group = 0;
     if (accept(p, "CONSTRUCT")) {
@@ -1658,19 +1528,13 @@ static sq_query *query(parser *p) {
     solution_modifier(p, q, &keys, &has_group);
     proj_vars(p, q);
     take_aggs(p, q);
-    if (q->naggs || has_group) {
-      q->aggregate = 1;
-      q->has_group = has_group;
-    }
-    q->t1 = p->i;
+    if (q->naggs || has_group) q->aggregate = 1;
   }
   if (is(p, "VALUES")) {
-    q->values = new_elem(p, E_VALUES, p->i);
+    q->values = new_elem(p, E_VALUES);
     next(p);
     data_block(p, q->values);
-    q->values->t1 = p->i;
   }
-  q->t1 = p->i;
   return q;
 }
 
@@ -1683,7 +1547,7 @@ static void prologue(parser *p) {
         p->i--;
         unexpected(p, "an IRI");
       }
-      p->a->base = resolve(p, nkg_sq_strdup(p->a, t->s + 1, t->n - 2));
+      p->a->base = resolve(p, arena_strdup(p->a, t->s + 1, t->n - 2));
     } else if (accept(p, "PREFIX")) {
       const nkg_sq_tok *t = next(p);
       if (t->type != SQ_PNAME_NS) {
@@ -1695,8 +1559,8 @@ static void prologue(parser *p) {
         p->i--;
         unexpected(p, "an IRI");
       }
-      vec_push(p->a, &names, nkg_sq_strdup(p->a, t->s, t->n - 1));
-      vec_push(p->a, &iris, nkg_sq_strdup(p->a, v->s + 1, v->n - 2));
+      vec_push(p->a, &names, arena_strdup(p->a, t->s, t->n - 1));
+      vec_push(p->a, &iris, arena_strdup(p->a, v->s + 1, v->n - 2));
       p->a->pfx = (const char **)names.v;
       p->a->pfx_iri = (const char **)iris.v;
       p->a->npfx = names.n;
@@ -1704,7 +1568,6 @@ static void prologue(parser *p) {
       break;
     }
   }
-  p->a->prologue_end = p->i;
 }
 
 int nkg_sq_parse(const char *text, sq_ast **out, char **error) {
@@ -1717,13 +1580,12 @@ int nkg_sq_parse_query(const char *text, const char *base, nkg_terms *terms,
   parser p;
   memset(&p, 0, sizeof p);
   p.a = a;
-  a->text = text;
   if (!terms) {
     terms = nkg_terms_new();
     a->own_terms = 1;
   }
   a->terms = terms;
-  if (base) a->base = nkg_sq_strdup(a, base, strlen(base));
+  if (base) a->base = arena_strdup(a, base, strlen(base));
   *error = NULL;
   *out = NULL;
   if (nkg_sq_lex(text, &a->toks, &a->ntoks, error) < 0) {
