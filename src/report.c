@@ -18,6 +18,7 @@
 
 #include "query.h"
 #include "report_queries.h"
+#include "tokens.h"
 #include "util.h"
 
 #define NKG_NS_IRI "https://w3id.org/newskg/ns#"
@@ -265,28 +266,7 @@ static void add_utf8(nkg_buf *b, unsigned long cp) {
       (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE ||
       cp > 0x10FFFF)
     cp = 0xFFFD;
-  char u[4];
-  size_t n;
-  if (cp < 0x80) {
-    u[0] = (char)cp;
-    n = 1;
-  } else if (cp < 0x800) {
-    u[0] = (char)(0xC0 | (cp >> 6));
-    u[1] = (char)(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    u[0] = (char)(0xE0 | (cp >> 12));
-    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    u[2] = (char)(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    u[0] = (char)(0xF0 | (cp >> 18));
-    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    u[3] = (char)(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  nkg_buf_add(b, u, n);
+  nkg_utf8_add(b, (unsigned)cp);
 }
 
 /* Decodes one cell of a SPARQL TSV result (as rasqal writes it: <IRI>,

@@ -203,7 +203,7 @@ unsigned nkg_cp_to_lower(unsigned cp) {
   return cp + 1; /* Latin Extended-A, Vietnamese: pairs */
 }
 
-static void add_utf8(nkg_buf *b, unsigned cp) {
+void nkg_utf8_add(nkg_buf *b, unsigned cp) {
   char u[4];
   size_t n;
   if (cp < 0x80) {
@@ -240,7 +240,7 @@ void nkg_word_key(nkg_buf *b, const char *s, size_t n, int keep_case) {
     else if (cp < 0x80 && !keep_case && cp >= 'A' && cp <= 'Z')
       nkg_buf_addc(b, (char)(cp - 'A' + 'a'));
     else if (cp >= 0x80 && !keep_case && nkg_cp_is_upper(cp))
-      add_utf8(b, nkg_cp_to_lower(cp));
+      nkg_utf8_add(b, nkg_cp_to_lower(cp));
     else
       nkg_buf_add(b, s + i, len);
     i += len;

@@ -36,4 +36,8 @@ unsigned nkg_cp_to_lower(unsigned cp);
  * non-breaking hyphens mapped to ASCII. */
 #include "util.h"
 void nkg_word_key(nkg_buf *b, const char *s, size_t n, int keep_case);
+
+/* Appends the UTF-8 encoding of the code point cp (at most 0x10FFFF; no
+ * check that it is a character) to b. */
+void nkg_utf8_add(nkg_buf *b, unsigned cp);
 #endif
