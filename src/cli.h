@@ -28,4 +28,13 @@ int nkg_cli_report(int argc, char **argv);
  * else the installed one. Returns a malloc'd string (cli_extract.c). */
 char *nkg_cli_rules_dir(const char *opt);
 
+/* Prints "Try 'newskg COMMAND --help' for more information." on standard
+ * error (cli_extract.c). */
+void nkg_cli_usage_hint(const char *command);
+
+/* For a getopt_long() return c of ':' or '?' (parsing with opterr = 0):
+ * prints that COMMAND's option argv[optind - 1] needs an argument (':') or
+ * is unknown, then the hint. Returns NKG_USAGE (cli_extract.c). */
+int nkg_cli_option_error(const char *command, int c, char **argv);
+
 #endif

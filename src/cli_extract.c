@@ -79,9 +79,7 @@ static const char *const format_labels[] = {"Turtle (default)",
                                             "GraphViz DOT",
                                             NULL};
 
-static void usage_hint(void) {
-  fputs("Try 'newskg extract --help' for more information.\n", stderr);
-}
+static void usage_hint(void) { nkg_cli_usage_hint("extract"); }
 
 static void print_help(raptor_world *world) {
   printf(
@@ -210,17 +208,8 @@ static int parse_options(int argc, char **argv, extract_options *o) {
     case OPT_VERSION:
       o->version = 1;
       break;
-    case ':':
-      nkg_error("extract: option '%s' needs an argument", argv[optind - 1]);
-      usage_hint();
-      return NKG_USAGE;
     default:
-      if (optopt && optopt < 256)
-        nkg_error("extract: unknown option '-%c'", optopt);
-      else
-        nkg_error("extract: unknown option '%s'", argv[optind - 1]);
-      usage_hint();
-      return NKG_USAGE;
+      return nkg_cli_option_error("extract", c, argv);
     }
   }
   o->inputs = argv + optind;
@@ -252,6 +241,21 @@ static int file_exists(const char *dir, const char *name) {
   int ok = access(b.data, F_OK) == 0;
   nkg_buf_free(&b);
   return ok;
+}
+
+void nkg_cli_usage_hint(const char *command) {
+  fprintf(stderr, "Try 'newskg %s --help' for more information.\n", command);
+}
+
+int nkg_cli_option_error(const char *command, int c, char **argv) {
+  if (c == ':')
+    nkg_error("%s: option '%s' needs an argument", command, argv[optind - 1]);
+  else if (optopt && optopt < 256)
+    nkg_error("%s: unknown option '-%c'", command, optopt);
+  else
+    nkg_error("%s: unknown option '%s'", command, argv[optind - 1]);
+  nkg_cli_usage_hint(command);
+  return NKG_USAGE;
 }
 
 char *nkg_cli_rules_dir(const char *opt) {

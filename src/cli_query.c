@@ -17,10 +17,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "document.h"
-#include "extract.h"
+#include "cli_data.h"
 #include "graph.h"
-#include "lexicon.h"
 #include "output.h"
 #include "query.h"
 #include "sparql_results.h"
@@ -69,9 +67,6 @@ static const struct option load_long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static void usage_hint(const char *command) {
-  fprintf(stderr, "Try 'newskg %s --help' for more information.\n", command);
-}
 
 static void print_input_formats(void) {
   printf("Data files (format from the extension, or -i FORMAT):\n"
@@ -201,18 +196,8 @@ static int parse_options(int argc, char **argv, query_options *o) {
     case 'h':
       o->help = 1;
       break;
-    case ':':
-      nkg_error("%s: option '%s' needs an argument", o->command,
-                argv[optind - 1]);
-      usage_hint(o->command);
-      return NKG_USAGE;
     default:
-      if (optopt && optopt < 256)
-        nkg_error("%s: unknown option '-%c'", o->command, optopt);
-      else
-        nkg_error("%s: unknown option '%s'", o->command, argv[optind - 1]);
-      usage_hint(o->command);
-      return NKG_USAGE;
+      return nkg_cli_option_error(o->command, c, argv);
     }
   }
   o->inputs = argv + optind;
@@ -220,93 +205,14 @@ static int parse_options(int argc, char **argv, query_options *o) {
   return NKG_OK;
 }
 
-/* ---- articles ----------------------------------------------------------- */
-
-/* Lexicon and rules, loaded on the first article. */
-typedef struct {
-  const char *opt_rules;
-  nkg_lexicon *lex;
-  nkg_rules *rules;
-  int failed;
-} extractor;
-
-static void extractor_free(extractor *e) {
-  if (e->rules)
-    nkg_rules_free(e->rules);
-  if (e->lex)
-    nkg_lexicon_free(e->lex);
-}
-
-/* Extracts the article path and adds its graph (named by its document IRI)
- * to model. Returns 0 or -1 after a message naming the file. */
-static int add_article(extractor *e, librdf_world *world, librdf_model *model,
-                       const char *path) {
-  if (e->failed)
-    return -1;
-  if (!e->lex) {
-    char *dir = nkg_cli_rules_dir(e->opt_rules);
-    e->lex = nkg_lexicon_load(dir);
-    if (e->lex)
-      e->rules = nkg_rules_load(dir);
-    free(dir);
-    if (!e->lex || !e->rules) {
-      e->failed = 1;
-      return -1;
-    }
-  }
-  int rc = -1;
-  nkg_graph *g = NULL;
-  nkg_extraction x;
-  memset(&x, 0, sizeof x);
-  nkg_document *doc = nkg_document_read(path);
-  if (!doc)
-    return -1;
-  if (nkg_document_analyse(doc, e->lex) != 0 ||
-      nkg_extract_document(e->rules, e->lex, doc, &x) != 0)
-    goto out;
-  g = nkg_graph_new(librdf_world_get_raptor(world), NULL);
-  if (!g || nkg_graph_add(g, doc, &x, e->lex) != 0 ||
-      nkg_graph_to_model(g, world, model) != 0)
-    goto out;
-  rc = 0;
-out:
-  if (rc)
-    nkg_error("%s: not processed", strcmp(path, "-") ? path : "stdin");
-  nkg_graph_free(g);
-  nkg_extraction_free(&x);
-  nkg_document_free(doc);
-  return rc;
-}
-
-static int is_article(const query_options *o, const char *path) {
-  if (o->input)
-    return !strcmp(o->input, "text");
-  size_t n = strlen(path);
-  return n >= 4 && !strcmp(path + n - 4, ".txt");
-}
-
 /* ---- shared set-up ------------------------------------------------------- */
-
-static librdf_world *open_world(void) {
-  librdf_world *world = librdf_new_world();
-  if (!world) {
-    nkg_error("cannot initialise librdf");
-    return NULL;
-  }
-  librdf_world_open(world);
-  nkg_query_set_logger(world, NULL);
-  return world;
-}
 
 /* Checks -i: "text" or a raptor parser name. */
 static int check_input(librdf_world *world, const query_options *o) {
-  if (!o->input || !strcmp(o->input, "text"))
+  if (nkg_cli_input_known(world, o->input))
     return NKG_OK;
-  if (!nkg_store_parser_for(world, "-", o->input)) {
-    usage_hint(o->command);
-    return NKG_USAGE;
-  }
-  return NKG_OK;
+  nkg_cli_usage_hint(o->command);
+  return NKG_USAGE;
 }
 
 /* Reads a whole file ("-" for stdin). Returns NULL after a message. */
@@ -358,7 +264,7 @@ int nkg_cli_query(int argc, char **argv) {
   query_options o = {.command = "query"};
   librdf_world *world = NULL;
   nkg_store *store = NULL;
-  extractor ex = {0};
+  nkg_cli_extractor ex = {0};
   char *text = NULL, *base = NULL;
   nkg_store_loaded loaded = {0};
   librdf_node **files = NULL; /* contexts of the RDF files read */
@@ -370,7 +276,7 @@ int nkg_cli_query(int argc, char **argv) {
   ex.opt_rules = o.rules;
 
   status = NKG_FAIL;
-  if (!(world = open_world()))
+  if (!(world = nkg_cli_open_world()))
     goto done;
   if (o.help) {
     print_query_help(world);
@@ -382,25 +288,25 @@ int nkg_cli_query(int argc, char **argv) {
   if (!o.execute == !o.file) {
     nkg_error("query: give the query with -e SPARQL or -q FILE (one of "
               "them)");
-    usage_hint(o.command);
+    nkg_cli_usage_hint(o.command);
     goto done;
   }
   if (o.results && !nkg_rs_format_known(o.results)) {
     nkg_error("query: unknown result format '%s' (json, xml, csv, tsv or "
               "table)",
               o.results);
-    usage_hint(o.command);
+    nkg_cli_usage_hint(o.command);
     goto done;
   }
   if (o.store && nkg_store_check_read_spec(o.store)) {
-    usage_hint(o.command);
+    nkg_cli_usage_hint(o.command);
     goto done;
   }
   if (o.format) {
     o.syntax = nkg_graph_syntax_for(librdf_world_get_raptor(world), o.format);
     if (!o.syntax) {
       nkg_error("query: unknown RDF format '%s'", o.format);
-      usage_hint(o.command);
+      nkg_cli_usage_hint(o.command);
       goto done;
     }
   }
@@ -413,7 +319,7 @@ int nkg_cli_query(int argc, char **argv) {
   if (o.file && !strcmp(o.file, "-") && stdin_data) {
     nkg_error("query: the query and the data cannot both come from "
               "standard input");
-    usage_hint(o.command);
+    nkg_cli_usage_hint(o.command);
     status = NKG_USAGE;
     goto done;
   }
@@ -436,7 +342,7 @@ int nkg_cli_query(int argc, char **argv) {
     nkg_error("query: DATA cannot be added to --store '%s' by a query (use "
               "'newskg load')",
               o.store);
-    usage_hint(o.command);
+    nkg_cli_usage_hint(o.command);
     status = NKG_USAGE;
     goto done;
   }
@@ -453,22 +359,15 @@ int nkg_cli_query(int argc, char **argv) {
   for (int i = 0; i < n_inputs; i++) {
     const char *path = inputs[i];
     nkg_query_set_logger(world, strcmp(path, "-") ? path : "stdin");
-    if (is_article(&o, path)) {
-      if (add_article(&ex, world, model, path))
+    if (nkg_cli_is_article(o.input, path)) {
+      if (nkg_cli_add_article(&ex, world, model, path))
         goto done;
       continue;
     }
-    /* Triples go into a graph named after the file, as `load` puts them:
-     * librdf's hashes storage with contexts adds a statement without one
-     * in time linear in the store (quadratic loads). The default graph
-     * of a query is the union of all graphs; the file's graph stays out
-     * of GRAPH ?g unless quads name it. */
-    const char *parser = nkg_store_parser_for(world, path, o.input);
-    librdf_node *ctx =
-        nkg_store_file_context(world, strcmp(path, "-") ? path : "stdin");
-    long added = parser && ctx ? nkg_store_parse_file(world, model, path,
-                                                      parser, ctx, &loaded)
-                               : -1;
+    /* The file's graph stays out of GRAPH ?g unless quads name it. */
+    librdf_node *ctx;
+    long added =
+        nkg_cli_add_rdf_file(world, model, path, o.input, &loaded, &ctx);
     if (ctx)
       files[n_files++] = ctx;
     if (added < 0)
@@ -514,7 +413,7 @@ done:
   free(files);
   nkg_store_loaded_free(&loaded);
   nkg_store_close(store);
-  extractor_free(&ex);
+  nkg_cli_extractor_free(&ex);
   free(text);
   free(base);
   if (world)
@@ -528,7 +427,7 @@ int nkg_cli_load(int argc, char **argv) {
   query_options o = {.command = "load"};
   librdf_world *world = NULL;
   nkg_store *store = NULL;
-  extractor ex = {0};
+  nkg_cli_extractor ex = {0};
   int status = parse_options(argc, argv, &o);
   if (status != NKG_OK)
     goto done;
@@ -536,7 +435,7 @@ int nkg_cli_load(int argc, char **argv) {
   ex.opt_rules = o.rules;
 
   status = NKG_FAIL;
-  if (!(world = open_world()))
+  if (!(world = nkg_cli_open_world()))
     goto done;
   if (o.help) {
     print_load_help(world);
@@ -546,12 +445,12 @@ int nkg_cli_load(int argc, char **argv) {
   status = NKG_USAGE;
   if (!o.store) {
     nkg_error("load: --store SPEC is required (e.g. --store sqlite:news.db)");
-    usage_hint(o.command);
+    nkg_cli_usage_hint(o.command);
     goto done;
   }
   if (o.n_inputs == 0) {
     nkg_error("load: no FILE to load");
-    usage_hint(o.command);
+    nkg_cli_usage_hint(o.command);
     goto done;
   }
   if ((status = check_input(world, &o)) != NKG_OK)
@@ -577,18 +476,14 @@ int nkg_cli_load(int argc, char **argv) {
     long n = -1;
     if (!staging) {
       nkg_error("%s: cannot make a staging model", shown);
-    } else if (is_article(&o, path)) {
-      if (add_article(&ex, world, staging, path) == 0)
+    } else if (nkg_cli_is_article(o.input, path)) {
+      if (nkg_cli_add_article(&ex, world, staging, path) == 0)
         n = 0;
     } else {
-      const char *parser = nkg_store_parser_for(world, path, o.input);
-      ctx = nkg_store_file_context(world, strcmp(path, "-") ? path : "stdin");
-      if (parser && ctx) {
-        /* duplicates within the file; a reload replaces its graphs */
-        nkg_store_loaded loaded = {0};
-        n = nkg_store_parse_file(world, staging, path, parser, ctx, &loaded);
-        nkg_store_loaded_free(&loaded);
-      }
+      /* duplicates within the file; a reload replaces its graphs */
+      nkg_store_loaded loaded = {0};
+      n = nkg_cli_add_rdf_file(world, staging, path, o.input, &loaded, &ctx);
+      nkg_store_loaded_free(&loaded);
     }
     if (n >= 0) {
       n = nkg_store_replace_graphs(model, staging);
@@ -616,7 +511,7 @@ int nkg_cli_load(int argc, char **argv) {
 
 done:
   nkg_store_close(store);
-  extractor_free(&ex);
+  nkg_cli_extractor_free(&ex);
   if (world)
     librdf_free_world(world);
   return status;

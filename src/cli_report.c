@@ -16,10 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "document.h"
-#include "extract.h"
-#include "graph.h"
-#include "lexicon.h"
+#include "cli_data.h"
 #include "output.h"
 #include "progress.h"
 #include "query.h"
@@ -65,9 +62,7 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static void usage_hint(void) {
-  fputs("Try 'newskg report --help' for more information.\n", stderr);
-}
+static void usage_hint(void) { nkg_cli_usage_hint("report"); }
 
 static void print_help(librdf_world *world) {
   printf(
@@ -169,81 +164,13 @@ static int parse_options(int argc, char **argv, report_options *o) {
     case 'h':
       o->help = 1;
       break;
-    case ':':
-      nkg_error("report: option '%s' needs an argument", argv[optind - 1]);
-      usage_hint();
-      return NKG_USAGE;
     default:
-      if (optopt)
-        nkg_error("report: unknown option '-%c'", optopt);
-      else
-        nkg_error("report: unknown option '%s'", argv[optind - 1]);
-      usage_hint();
-      return NKG_USAGE;
+      return nkg_cli_option_error("report", c, argv);
     }
   }
   o->inputs = argv + optind;
   o->n_inputs = argc - optind;
   return NKG_OK;
-}
-
-/* ---- data ---------------------------------------------------------------- */
-
-/* Lexicon and rules, loaded on the first article. */
-typedef struct {
-  const char *opt_rules;
-  nkg_lexicon *lex;
-  nkg_rules *rules;
-  int failed;
-} extractor;
-
-/* Extracts the article path into model, in the named graph of its
- * document. Returns 0 or -1 after a message naming the file. (The same
- * steps as `newskg query` takes for an article.) */
-static int add_article(extractor *e, librdf_world *world, librdf_model *model,
-                       const char *path) {
-  if (e->failed)
-    return -1;
-  if (!e->lex) {
-    char *dir = nkg_cli_rules_dir(e->opt_rules);
-    e->lex = nkg_lexicon_load(dir);
-    if (e->lex)
-      e->rules = nkg_rules_load(dir);
-    free(dir);
-    if (!e->lex || !e->rules) {
-      e->failed = 1;
-      return -1;
-    }
-  }
-  int rc = -1;
-  nkg_graph *g = NULL;
-  nkg_extraction x;
-  memset(&x, 0, sizeof x);
-  nkg_document *doc = nkg_document_read(path);
-  if (!doc)
-    return -1;
-  if (nkg_document_analyse(doc, e->lex) != 0 ||
-      nkg_extract_document(e->rules, e->lex, doc, &x) != 0)
-    goto out;
-  g = nkg_graph_new(librdf_world_get_raptor(world), NULL);
-  if (!g || nkg_graph_add(g, doc, &x, e->lex) != 0 ||
-      nkg_graph_to_model(g, world, model) != 0)
-    goto out;
-  rc = 0;
-out:
-  if (rc)
-    nkg_error("%s: not processed", strcmp(path, "-") ? path : "stdin");
-  nkg_graph_free(g);
-  nkg_extraction_free(&x);
-  nkg_document_free(doc);
-  return rc;
-}
-
-static int is_article(const report_options *o, const char *path) {
-  if (o->input)
-    return !strcmp(o->input, "text");
-  size_t n = strlen(path);
-  return n >= 4 && !strcmp(path + n - 4, ".txt");
 }
 
 int nkg_cli_report(int argc, char **argv) {
@@ -252,7 +179,7 @@ int nkg_cli_report(int argc, char **argv) {
   nkg_store *store = NULL;
   nkg_output *out = NULL;
   nkg_progress *progress = NULL;
-  extractor ex = {0};
+  nkg_cli_extractor ex = {0};
   nkg_store_loaded loaded = {0};
   int failed_inputs = 0;
   int status = parse_options(argc, argv, &o);
@@ -262,20 +189,15 @@ int nkg_cli_report(int argc, char **argv) {
   ex.opt_rules = o.rules;
 
   status = NKG_FAIL;
-  if (!(world = librdf_new_world())) {
-    nkg_error("cannot initialise librdf");
+  if (!(world = nkg_cli_open_world()))
     goto done;
-  }
-  librdf_world_open(world);
-  nkg_query_set_logger(world, NULL);
   if (o.help) {
     print_help(world);
     status = nkg_output_close_stdout() ? NKG_FAIL : NKG_OK;
     goto done;
   }
   status = NKG_USAGE;
-  if (o.input && strcmp(o.input, "text") &&
-      !nkg_store_parser_for(world, "-", o.input)) {
+  if (!nkg_cli_input_known(world, o.input)) {
     usage_hint();
     goto done;
   }
@@ -303,17 +225,13 @@ int nkg_cli_report(int argc, char **argv) {
   for (int i = 0; i < o.n_inputs; i++) {
     const char *path = o.inputs[i];
     nkg_query_set_logger(world, strcmp(path, "-") ? path : "stdin");
-    if (is_article(&o, path)) {
-      if (add_article(&ex, world, model, path))
+    if (nkg_cli_is_article(o.input, path)) {
+      if (nkg_cli_add_article(&ex, world, model, path))
         failed_inputs++;
     } else {
-      /* into a graph named after the file, as `query` does */
-      const char *parser = nkg_store_parser_for(world, path, o.input);
-      librdf_node *ctx =
-          nkg_store_file_context(world, strcmp(path, "-") ? path : "stdin");
-      long added = parser && ctx ? nkg_store_parse_file(world, model, path,
-                                                        parser, ctx, &loaded)
-                                 : -1;
+      librdf_node *ctx;
+      long added =
+          nkg_cli_add_rdf_file(world, model, path, o.input, &loaded, &ctx);
       if (ctx)
         librdf_free_node(ctx);
       if (added < 0)
@@ -345,10 +263,7 @@ done:
   nkg_output_abort(out);
   nkg_store_loaded_free(&loaded);
   nkg_store_close(store);
-  if (ex.rules)
-    nkg_rules_free(ex.rules);
-  if (ex.lex)
-    nkg_lexicon_free(ex.lex);
+  nkg_cli_extractor_free(&ex);
   if (world)
     librdf_free_world(world);
   return status;
