@@ -499,6 +499,8 @@ class Gen {
           const sep = r.pick([null, "|", ", ", ";"]);
           text = `GROUP_CONCAT(${d}STR(${v.name})${sep === null ? "" : `; SEPARATOR=${JSON.stringify(sep)}`})`;
           kind = "concat"; gc[a] = sep === null ? " " : sep;
+          // a sub-select's GROUP_CONCAT reaches the answer too
+          (this.gcAll ||= {})[a] = gc[a];
         } else if (x === 6 && keys.length) { const k = r.pick(keys); text = `SAMPLE(${k.name})`; kind = k.kind; }
         else text = `COUNT(DISTINCT ${v.name})`;
         head.push(`(${text} AS ${a})`);
@@ -685,6 +687,7 @@ async function main() {
     }
     const gen = new Gen(sh, new Rng(seedOf(base, i)));
     const q = gen.select([], 0, true);
+    q.gc = Object.assign({}, gen.gcAll || {}, q.gc);
     const text = PREFIXES + q.text + "\n";
     n++;
     if (process.env.SPARQL_DIFF_PRINT) console.log("# " + q.text);
