@@ -455,7 +455,7 @@ static void fmt_double(nkg_buf *b, double x, int single) {
       break;
   }
   /* e is [-]d[.ddd]e[+-]xx */
-  char digits[24];
+  char digits[24] = {0};
   int nd = 0, neg = 0;
   const char *p = e;
   if (*p == '-')
@@ -463,7 +463,7 @@ static void fmt_double(nkg_buf *b, double x, int single) {
   for (; *p && *p != 'e'; p++)
     if (is_digit(*p))
       digits[nd++] = *p;
-  int exp = atoi(p + 1);
+  int exp = *p ? atoi(p + 1) : 0;
   while (nd > 1 && digits[nd - 1] == '0')
     nd--;
   if (neg)
