@@ -41,8 +41,8 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 # shellcheck disable=SC2046 # pkg-config output is a list of flags
 cflags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L $san -fsanitize=fuzzer-no-link \
   -I$cfg -I$top/src -DNKG_SRCDIR=\"$top\" -DNKG_PKGDATADIR=\"/nonexistent\" \
-  $(pkg-config --cflags redland raptor2 rasqal libpcre2-8 nettle)"
-libs="$(pkg-config --libs redland raptor2 rasqal libpcre2-8 nettle) -lm -lpthread"
+  $(pkg-config --cflags redland raptor2 rasqal libpcre2-8 nettle libgvc libcgraph)"
+libs="$(pkg-config --libs redland raptor2 rasqal libpcre2-8 nettle libgvc libcgraph) -lm -lpthread"
 
 # The library: every source of src/ but the program's main().
 objs=
