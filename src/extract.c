@@ -1220,16 +1220,6 @@ static int days_in_month(int y, int m) {
   return d[m - 1];
 }
 
-/* Days since 1970-01-01 (civil calendar). */
-static long days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 static void civil_from_days(long z, int *y, int *m, int *d) {
   z += 719468;
   long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -1267,7 +1257,7 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     else if (have_pub) {
       y = py;
       /* "December 30" read in a January article is last year */
-      if (days_from_civil(y, m > 0 ? m : 1, 1) > days_from_civil(py, pm, pd) + 31)
+      if (nkg_days_from_civil(y, m > 0 ? m : 1, 1) > nkg_days_from_civil(py, pm, pd) + 31)
         y--;
     }
     if (y < 0 && st->t.units[f].cls == NKG_U_NUM)
@@ -1282,14 +1272,14 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     if (!have_pub)
       return;
     int wd = st->t.units[f].value; /* 0 = Monday */
-    long today = days_from_civil(py, pm, pd);
+    long today = nkg_days_from_civil(py, pm, pd);
     int today_wd = (int)(((today % 7) + 7 + 3) % 7); /* 1970-01-01: Thursday */
     long back = (today_wd - wd + 7) % 7;
     civil_from_days(today - back, &y, &m, &d);
   } else if (group_units(r, ov, &st->t, "rel", &f, &t)) {
     if (!have_pub)
       return;
-    long day = days_from_civil(py, pm, pd);
+    long day = nkg_days_from_civil(py, pm, pd);
     if (ascii_ieq(st->doc->text + st->t.units[f].begin,
                   st->t.units[f].end - st->t.units[f].begin, "yesterday", 9))
       day--;

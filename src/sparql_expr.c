@@ -711,18 +711,9 @@ static int num_cmp(num a, num b) {
 
 /* ---- dates -------------------------------------------------------------- */
 
-static int64_t days_from_civil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /* seconds since the epoch (scaled), taking a missing timezone as Z */
 static i128 dt_instant(const dtime *d) {
-  int64_t days = days_from_civil(d->year, d->month, d->day);
+  int64_t days = nkg_days_from_civil(d->year, d->month, d->day);
   int64_t s = days * 86400 + d->hour * 3600 + d->minute * 60 - d->tz * 60;
   return (i128)s * DEC_SCALE + d->sec;
 }

@@ -71,4 +71,8 @@ void nkg_slug(nkg_buf *b, const char *s, size_t n);
 /* Number of Unicode code points in the UTF-8 bytes s[0..n). */
 size_t nkg_utf8_count(const char *s, size_t n);
 
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1..12),
+ * negative before it; exact for any y that fits (H. Hinnant's algorithm). */
+int64_t nkg_days_from_civil(int64_t y, int m, int d);
+
 #endif
