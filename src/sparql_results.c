@@ -76,47 +76,6 @@ static int flush_line(nkg_rs *rs) {
 
 static const char hex[] = "0123456789ABCDEF";
 
-/* A JSON string (RFC 8259): quote, backslash and the C0 controls escaped;
- * everything else, astral characters included, stays UTF-8. */
-static void json_str(nkg_buf *b, const char *s, size_t n) {
-  nkg_buf_addc(b, '"');
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    switch (c) {
-    case '"':
-      nkg_buf_adds(b, "\\\"");
-      break;
-    case '\\':
-      nkg_buf_adds(b, "\\\\");
-      break;
-    case '\n':
-      nkg_buf_adds(b, "\\n");
-      break;
-    case '\r':
-      nkg_buf_adds(b, "\\r");
-      break;
-    case '\t':
-      nkg_buf_adds(b, "\\t");
-      break;
-    case '\b':
-      nkg_buf_adds(b, "\\b");
-      break;
-    case '\f':
-      nkg_buf_adds(b, "\\f");
-      break;
-    default:
-      if (c < 0x20) {
-        nkg_buf_adds(b, "\\u00");
-        nkg_buf_addc(b, hex[c >> 4]);
-        nkg_buf_addc(b, hex[c & 15]);
-      } else {
-        nkg_buf_addc(b, (char)c);
-      }
-    }
-  }
-  nkg_buf_addc(b, '"');
-}
-
 /* XML character data or an attribute value (in double quotes). CR is a
  * character reference, or the parser would read it as a line end. XML 1.0
  * cannot carry the other C0 controls nor U+FFFE and U+FFFF at all; they
@@ -177,11 +136,18 @@ static void csv_field(nkg_buf *b, const char *s, size_t n) {
   nkg_buf_addc(b, '"');
 }
 
-/* A Turtle STRING_LITERAL_QUOTE. TSV needs tab, LF and CR escaped (they
- * end fields and rows); quote and backslash end or escape the string.
- * With controls (the table, for terminals) the other C0 controls and DEL
- * are escaped too, so that no escape sequence reaches the screen. */
-static void turtle_str(nkg_buf *b, const char *s, size_t n, int controls) {
+/* A string in double quotes, escaped for one of three readers. All three
+ * escape quote, backslash, LF, CR and tab (\n, \r, \t): they end or escape
+ * the string, and TSV's fields and rows.
+ * STR_JSON: a JSON string (RFC 8259); \b and \f by name, the other C0
+ * controls as \u00XX.
+ * STR_TSV: a Turtle STRING_LITERAL_QUOTE; the other controls stay as they
+ * are, as Turtle allows.
+ * STR_TABLE: as STR_TSV, but the other C0 controls and DEL are escaped too,
+ * so that no escape sequence reaches a terminal. */
+typedef enum { STR_JSON, STR_TSV, STR_TABLE } str_style;
+
+static void quoted_str(nkg_buf *b, const char *s, size_t n, str_style style) {
   nkg_buf_addc(b, '"');
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -202,10 +168,18 @@ static void turtle_str(nkg_buf *b, const char *s, size_t n, int controls) {
       nkg_buf_adds(b, "\\t");
       break;
     default:
-      if (controls && (c < 0x20 || c == 0x7F))
-        nkg_buf_printf(b, "\\u%04X", c);
-      else
+      if (style == STR_JSON && c == '\b') {
+        nkg_buf_adds(b, "\\b");
+      } else if (style == STR_JSON && c == '\f') {
+        nkg_buf_adds(b, "\\f");
+      } else if ((style != STR_TSV && c < 0x20) ||
+                 (style == STR_TABLE && c == 0x7F)) {
+        nkg_buf_adds(b, "\\u00");
+        nkg_buf_addc(b, hex[c >> 4]);
+        nkg_buf_addc(b, hex[c & 15]);
+      } else {
         nkg_buf_addc(b, (char)c);
+      }
     }
   }
   nkg_buf_addc(b, '"');
@@ -324,7 +298,7 @@ static void add_turtle(nkg_buf *b, const nkg_term *t, int table) {
       return;
     }
   }
-  turtle_str(b, t->lex, t->len, table);
+  quoted_str(b, t->lex, t->len, table ? STR_TABLE : STR_TSV);
   if (t->lang) {
     nkg_buf_printf(b, "@%s", t->lang);
   } else if (t->dt) {
@@ -342,13 +316,13 @@ static void add_turtle(nkg_buf *b, const nkg_term *t, int table) {
 static void json_term(nkg_buf *b, const nkg_term *t) {
   static const char *const type[] = {"", "uri", "bnode", "literal"};
   nkg_buf_printf(b, "{ \"type\": \"%s\", \"value\": ", type[t->kind]);
-  json_str(b, t->lex, t->len);
+  quoted_str(b, t->lex, t->len, STR_JSON);
   if (t->kind == NKG_T_LIT && t->lang) {
     nkg_buf_adds(b, ", \"xml:lang\": ");
-    json_str(b, t->lang, strlen(t->lang));
+    quoted_str(b, t->lang, strlen(t->lang), STR_JSON);
   } else if (t->kind == NKG_T_LIT && t->dt) {
     nkg_buf_adds(b, ", \"datatype\": ");
-    json_str(b, t->dt, strlen(t->dt));
+    quoted_str(b, t->dt, strlen(t->dt), STR_JSON);
   }
   nkg_buf_adds(b, " }");
 }
@@ -490,7 +464,7 @@ nkg_rs *nkg_rs_begin(FILE *out, const char *what, const char *format,
     for (size_t i = 0; i < nvars; i++) {
       if (i)
         nkg_buf_adds(b, ", ");
-      json_str(b, vars[i], strlen(vars[i]));
+      quoted_str(b, vars[i], strlen(vars[i]), STR_JSON);
     }
     nkg_buf_adds(b, nvars ? " ] },\n" : "] },\n");
     nkg_buf_adds(b, "  \"results\": { \"bindings\": [\n");
@@ -550,7 +524,7 @@ int nkg_rs_row(nkg_rs *rs, const nkg_tid *row) {
         continue;
       nkg_buf_adds(b, first ? " " : ", ");
       first = 0;
-      json_str(b, rs->vars[i], strlen(rs->vars[i]));
+      quoted_str(b, rs->vars[i], strlen(rs->vars[i]), STR_JSON);
       nkg_buf_adds(b, ": ");
       json_term(b, nkg_terms_get(rs->terms, row[i]));
     }
