@@ -20,16 +20,9 @@
 // missing (run `npm ci` at the top of the source tree).
 import { readFileSync, existsSync } from "node:fs";
 import { basename } from "node:path";
-import { createRequire } from "node:module";
+import { requireOxigraph, termKeys, multiset, diffMultisets } from "./answer-keys.mjs";
 
-const require = createRequire(import.meta.url);
-let oxigraph;
-try {
-  oxigraph = require("oxigraph");
-} catch (e) {
-  console.log("# npm package oxigraph not installed: " + e.message);
-  process.exit(77);
-}
+const oxigraph = requireOxigraph();
 
 const XSD = "http://www.w3.org/2001/XMLSchema#";
 const NUMERIC = new Set(["integer", "decimal", "double", "float", "int", "long",
@@ -73,45 +66,10 @@ function literalKey(value, datatype, lang) {
 }
 
 // Blank nodes compare by shape: every blank node is "_:".
-function termKey(t) {
-  if (!t) return "UNBOUND";
-  switch (t.termType) {
-    case "NamedNode": return "<" + t.value + ">";
-    case "BlankNode": return "_:";
-    case "Literal":
-      return literalKey(t.value, t.datatype && t.datatype.value, t.language);
-    default: return "?" + t.value;
-  }
-}
-
-function jsonTermKey(t) {
-  if (!t || t.type === "unbound") return "UNBOUND";
-  if (t.type === "uri") return "<" + t.value + ">";
-  if (t.type === "bnode") return "_:";
-  return literalKey(t.value, t.datatype, t["xml:lang"]);
-}
+const { oxigraph: termKey, json: jsonTermKey } = termKeys(literalKey);
 
 function rowKey(vars, get) {
   return vars.map(v => v + "=" + get(v)).join(" ");
-}
-
-function multiset(keys) {
-  const m = new Map();
-  for (const k of keys) m.set(k, (m.get(k) || 0) + 1);
-  return m;
-}
-
-function diffMultisets(a, b) {
-  const out = [];
-  for (const [k, n] of a) {
-    const d = n - (b.get(k) || 0);
-    if (d > 0) out.push(`only newskg (${d}x): ${k}`);
-  }
-  for (const [k, n] of b) {
-    const d = n - (a.get(k) || 0);
-    if (d > 0) out.push(`only Oxigraph (${d}x): ${k}`);
-  }
-  return out;
 }
 
 // N-Triples from newskg (CONSTRUCT) to keys, blank nodes by shape.

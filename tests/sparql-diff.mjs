@@ -25,17 +25,10 @@
 // otherwise, 77 when the npm package oxigraph is missing.
 import { readFileSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
+import { requireOxigraph, termKeys, multiset, diffMultisets } from "./answer-keys.mjs";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 
-const require = createRequire(import.meta.url);
-let oxigraph;
-try {
-  oxigraph = require("oxigraph");
-} catch (e) {
-  console.log("# npm package oxigraph not installed: " + e.message);
-  process.exit(77);
-}
+const oxigraph = requireOxigraph();
 
 const XSD = "http://www.w3.org/2001/XMLSchema#";
 
@@ -559,20 +552,7 @@ function literalKey(value, datatype, lang) {
     return `num(${cls}:${Number(Number(value).toPrecision(12))})`;
   return JSON.stringify(value) + "^^<" + datatype + ">";
 }
-function oxKey(t) {
-  if (!t) return "UNBOUND";
-  if (t.termType === "NamedNode") return "<" + t.value + ">";
-  if (t.termType === "BlankNode") return "_:";
-  return literalKey(t.value, t.datatype && t.datatype.value, t.language);
-}
-function jsonKey(t) {
-  if (!t) return "UNBOUND";
-  if (t.type === "uri") return "<" + t.value + ">";
-  if (t.type === "bnode") return "_:";
-  if (t.type === "literal" || t.type === "typed-literal")
-    return literalKey(t.value, t.datatype, t["xml:lang"]);
-  return "BAD(" + JSON.stringify(t) + ")";
-}
+const { oxigraph: oxKey, json: jsonKey } = termKeys(literalKey);
 // GROUP_CONCAT's order inside a group is not defined: compare its pieces
 // sorted.
 function gcNorm(key, sep) {
@@ -587,23 +567,6 @@ function rows(vars, list, get, gc) {
     if (gc["?" + v] !== undefined) k = gcNorm(k, gc["?" + v]);
     return v + "=" + k;
   }).join(" "));
-}
-function multiset(keys) {
-  const m = new Map();
-  for (const k of keys) m.set(k, (m.get(k) || 0) + 1);
-  return m;
-}
-function diffMultisets(a, b) {
-  const out = [];
-  for (const [k, n] of a) {
-    const d = n - (b.get(k) || 0);
-    if (d > 0) out.push(`only newskg (${d}x): ${k}`);
-  }
-  for (const [k, n] of b) {
-    const d = n - (a.get(k) || 0);
-    if (d > 0) out.push(`only Oxigraph (${d}x): ${k}`);
-  }
-  return out;
 }
 
 function compare(q, ox, out) {
