@@ -891,6 +891,37 @@ int nkg_graph_flush(nkg_graph *g, const char *syntax, nkg_buf *out) {
   return rc;
 }
 
+size_t nkg_graph_drop_written_entity_quads(const char *base, nkg_byteset *seen,
+                                           nkg_buf *buf) {
+  nkg_buf tail = {0};
+  nkg_buf_printf(&tail, " <%s%s> .", base ? base : NKG_DEFAULT_BASE,
+                 NKG_ENTITY_GRAPH);
+  size_t in = 0, out = 0, dropped = 0;
+  /* raptor escapes line breaks inside terms: one statement a line */
+  while (in < buf->len) {
+    const char *nl = memchr(buf->data + in, '\n', buf->len - in);
+    size_t end = nl ? (size_t)(nl - buf->data) + 1 : buf->len;
+    size_t body = nl ? end - 1 : end;
+    const char *line = buf->data + in;
+    size_t n = end - in;
+    int entity = body - in >= tail.len &&
+                 !memcmp(buf->data + body - tail.len, tail.data, tail.len);
+    if (entity && !nkg_byteset_add(seen, line, n)) {
+      dropped++;
+    } else {
+      if (out != in)
+        memmove(buf->data + out, line, n);
+      out += n;
+    }
+    in = end;
+  }
+  buf->len = out;
+  if (buf->data)
+    buf->data[out] = '\0';
+  nkg_buf_free(&tail);
+  return dropped;
+}
+
 /* ---- librdf ------------------------------------------------------------ */
 
 int nkg_graph_is_entity_graph(const char *iri, size_t len) {

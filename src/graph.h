@@ -74,6 +74,16 @@ int nkg_graph_syntax_streams(const char *syntax);
  * emptied in either case). */
 int nkg_graph_flush(nkg_graph *g, const char *syntax, nkg_buf *out);
 
+/* For N-Quads written flush by flush (nkg_graph_flush()): removes from the
+ * N-Quads text in buf each line in the entity graph of base (NULL for the
+ * default) that seen holds already, and adds the others to seen, so that a
+ * run writes each entity statement once however many documents state it.
+ * Lines of other graphs are kept as they are. seen grows with the distinct
+ * entity statements, not with the documents. Returns the number of lines
+ * removed. */
+size_t nkg_graph_drop_written_entity_quads(const char *base, nkg_byteset *seen,
+                                           nkg_buf *buf);
+
 /* Maps a user-facing format name to a raptor serialiser name: turtle,
  * ntriples, nquads, json and dot map to themselves, rdfxml to rdfxml-abbrev;
  * any other serialiser name raptor knows is returned unchanged. Returns NULL
