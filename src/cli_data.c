@@ -45,7 +45,8 @@ int nkg_cli_is_article(const char *input, const char *path) {
 }
 
 int nkg_cli_add_article(nkg_cli_extractor *e, librdf_world *world,
-                        librdf_model *model, const char *path) {
+                        librdf_model *model, const char *path,
+                        nkg_store_loaded *loaded) {
   if (e->failed)
     return -1;
   if (!e->lex) {
@@ -71,7 +72,7 @@ int nkg_cli_add_article(nkg_cli_extractor *e, librdf_world *world,
     goto out;
   g = nkg_graph_new(librdf_world_get_raptor(world), NULL);
   if (!g || nkg_graph_add(g, doc, &x, e->lex) != 0 ||
-      nkg_graph_to_model(g, world, model) != 0)
+      nkg_graph_to_model(g, world, model, loaded) != 0)
     goto out;
   rc = 0;
 out:

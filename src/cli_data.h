@@ -36,10 +36,16 @@ int nkg_cli_input_known(librdf_world *world, const char *input);
  * ending in .txt. */
 int nkg_cli_is_article(const char *input, const char *path);
 
-/* Extracts the article path ("-" for stdin) and adds its graph, named by
- * its document IRI, to model. Returns 0, or -1 after a message. */
+/* Extracts the article path ("-" for stdin) and adds its statements to
+ * model: its own in the graph named by its document IRI, those about its
+ * entities in the entity graph (graph.h). With loaded (may be NULL; the
+ * record of nkg_cli_add_rdf_file() too), statements already added to the
+ * same graph are skipped, so the entity graph holds each statement once
+ * however many articles and N-Quads files state it. Returns 0, or -1 after
+ * a message. */
 int nkg_cli_add_article(nkg_cli_extractor *e, librdf_world *world,
-                        librdf_model *model, const char *path);
+                        librdf_model *model, const char *path,
+                        nkg_store_loaded *loaded);
 
 /* Parses the RDF file path ("-" for stdin; format input, or from the
  * extension) into model, its triples in a graph named after the file

@@ -73,7 +73,7 @@ static const struct option long_options[] = {
 
 static const char *const format_labels[] = {"Turtle (default)",
                                             "N-Triples",
-                                            "N-Quads, one graph per document",
+                                            "N-Quads, a graph per document and one for entities",
                                             "RDF/XML, abbreviated",
                                             "RDF/JSON (resource-centric)",
                                             "GraphViz DOT",
@@ -349,6 +349,8 @@ typedef struct {
   size_t n_ok, n_failed, n_statements;
   int write_failed;
   nkg_progress *progress; /* documents done, or NULL */
+  int nquads;               /* streaming N-Quads: entity lines written once */
+  nkg_byteset entity_quads; /* the entity-graph lines written so far */
 } pipeline;
 
 
@@ -439,6 +441,11 @@ static void retire(pipeline *p) {
       nkg_error("%s: not processed",
                 strcmp(j->name, "-") ? j->name : "stdin");
   }
+  /* Workers cannot know what an earlier document wrote; here, in input
+   * order, the output stays the same for every -j. */
+  if (j->rc == 0 && p->nquads)
+    j->n_statements -= nkg_graph_drop_written_entity_quads(
+        p->o->base, &p->entity_quads, &j->bytes);
   if (j->rc == 0 && p->streaming && j->bytes.len && !p->write_failed &&
       fwrite(j->bytes.data, 1, j->bytes.len, p->out) != j->bytes.len)
     p->write_failed = 1; /* reported by nkg_output_commit() */
@@ -574,6 +581,7 @@ static void pipeline_stop(pipeline *p, int n) {
   }
   free(p->workers);
   free(p->ring);
+  nkg_byteset_free(&p->entity_quads);
 }
 
 int nkg_cli_extract(int argc, char **argv) {
@@ -639,6 +647,7 @@ int nkg_cli_extract(int argc, char **argv) {
   int n_jobs = o.jobs > 0 ? o.jobs : 1;
   pipeline p = {.o = &o, .lex = lex, .rules = rules, .g = g,
                 .streaming = o.explain || nkg_graph_syntax_streams(o.syntax),
+                .nquads = !o.explain && !strcmp(o.syntax, "nquads"),
                 .out = nkg_output_stream(out),
                 .progress = nkg_progress_new(
                     "extract", "documents", o.jsonl ? 0 : (size_t)n_inputs,

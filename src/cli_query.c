@@ -360,7 +360,7 @@ int nkg_cli_query(int argc, char **argv) {
     const char *path = inputs[i];
     nkg_query_set_logger(world, strcmp(path, "-") ? path : "stdin");
     if (nkg_cli_is_article(o.input, path)) {
-      if (nkg_cli_add_article(&ex, world, model, path))
+      if (nkg_cli_add_article(&ex, world, model, path, &loaded))
         goto done;
       continue;
     }
@@ -477,7 +477,7 @@ int nkg_cli_load(int argc, char **argv) {
     if (!staging) {
       nkg_error("%s: cannot make a staging model", shown);
     } else if (nkg_cli_is_article(o.input, path)) {
-      if (nkg_cli_add_article(&ex, world, staging, path) == 0)
+      if (nkg_cli_add_article(&ex, world, staging, path, NULL) == 0)
         n = 0;
     } else {
       /* duplicates within the file; a reload replaces its graphs */

@@ -226,7 +226,7 @@ int nkg_cli_report(int argc, char **argv) {
     const char *path = o.inputs[i];
     nkg_query_set_logger(world, strcmp(path, "-") ? path : "stdin");
     if (nkg_cli_is_article(o.input, path)) {
-      if (nkg_cli_add_article(&ex, world, model, path))
+      if (nkg_cli_add_article(&ex, world, model, path, &loaded))
         failed_inputs++;
     } else {
       librdf_node *ctx;

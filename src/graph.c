@@ -2,11 +2,14 @@
  *
  * Every term is made by raptor (raptor_new_term_from_uri_string,
  * raptor_new_term_from_counted_literal), so all escaping is raptor's. The
- * graph owns an array of raptor_statement*, each carrying the document IRI as
- * its graph term. nkg_graph_add() sorts and de-duplicates the statements of
- * one document; nkg_graph_write() sorts everything and writes quads (N-Quads)
- * or triples (every other syntax: statements equal but for the graph are
- * written once, and the graph term is left out). */
+ * graph owns an array of raptor_statement*, each carrying its graph term:
+ * the document IRI for what the article says (facts, evidence, the document
+ * and its sentences), or the one entity graph for what any article would
+ * say identically about an entity (its type, labels, owl:sameAs, a sector's
+ * place in the scheme). nkg_graph_add() sorts and de-duplicates the
+ * statements of one document; nkg_graph_write() sorts everything and writes
+ * quads (N-Quads) or triples (every other syntax: statements equal but for
+ * the graph are written once, and the graph term is left out). */
 #define _POSIX_C_SOURCE 200809L
 #include "graph.h"
 
@@ -35,8 +38,9 @@ struct nkg_graph {
   raptor_uri *xsd_nni;
   raptor_statement **st;
   size_t n, cap;
-  raptor_term *graph_term; /* document IRI while nkg_graph_add() runs */
-  int failed;              /* a raptor constructor returned NULL */
+  raptor_term *graph_term;   /* document IRI while nkg_graph_add() runs */
+  raptor_term *entity_graph; /* base + NKG_ENTITY_GRAPH, for every document */
+  int failed;                /* a raptor constructor returned NULL */
 };
 
 const char *const nkg_graph_formats[] = {
@@ -67,8 +71,13 @@ nkg_graph *nkg_graph_new(raptor_world *world, const char *base) {
       raptor_new_uri(world, (const unsigned char *)XSD_NS "integer");
   g->xsd_nni =
       raptor_new_uri(world, (const unsigned char *)XSD_NS "nonNegativeInteger");
-  if (!g->xsd_date || !g->xsd_integer || !g->xsd_nni) {
-    nkg_error("cannot create datatype URIs");
+  nkg_buf eg = {0};
+  nkg_buf_printf(&eg, "%s%s", g->base, NKG_ENTITY_GRAPH);
+  g->entity_graph =
+      raptor_new_term_from_uri_string(world, (const unsigned char *)eg.data);
+  nkg_buf_free(&eg);
+  if (!g->xsd_date || !g->xsd_integer || !g->xsd_nni || !g->entity_graph) {
+    nkg_error("cannot create datatype URIs or the entity graph IRI");
     nkg_graph_free(g);
     return NULL;
   }
@@ -83,6 +92,8 @@ void nkg_graph_free(nkg_graph *g) {
   free(g->st);
   if (g->graph_term)
     raptor_free_term(g->graph_term);
+  if (g->entity_graph)
+    raptor_free_term(g->entity_graph);
   if (g->xsd_date)
     raptor_free_uri(g->xsd_date);
   if (g->xsd_integer)
@@ -123,14 +134,15 @@ static raptor_term *make_term(nkg_graph *g, obj o) {
   return t;
 }
 
-/* Adds (s p o) in the current document graph. Failures are remembered in
- * g->failed and reported once by nkg_graph_add(). */
-static void add(nkg_graph *g, const char *s, const char *p, obj o) {
+/* Adds (s p o) in graph (a copy of it is taken; NULL for none). Failures
+ * are remembered in g->failed and reported once by nkg_graph_add(). */
+static void add_in(nkg_graph *g, raptor_term *graph, const char *s,
+                   const char *p, obj o) {
   raptor_term *ts = make_term(g, iri(s));
   raptor_term *tp = make_term(g, iri(p));
   raptor_term *to = make_term(g, o);
-  raptor_term *tg = g->graph_term ? raptor_term_copy(g->graph_term) : NULL;
-  if (!ts || !tp || !to || (g->graph_term && !tg)) {
+  raptor_term *tg = graph ? raptor_term_copy(graph) : NULL;
+  if (!ts || !tp || !to || (graph && !tg)) {
     g->failed = 1;
     if (ts)
       raptor_free_term(ts);
@@ -154,6 +166,21 @@ static void add(nkg_graph *g, const char *s, const char *p, obj o) {
     g->st = nkg_xrealloc(g->st, g->cap * sizeof *g->st);
   }
   g->st[g->n++] = st;
+}
+
+/* Adds (s p o) in the graph of the current document: what this article
+ * says, or says of itself. */
+static void add(nkg_graph *g, const char *s, const char *p, obj o) {
+  add_in(g, g->graph_term, s, p, o);
+}
+
+/* Adds (s p o) in the entity graph: a statement that depends only on the
+ * entity's key (its IRI), so that every article that names the entity
+ * would state it identically. Kept out of the article graphs so that a
+ * store answering over the union of graphs holds it once, not once per
+ * article (issue 15). */
+static void add_entity(nkg_graph *g, const char *s, const char *p, obj o) {
+  add_in(g, g->entity_graph, s, p, o);
 }
 
 static int cmp_term(const raptor_term *a, const raptor_term *b) {
@@ -306,35 +333,37 @@ static void add_country(ctx *c, int i) {
   const nkg_country *k = nkg_lexicon_country(c->lex, i);
   nkg_buf b = {0}, w = {0};
   country_iri(&b, c, i);
-  add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Country"));
-  add(c->g, b.data, RDFS_LABEL, lit(k->name, strlen(k->name)));
+  add_entity(c->g, b.data, RDF_TYPE, iri(NKG_NS "Country"));
+  add_entity(c->g, b.data, RDFS_LABEL, lit(k->name, strlen(k->name)));
   if (k->wikidata && k->wikidata[0]) {
     nkg_buf_printf(&w, WIKIDATA_NS "%s", k->wikidata);
-    add(c->g, b.data, OWL_NS "sameAs", iri(w.data));
+    add_entity(c->g, b.data, OWL_NS "sameAs", iri(w.data));
   }
   nkg_buf_free(&b);
   nkg_buf_free(&w);
 }
 
 /* Adds the sector and the chain of its broader sectors (bounded, in case
- * the lexicon has a cycle). */
+ * the lexicon has a cycle). All of it comes from extract/sectors.tsv, so
+ * it goes to the entity graph. */
 static void add_sector(ctx *c, int i) {
   nkg_buf b = {0}, up = {0};
   size_t guard = nkg_lexicon_n_sectors(c->lex);
   while (i >= 0 && guard-- > 0) {
     const nkg_sector *s = nkg_lexicon_sector(c->lex, i);
     sector_iri(&b, c, i);
-    add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Sector"));
-    add(c->g, b.data, RDFS_LABEL, lit(s->pref_label, strlen(s->pref_label)));
-    add(c->g, b.data, SKOS_NS "prefLabel",
-        lit(s->pref_label, strlen(s->pref_label)));
+    add_entity(c->g, b.data, RDF_TYPE, iri(NKG_NS "Sector"));
+    add_entity(c->g, b.data, RDFS_LABEL,
+               lit(s->pref_label, strlen(s->pref_label)));
+    add_entity(c->g, b.data, SKOS_NS "prefLabel",
+               lit(s->pref_label, strlen(s->pref_label)));
     for (size_t k = 0; k < s->n_alt_labels; k++)
-      add(c->g, b.data, SKOS_NS "altLabel",
-          lit(s->alt_labels[k], strlen(s->alt_labels[k])));
-    add(c->g, b.data, SKOS_NS "inScheme", iri(NKG_NS "sectors"));
+      add_entity(c->g, b.data, SKOS_NS "altLabel",
+                 lit(s->alt_labels[k], strlen(s->alt_labels[k])));
+    add_entity(c->g, b.data, SKOS_NS "inScheme", iri(NKG_NS "sectors"));
     if (s->broader >= 0) {
       sector_iri(&up, c, s->broader);
-      add(c->g, b.data, SKOS_NS "broader", iri(up.data));
+      add_entity(c->g, b.data, SKOS_NS "broader", iri(up.data));
     }
     i = s->broader;
   }
@@ -351,14 +380,20 @@ static void unlisted_sector_iri(nkg_buf *b, const ctx *c, const char *label) {
   nkg_slug(b, label, strlen(label));
 }
 
+/* The IRI is the slug of the label, so the label (lower-case words as
+ * written) is the entity's own: entity graph. */
 static void add_unlisted_sector(ctx *c, const char *iri_text,
                                 const char *label) {
-  add(c->g, iri_text, RDF_TYPE, iri(NKG_NS "Sector"));
-  add(c->g, iri_text, RDFS_LABEL, lit(label, strlen(label)));
-  add(c->g, iri_text, SKOS_NS "prefLabel", lit(label, strlen(label)));
-  add(c->g, iri_text, SKOS_NS "inScheme", iri(NKG_NS "sectors"));
+  add_entity(c->g, iri_text, RDF_TYPE, iri(NKG_NS "Sector"));
+  add_entity(c->g, iri_text, RDFS_LABEL, lit(label, strlen(label)));
+  add_entity(c->g, iri_text, SKOS_NS "prefLabel", lit(label, strlen(label)));
+  add_entity(c->g, iri_text, SKOS_NS "inScheme", iri(NKG_NS "sectors"));
 }
 
+/* A place's type, label (its IRI is their slug) and Wikidata entity are
+ * the place's own: entity graph. Its country is too when the gazetteer
+ * gives it; a free-text place gets its country from the article (the
+ * dateline, the country named), so that one stays in the article graph. */
 static void add_place(ctx *c, int i) {
   const nkg_place_ref *r = &c->x->places[i];
   const nkg_place *lp =
@@ -367,33 +402,40 @@ static void add_place(ctx *c, int i) {
   int country = lp && lp->country >= 0 ? lp->country : r->country;
   nkg_buf b = {0}, o = {0};
   place_iri(&b, c, i);
-  add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Place"));
-  add(c->g, b.data, RDFS_LABEL, lit(label, strlen(label)));
+  add_entity(c->g, b.data, RDF_TYPE, iri(NKG_NS "Place"));
+  add_entity(c->g, b.data, RDFS_LABEL, lit(label, strlen(label)));
   if (country >= 0) {
     country_iri(&o, c, country);
-    add(c->g, b.data, NKG_NS "country", iri(o.data));
+    if (lp && lp->country >= 0)
+      add_entity(c->g, b.data, NKG_NS "country", iri(o.data));
+    else
+      add(c->g, b.data, NKG_NS "country", iri(o.data));
     add_country(c, country);
   }
   if (lp && lp->wikidata && lp->wikidata[0]) {
     nkg_buf_clear(&o);
     nkg_buf_printf(&o, WIKIDATA_NS "%s", lp->wikidata);
-    add(c->g, b.data, OWL_NS "sameAs", iri(o.data));
+    add_entity(c->g, b.data, OWL_NS "sameAs", iri(o.data));
   }
   nkg_buf_free(&b);
   nkg_buf_free(&o);
 }
 
+/* An official's type and name, and a position's type and title, are
+ * minted from the name or title itself: entity graph. Who holds which
+ * position and represents which country is what an article says, with
+ * evidence: article graph. */
 static void add_person(ctx *c, int i) {
   const nkg_person *p = &c->x->persons[i];
   nkg_buf b = {0}, o = {0};
   person_iri(&b, c, i);
-  add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Official"));
-  add(c->g, b.data, RDFS_LABEL, lit(p->name, strlen(p->name)));
-  add(c->g, b.data, FOAF_NS "name", lit(p->name, strlen(p->name)));
+  add_entity(c->g, b.data, RDF_TYPE, iri(NKG_NS "Official"));
+  add_entity(c->g, b.data, RDFS_LABEL, lit(p->name, strlen(p->name)));
+  add_entity(c->g, b.data, FOAF_NS "name", lit(p->name, strlen(p->name)));
   if (p->position && p->position[0]) {
     mint_slug(&o, c->g, "position/", p->position);
-    add(c->g, o.data, RDF_TYPE, iri(NKG_NS "Position"));
-    add(c->g, o.data, RDFS_LABEL, lit(p->position, strlen(p->position)));
+    add_entity(c->g, o.data, RDF_TYPE, iri(NKG_NS "Position"));
+    add_entity(c->g, o.data, RDFS_LABEL, lit(p->position, strlen(p->position)));
     fact(c, b.data, NKG_NS "holdsPosition", iri(o.data), &p->position_prov);
   }
   if (p->country >= 0) {
@@ -433,6 +475,8 @@ static void add_meeting(ctx *c, const nkg_meeting *m) {
       nkg_buf_adds(&label, k + 1 == m->n_participants ? " and " : ", ");
     nkg_buf_adds(&label, c->x->persons[m->participants[k]].name);
   }
+  /* The meeting is minted from the document: its type and label are the
+   * article's, not the entity graph's. */
   add(c->g, b.data, RDF_TYPE, iri(NKG_NS "Meeting"));
   add(c->g, b.data, RDFS_LABEL, lit(label.data, label.len));
   for (size_t k = 0; k < m->n_participants; k++) {
@@ -847,18 +891,54 @@ int nkg_graph_flush(nkg_graph *g, const char *syntax, nkg_buf *out) {
   return rc;
 }
 
+size_t nkg_graph_drop_written_entity_quads(const char *base, nkg_byteset *seen,
+                                           nkg_buf *buf) {
+  nkg_buf tail = {0};
+  nkg_buf_printf(&tail, " <%s%s> .", base ? base : NKG_DEFAULT_BASE,
+                 NKG_ENTITY_GRAPH);
+  size_t in = 0, out = 0, dropped = 0;
+  /* raptor escapes line breaks inside terms: one statement a line */
+  while (in < buf->len) {
+    const char *nl = memchr(buf->data + in, '\n', buf->len - in);
+    size_t end = nl ? (size_t)(nl - buf->data) + 1 : buf->len;
+    size_t body = nl ? end - 1 : end;
+    const char *line = buf->data + in;
+    size_t n = end - in;
+    int entity = body - in >= tail.len &&
+                 !memcmp(buf->data + body - tail.len, tail.data, tail.len);
+    if (entity && !nkg_byteset_add(seen, line, n)) {
+      dropped++;
+    } else {
+      if (out != in)
+        memmove(buf->data + out, line, n);
+      out += n;
+    }
+    in = end;
+  }
+  buf->len = out;
+  if (buf->data)
+    buf->data[out] = '\0';
+  nkg_buf_free(&tail);
+  return dropped;
+}
+
 /* ---- librdf ------------------------------------------------------------ */
 
-int nkg_graph_to_model(nkg_graph *g, librdf_world *w, librdf_model *m) {
+int nkg_graph_is_entity_graph(const char *iri, size_t len) {
+  size_t k = sizeof NKG_ENTITY_GRAPH - 1;
+  return iri && len > k &&
+         (iri[len - k - 1] == '/' || iri[len - k - 1] == '#') &&
+         !memcmp(iri + len - k, NKG_ENTITY_GRAPH, k);
+}
+
+int nkg_graph_to_model(nkg_graph *g, librdf_world *w, librdf_model *m,
+                       nkg_store_loaded *loaded) {
   if (librdf_world_get_raptor(w) != g->world) {
     nkg_error("graph and model belong to different raptor worlds");
     return -1;
   }
   for (size_t i = 0; i < g->n; i++) {
-    raptor_statement *st = g->st[i];
-    int rc = st->graph ? librdf_model_context_add_statement(m, st->graph, st)
-                       : librdf_model_add_statement(m, st);
-    if (rc) {
+    if (nkg_store_add(w, m, g->st[i], g->st[i]->graph, loaded) < 0) {
       nkg_error("cannot add a statement to the model");
       return -1;
     }

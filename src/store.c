@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "graph.h"
 #include "util.h"
 
 /* The SQLite calls store.c makes itself, found with dlsym() in the
@@ -523,27 +524,37 @@ typedef struct {
   librdf_model *model;
   librdf_node *context;
   nkg_store_loaded *loaded;
-  unsigned char *key; /* the encoded statement, reused */
-  size_t key_cap;
   long added;
   int failed;
 } parse_state;
 
 /* 1 when the statement is new in graph g (always 1 without a record). */
-static int first_time(parse_state *ps, librdf_statement *st, librdf_node *g) {
-  if (!ps->loaded)
+static int first_time(librdf_world *world, nkg_store_loaded *loaded,
+                      librdf_statement *st, librdf_node *g) {
+  if (!loaded)
     return 1;
-  size_t n = librdf_statement_encode_parts2(ps->world, st, g, NULL, 0,
+  size_t n = librdf_statement_encode_parts2(world, st, g, NULL, 0,
                                             LIBRDF_STATEMENT_ALL);
-  if (n > ps->key_cap) {
-    free(ps->key);
-    ps->key_cap = n * 2;
-    ps->key = nkg_xmalloc(ps->key_cap);
+  if (n > loaded->key_cap) {
+    free(loaded->key);
+    loaded->key_cap = n * 2;
+    loaded->key = nkg_xmalloc(loaded->key_cap);
   }
-  if (!n || !librdf_statement_encode_parts2(ps->world, st, g, ps->key,
-                                            ps->key_cap, LIBRDF_STATEMENT_ALL))
+  if (!n ||
+      !librdf_statement_encode_parts2(world, st, g, loaded->key,
+                                      loaded->key_cap, LIBRDF_STATEMENT_ALL))
     return 1; /* cannot tell: keep it */
-  return nkg_byteset_add(&ps->loaded->seen, ps->key, n);
+  return nkg_byteset_add(&loaded->seen, loaded->key, n);
+}
+
+int nkg_store_add(librdf_world *world, librdf_model *model,
+                  librdf_statement *st, librdf_node *g,
+                  nkg_store_loaded *loaded) {
+  if (!first_time(world, loaded, st, g))
+    return 0;
+  int rc = g ? librdf_model_context_add_statement(model, g, st)
+             : librdf_model_add_statement(model, st);
+  return rc ? -1 : 1;
 }
 
 static int graph_key(librdf_node *g, const unsigned char **s, size_t *n) {
@@ -556,6 +567,9 @@ static int graph_key(librdf_node *g, const unsigned char **s, size_t *n) {
 void nkg_store_loaded_free(nkg_store_loaded *l) {
   nkg_byteset_free(&l->seen);
   nkg_byteset_free(&l->named);
+  free(l->key);
+  l->key = NULL;
+  l->key_cap = 0;
 }
 
 int nkg_store_loaded_named(const nkg_store_loaded *l, librdf_node *g) {
@@ -577,14 +591,11 @@ static void on_statement(void *data, raptor_statement *st) {
     if (graph_key(st->graph, &s, &n))
       nkg_byteset_add(&ps->loaded->named, s, n);
   }
-  if (!first_time(ps, st, g))
-    return;
-  int rc = g ? librdf_model_context_add_statement(ps->model, g, st)
-             : librdf_model_add_statement(ps->model, st);
-  if (rc)
+  int rc = nkg_store_add(ps->world, ps->model, st, g, ps->loaded);
+  if (rc < 0)
     ps->failed = 1;
   else
-    ps->added++;
+    ps->added += rc;
 }
 
 librdf_node *nkg_store_file_context(librdf_world *world, const char *path) {
@@ -660,7 +671,6 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
   }
   n = ps.added;
 out:
-  free(ps.key);
   if (parser)
     raptor_free_parser(parser);
   if (file_ctx)
@@ -681,6 +691,53 @@ librdf_model *nkg_store_new_memory_model(librdf_world *world) {
   return m;
 }
 
+/* 1 when model holds st in graph g, 0 when not, -1 when librdf cannot
+ * answer. Through the targets of (subject, predicate), which the hashes and
+ * sqlite storages look up by index; librdf 1.0.17's
+ * find_statements_in_context walks the whole graph instead. */
+static int holds(librdf_model *model, librdf_statement *st, librdf_node *g) {
+  librdf_node *obj = librdf_statement_get_object(st);
+  librdf_iterator *it =
+      librdf_model_get_targets(model, librdf_statement_get_subject(st),
+                               librdf_statement_get_predicate(st));
+  if (!it)
+    return -1;
+  int found = 0;
+  for (; !found && !librdf_iterator_end(it); librdf_iterator_next(it)) {
+    librdf_node *o = librdf_iterator_get_object(it);
+    librdf_node *c = librdf_iterator_get_context(it);
+    found = o && c && librdf_node_equals(o, obj) && librdf_node_equals(c, g);
+  }
+  librdf_free_iterator(it);
+  return found;
+}
+
+/* Adds to graph g of to each statement of graph g of from that to lacks
+ * there, counting them in *added. Returns 0, or -1 after a message (and
+ * *added set to -1). */
+static int merge_graph(librdf_model *to, librdf_model *from, librdf_node *g,
+                       long *added) {
+  librdf_stream *s = librdf_model_context_as_stream(from, g);
+  int rc = s ? 0 : -1;
+  for (; s && !librdf_stream_end(s); librdf_stream_next(s)) {
+    librdf_statement *st = librdf_stream_get_object(s);
+    int h = holds(to, st, g);
+    if (h < 0 || (!h && librdf_model_context_add_statement(to, g, st))) {
+      rc = -1;
+      break;
+    }
+    *added += !h;
+  }
+  if (s)
+    librdf_free_stream(s);
+  if (rc) {
+    nkg_error("cannot merge the graph <%s>",
+              librdf_uri_as_string(librdf_node_get_uri(g)));
+    *added = -1;
+  }
+  return rc;
+}
+
 long nkg_store_replace_graphs(librdf_model *to, librdf_model *from) {
   long added = 0;
   librdf_iterator *it = librdf_model_get_contexts(from);
@@ -690,6 +747,14 @@ long nkg_store_replace_graphs(librdf_model *to, librdf_model *from) {
   }
   for (; !librdf_iterator_end(it); librdf_iterator_next(it)) {
     librdf_node *g = librdf_iterator_get_object(it);
+    const unsigned char *gs;
+    size_t gn;
+    if (graph_key(g, &gs, &gn) &&
+        nkg_graph_is_entity_graph((const char *)gs, gn)) {
+      if (merge_graph(to, from, g, &added))
+        break;
+      continue;
+    }
     if (librdf_model_context_remove_statements(to, g) != 0) {
       nkg_error("cannot remove the old graph <%s>",
                 librdf_uri_as_string(librdf_node_get_uri(g)));

@@ -90,11 +90,21 @@ const char *nkg_store_parser_for(librdf_world *world, const char *path,
 typedef struct {
   nkg_byteset seen;
   nkg_byteset named;
+  unsigned char *key; /* the encoded statement, reused */
+  size_t key_cap;
 } nkg_store_loaded;
 
 void nkg_store_loaded_free(nkg_store_loaded *l);
 /* 1 when a quad named the graph g. */
 int nkg_store_loaded_named(const nkg_store_loaded *l, librdf_node *g);
+
+/* Adds st to model in graph g (NULL: the default graph). With loaded (may
+ * be NULL), a statement already added to the same graph through loaded is
+ * skipped. Returns 1 when added, 0 when skipped, -1 when librdf refused it
+ * (no message: the caller names the file). */
+int nkg_store_add(librdf_world *world, librdf_model *model,
+                  librdf_statement *st, librdf_node *g,
+                  nkg_store_loaded *loaded);
 
 /* Parses the RDF file path ("-" for stdin) with parser and adds its
  * statements to model. Quads keep their graph names; other statements go
@@ -111,9 +121,13 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
 
 /* Copies every statement of from (which must keep contexts) into to, named
  * graph by named graph, removing each graph from to first: a document
- * loaded twice replaces its graph instead of doubling it. Statements of
- * from without a context are not copied (give every statement a graph).
- * Returns the number of statements added, or -1 after a message. */
+ * loaded twice replaces its graph instead of doubling it. An entity graph
+ * (nkg_graph_is_entity_graph(): what every article says alike of its
+ * entities) is merged instead: each of its statements is added unless to
+ * holds it in that graph already, so loading one article never takes away
+ * what another brought. Statements of from without a context are not
+ * copied (give every statement a graph). Returns the number of statements
+ * added, or -1 after a message. */
 long nkg_store_replace_graphs(librdf_model *to, librdf_model *from);
 
 /* A new in-memory model with contexts, for staging data. NULL on error. */
