@@ -611,9 +611,12 @@ int nkg_cli_load(int argc, char **argv) {
     const char *path = o.inputs[i];
     const char *shown = strcmp(path, "-") ? path : "stdin";
     nkg_query_set_logger(world, shown);
+    int errors = nkg_query_log_errors();
     long n = sq ? load_sqlite_file(&ex, world, sq, path, o.input)
                 : load_librdf_file(&ex, world, model, path, o.input);
-    if (n < 0)
+    /* a parser that skipped what it could not read still loaded less than
+     * the file says */
+    if (n < 0 || nkg_query_log_errors() != errors)
       failed = shown;
     else
       statements += n;
