@@ -26,8 +26,10 @@
 
 typedef struct nkg_store nkg_store;
 
-/* Opens the store named by spec. With create nonzero (load) a missing
- * sqlite file is created (with its tables). With create zero (query) the
+/* Opens the store named by spec. With create nonzero a missing sqlite
+ * file is created (with its tables); `newskg load` writes sqlite stores
+ * through sqlite_load.h instead, and other stores through this. With
+ * create zero (query) the
  * store is opened for reading only:
  *   - a missing sqlite or file: store is an error, so a mistyped path is
  *     never an empty answer;
