@@ -20,8 +20,10 @@
 #include "cli_data.h"
 #include "graph.h"
 #include "output.h"
+#include "progress.h"
 #include "query.h"
 #include "sparql_results.h"
+#include "sqlite_load.h"
 #include "store.h"
 #include "util.h"
 
@@ -35,14 +37,27 @@ typedef struct {
   const char *input;    /* -i FORMAT of the data ("text": articles) */
   const char *store;    /* --store SPEC */
   const char *rules;    /* --rules DIR */
+  const char *lock_timeout; /* --lock-timeout SECONDS (load) */
   int explain;
   int quiet;
+  int progress; /* --progress (load) */
   int help;
   char **inputs;
   int n_inputs;
 } query_options;
 
-enum { OPT_STORE = 256, OPT_RULES, OPT_EXPLAIN, OPT_QUIET };
+enum {
+  OPT_STORE = 256,
+  OPT_RULES,
+  OPT_EXPLAIN,
+  OPT_QUIET,
+  OPT_PROGRESS,
+  OPT_LOCK_TIMEOUT
+};
+
+/* Seconds a load waits for another writer's lock (and its commit for
+ * readers) before it fails. */
+#define LOCK_TIMEOUT_DEFAULT 60.0
 
 static const struct option query_long_options[] = {
     {"execute", required_argument, NULL, 'e'},
@@ -62,11 +77,12 @@ static const struct option load_long_options[] = {
     {"input", required_argument, NULL, 'i'},
     {"store", required_argument, NULL, OPT_STORE},
     {"rules", required_argument, NULL, OPT_RULES},
-    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
-
 
 static void print_input_formats(void) {
   printf("Data files (format from the extension, or -i FORMAT):\n"
@@ -137,8 +153,13 @@ static void print_load_help(librdf_world *world) {
          "document: an article's graph is its document IRI, an N-Quads "
          "file keeps its\n"
          "graph names, any other RDF file gets the graph <file:///PATH>. "
-         "Loading a\n"
-         "document again replaces its graph.\n"
+         "A graph named\nby this run replaces the store's graph of that "
+         "name; a statement given\ntwice is kept once.\n"
+         "\n"
+         "A load is all or nothing: one transaction for the whole run. If "
+         "a file or\nthe store fails, nothing of this run is kept. While a "
+         "load writes, another\nload waits for it (up to --lock-timeout), "
+         "and queries see the store as it\nwas before the load.\n"
          "\n"
          "Options:\n"
          "      --store SPEC   the store, e.g. sqlite:news.db (created if "
@@ -146,20 +167,32 @@ static void print_load_help(librdf_world *world) {
          "  -i, --input FMT    format of every FILE (text, turtle, nquads, "
          "...)\n"
          "      --rules DIR    rules and lexicon for .txt files\n"
-         "      --quiet        no warnings or summary on standard error\n"
+         "      --lock-timeout SECONDS\n"
+         "                     wait this long for another process's lock "
+         "on an sqlite\n"
+         "                     store (default 60; 0 fails at once)\n"
+         "  -q, --quiet        no warnings, progress or summary on standard "
+         "error\n"
+         "      --progress     show progress (files, files per second, time "
+         "left) even\n"
+         "                     when standard error is not a terminal\n"
          "  -h, --help         show this help and exit\n"
          "\n");
   print_input_formats();
   printf("\nStorage types of this librdf:\n");
   nkg_store_list_types(world, stdout);
-  printf("\nExit status: 0 success, 1 a file or the store failed (the "
-         "other files are\nstill loaded), 2 usage error.\n");
+  printf("\nAn sqlite store is written by newskg itself, in librdf's "
+         "tables; other\nstorages through librdf, in one transaction where "
+         "they have them (a storage\nwithout transactions is written file "
+         "by file, and says so).\n"
+         "\nExit status: 0 success, 1 a file or the store failed (nothing "
+         "was loaded),\n2 usage error.\n");
 }
 
 /* Parses argv into o. Returns NKG_OK or NKG_USAGE (message printed). */
 static int parse_options(int argc, char **argv, query_options *o) {
   int load = !strcmp(o->command, "load");
-  const char *shorts = load ? ":i:h" : ":e:q:r:f:i:h";
+  const char *shorts = load ? ":i:qh" : ":e:q:r:f:i:h";
   const struct option *longs = load ? load_long_options : query_long_options;
   int c;
   optind = 1;
@@ -170,7 +203,10 @@ static int parse_options(int argc, char **argv, query_options *o) {
       o->execute = optarg;
       break;
     case 'q':
-      o->file = optarg;
+      if (load)
+        o->quiet = 1;
+      else
+        o->file = optarg;
       break;
     case 'r':
       o->results = optarg;
@@ -192,6 +228,12 @@ static int parse_options(int argc, char **argv, query_options *o) {
       break;
     case OPT_QUIET:
       o->quiet = 1;
+      break;
+    case OPT_PROGRESS:
+      o->progress = 1;
+      break;
+    case OPT_LOCK_TIMEOUT:
+      o->lock_timeout = optarg;
       break;
     case 'h':
       o->help = 1;
@@ -423,11 +465,77 @@ done:
 
 /* ---- load -------------------------------------------------------------- */
 
+static int add_to_sqlite(void *data, librdf_statement *st, librdf_node *g) {
+  return nkg_sqlite_load_add(data, st, g);
+}
+
+/* Loads the file path into the sqlite loader. Returns the statements
+ * added, or -1 after a message. */
+static long load_sqlite_file(nkg_cli_extractor *ex, librdf_world *world,
+                             nkg_sqlite_load *l, const char *path,
+                             const char *input) {
+  const char *shown = strcmp(path, "-") ? path : "stdin";
+  long n = -1;
+  if (nkg_cli_is_article(input, path)) {
+    librdf_model *staging = nkg_store_new_memory_model(world);
+    if (!staging)
+      nkg_error("%s: cannot make a staging model", shown);
+    else if (nkg_cli_add_article(ex, world, staging, path, NULL) == 0)
+      n = nkg_store_model_to(staging, add_to_sqlite, l);
+    if (staging)
+      librdf_free_model(staging);
+    return n;
+  }
+  const char *parser = nkg_store_parser_for(world, path, input);
+  librdf_node *ctx = nkg_store_file_context(world, shown);
+  if (!ctx)
+    nkg_error("%s: cannot make its graph name", shown);
+  else if (parser)
+    n = nkg_store_parse_file_to(world, path, parser, ctx, add_to_sqlite, l);
+  if (ctx)
+    librdf_free_node(ctx);
+  return n;
+}
+
+/* Loads the file path into model through librdf: parsed into a staging
+ * model first, whose graphs then replace those of the store. Returns the
+ * statements added, or -1 after a message. */
+static long load_librdf_file(nkg_cli_extractor *ex, librdf_world *world,
+                             librdf_model *model, const char *path,
+                             const char *input) {
+  const char *shown = strcmp(path, "-") ? path : "stdin";
+  librdf_model *staging = nkg_store_new_memory_model(world);
+  librdf_node *ctx = NULL;
+  long n = -1;
+  if (!staging) {
+    nkg_error("%s: cannot make a staging model", shown);
+  } else if (nkg_cli_is_article(input, path)) {
+    if (nkg_cli_add_article(ex, world, staging, path, NULL) == 0)
+      n = 0;
+  } else {
+    /* duplicates within the file; a reload replaces its graphs */
+    nkg_store_loaded loaded = {0};
+    n = nkg_cli_add_rdf_file(world, staging, path, input, &loaded, &ctx);
+    nkg_store_loaded_free(&loaded);
+  }
+  if (n >= 0)
+    n = nkg_store_replace_graphs(model, staging);
+  if (ctx)
+    librdf_free_node(ctx);
+  if (staging)
+    librdf_free_model(staging);
+  return n;
+}
+
 int nkg_cli_load(int argc, char **argv) {
   query_options o = {.command = "load"};
   librdf_world *world = NULL;
   nkg_store *store = NULL;
+  nkg_sqlite_load *sq = NULL;
+  nkg_progress *meter = NULL;
+  char *sq_path = NULL, *sq_opts = NULL;
   nkg_cli_extractor ex = {0};
+  double lock_timeout = LOCK_TIMEOUT_DEFAULT;
   int status = parse_options(argc, argv, &o);
   if (status != NKG_OK)
     goto done;
@@ -453,64 +561,89 @@ int nkg_cli_load(int argc, char **argv) {
     nkg_cli_usage_hint(o.command);
     goto done;
   }
+  if (o.lock_timeout) {
+    char *end = NULL;
+    errno = 0;
+    lock_timeout = strtod(o.lock_timeout, &end);
+    if (errno || end == o.lock_timeout || *end || !(lock_timeout >= 0) ||
+        lock_timeout > 1e6) {
+      nkg_error("load: --lock-timeout '%s': not a number of seconds "
+                "(0 to 1000000)",
+                o.lock_timeout);
+      nkg_cli_usage_hint(o.command);
+      goto done;
+    }
+  }
   if ((status = check_input(world, &o)) != NKG_OK)
     goto done;
 
   status = NKG_FAIL;
-  if (!(store = nkg_store_open(world, o.store, 1)))
-    goto done;
-  if (nkg_store_is_transient(store))
-    nkg_warn("load: --store '%s' keeps nothing after this run", o.store);
-  librdf_model *model = nkg_store_model(store);
-  if (nkg_store_begin(store))
-    goto done;
+  librdf_model *model = NULL;
+  if (nkg_store_split_sqlite(o.store, &sq_path, &sq_opts)) {
+    if (!*sq_path) {
+      nkg_error("--store '%s': sqlite needs a file name (sqlite:PATH)",
+                o.store);
+      goto done;
+    }
+    if (!(sq = nkg_sqlite_load_begin(world, sq_path, o.store, sq_opts,
+                                     lock_timeout)))
+      goto done;
+  } else {
+    if (!(store = nkg_store_open(world, o.store, 1)))
+      goto done;
+    if (nkg_store_is_transient(store))
+      nkg_warn("load: --store '%s' keeps nothing after this run", o.store);
+    model = nkg_store_model(store);
+    int rc = nkg_store_begin(store);
+    if (rc < 0)
+      goto done;
+    if (rc > 0)
+      nkg_warn("load: the storage of '%s' has no transactions: a failed "
+               "load keeps the files loaded before it",
+               o.store);
+  }
 
-  size_t n_ok = 0, n_failed = 0;
+  meter = nkg_progress_new("load", "files", (size_t)o.n_inputs,
+                           nkg_progress_mode_for(o.quiet, o.progress));
   long statements = 0;
-  for (int i = 0; i < o.n_inputs; i++) {
+  const char *failed = NULL;
+  for (int i = 0; i < o.n_inputs && !failed; i++) {
     const char *path = o.inputs[i];
     const char *shown = strcmp(path, "-") ? path : "stdin";
     nkg_query_set_logger(world, shown);
-    librdf_model *staging = nkg_store_new_memory_model(world);
-    librdf_node *ctx = NULL;
-    long n = -1;
-    if (!staging) {
-      nkg_error("%s: cannot make a staging model", shown);
-    } else if (nkg_cli_is_article(o.input, path)) {
-      if (nkg_cli_add_article(&ex, world, staging, path, NULL) == 0)
-        n = 0;
-    } else {
-      /* duplicates within the file; a reload replaces its graphs */
-      nkg_store_loaded loaded = {0};
-      n = nkg_cli_add_rdf_file(world, staging, path, o.input, &loaded, &ctx);
-      nkg_store_loaded_free(&loaded);
-    }
-    if (n >= 0) {
-      n = nkg_store_replace_graphs(model, staging);
-      if (n < 0)
-        nkg_error("%s: not loaded into '%s'", shown, o.store);
-    }
-    if (n >= 0) {
+    int errors = nkg_query_log_errors();
+    long n = sq ? load_sqlite_file(&ex, world, sq, path, o.input)
+                : load_librdf_file(&ex, world, model, path, o.input);
+    /* a parser that skipped what it could not read still loaded less than
+     * the file says */
+    if (n < 0 || nkg_query_log_errors() != errors)
+      failed = shown;
+    else
       statements += n;
-      n_ok++;
-    } else {
-      n_failed++;
-    }
-    if (ctx)
-      librdf_free_node(ctx);
-    if (staging)
-      librdf_free_model(staging);
+    nkg_progress_add(meter, 1);
   }
+  nkg_progress_end(meter);
+  meter = NULL;
   nkg_query_set_logger(world, o.store);
-  if (nkg_store_commit(store))
+  if (failed) {
+    nkg_error("load: %s failed: nothing was loaded into '%s' (a load is "
+              "all or nothing)",
+              failed, o.store);
+    goto done; /* the sqlite loader and the store roll back when freed */
+  }
+  if (sq ? nkg_sqlite_load_commit(sq) : nkg_store_commit(store))
     goto done;
   if (!o.quiet && isatty(STDERR_FILENO))
-    fprintf(stderr, "newskg: %zu files, %ld statements loaded into %s\n",
-            n_ok, statements, o.store);
-  status = n_failed ? NKG_FAIL : NKG_OK;
+    fprintf(stderr, "newskg: %d files, %ld statements loaded into %s\n",
+            o.n_inputs, statements, o.store);
+  status = NKG_OK;
 
 done:
+  nkg_progress_end(meter);
+  nkg_sqlite_load_free(sq);
   nkg_store_close(store);
+  free(sq_path);
+  free(sq_opts);
   nkg_cli_extractor_free(&ex);
   if (world)
     librdf_free_world(world);

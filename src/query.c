@@ -84,6 +84,8 @@ static int log_handler(void *data, librdf_log_message *m) {
   return 1;
 }
 
+int nkg_query_log_errors(void) { return log_state.errors; }
+
 const char *nkg_query_set_logger(librdf_world *world, const char *what) {
   const char *old = log_state.what;
   log_state.what = what ? what : "librdf";

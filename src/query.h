@@ -75,4 +75,9 @@ int nkg_query_add_prefixes(const char *text, nkg_buf *b);
  * runs and back to what was set before. Returns the previous what. */
 const char *nkg_query_set_logger(librdf_world *world, const char *what);
 
+/* How many errors that logger has printed so far in this process. A parser
+ * that recovers (raptor's N-Triples parser skips a bad line and reports
+ * success) is caught by this count going up. */
+int nkg_query_log_errors(void);
+
 #endif

@@ -4,27 +4,14 @@
 
 #include "store.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "graph.h"
+#include "sqlitedb.h"
 #include "util.h"
-
-/* The SQLite calls store.c makes itself, found with dlsym() in the
- * library that librdf-storage-sqlite already loads (no build dependency). */
-typedef struct {
-  void *lib;
-  void *db;
-  int (*open_v2)(const char *, void **, int, const char *);
-  int (*exec)(void *, const char *, void *, void *, char **);
-  int (*close)(void *);
-} sqlite_conn;
-
-/* SQLITE_OPEN_READONLY and SQLITE_OPEN_READWRITE of sqlite3.h. */
-enum { SQLITE_READONLY_FLAG = 1, SQLITE_READWRITE_FLAG = 2 };
 
 struct nkg_store {
   char *spec;
@@ -32,7 +19,7 @@ struct nkg_store {
   librdf_model *model;
   int transient;
   int in_transaction;
-  sqlite_conn guard; /* sqlite opened for reading: see hold_read_lock() */
+  nkg_sqlite *guard; /* sqlite opened for reading: see hold_read_lock() */
 };
 
 /* Nonzero if the librdf option string opts sets key (key=... at the start
@@ -97,34 +84,6 @@ static void available_types(librdf_world *world, nkg_buf *b) {
   }
 }
 
-static void sqlite_close(sqlite_conn *c) {
-  if (c->db)
-    c->close(c->db);
-  if (c->lib)
-    dlclose(c->lib);
-  memset(c, 0, sizeof *c);
-}
-
-/* Opens path with flags. Returns 0, or -1 (c is then empty). */
-static int sqlite_open(sqlite_conn *c, const char *path, int flags) {
-  memset(c, 0, sizeof *c);
-  if (!(c->lib = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL)))
-    return -1;
-  /* Object pointers to function pointers, as POSIX dlsym() requires. */
-  *(void **)&c->open_v2 = dlsym(c->lib, "sqlite3_open_v2");
-  *(void **)&c->exec = dlsym(c->lib, "sqlite3_exec");
-  *(void **)&c->close = dlsym(c->lib, "sqlite3_close");
-  if (!c->open_v2 || !c->exec || !c->close ||
-      c->open_v2(path, &c->db, flags, NULL) != 0) {
-    if (c->db && c->close)
-      c->close(c->db);
-    c->db = NULL;
-    sqlite_close(c);
-    return -1;
-  }
-  return 0;
-}
-
 /* librdf's sqlite tables index uris and subjects only: finding the id of
  * a literal scans the literals table and removing a graph scans the
  * triples, so loads were quadratic (10,000 new literals: 7 s; with the
@@ -139,11 +98,11 @@ static int add_sqlite_indexes(const char *path) {
       "CREATE INDEX IF NOT EXISTS newskg_context ON triples (contextUri);"
       "CREATE INDEX IF NOT EXISTS newskg_po ON triples "
       "(predicateUri, objectUri, objectLiteral);";
-  sqlite_conn c;
-  if (sqlite_open(&c, path, SQLITE_READWRITE_FLAG))
+  nkg_sqlite *c = nkg_sqlite_open(path, NKG_SQLITE_READWRITE, 0, NULL, 0);
+  if (!c)
     return -1;
-  int rc = c.exec(c.db, sql, NULL, NULL, NULL) == 0 ? 0 : -1;
-  sqlite_close(&c);
+  int rc = nkg_sqlite_exec(c, sql);
+  nkg_sqlite_close(c);
   return rc;
 }
 
@@ -154,14 +113,26 @@ static int add_sqlite_indexes(const char *path) {
  * read-only connection of its own while the store is open: SQLite then
  * refuses to commit any change to the file, librdf's connection included
  * ("database is locked"), and the query reads one consistent state even
- * if a 'newskg load' runs meanwhile (that load fails instead of waiting).
- * Best effort: without it the store still answers. */
-static void hold_read_lock(sqlite_conn *c, const char *path) {
-  if (sqlite_open(c, path, SQLITE_READONLY_FLAG))
-    return;
-  if (c->exec(c->db, "BEGIN; SELECT count(*) FROM sqlite_master;", NULL, NULL,
-              NULL) != 0)
-    sqlite_close(c);
+ * if a 'newskg load' runs meanwhile (that load's commit waits for the query
+ * to end, up to its --lock-timeout). Best effort: without it the store
+ * still answers. */
+static nkg_sqlite *hold_read_lock(const char *path) {
+  nkg_sqlite *c = nkg_sqlite_open(path, NKG_SQLITE_READONLY, 0, NULL, 0);
+  if (c && nkg_sqlite_exec(c, "BEGIN; SELECT count(*) FROM sqlite_master;")) {
+    nkg_sqlite_close(c);
+    c = NULL;
+  }
+  return c;
+}
+
+int nkg_store_split_sqlite(const char *spec, char **path, char **opts) {
+  const char *semi = strchr(spec, ';');
+  size_t head = semi ? (size_t)(semi - spec) : strlen(spec);
+  if (head < 7 || strncmp(spec, "sqlite:", 7))
+    return 0;
+  *path = nkg_xstrndup(spec + 7, head - 7);
+  *opts = nkg_xstrdup(semi ? semi + 1 : "");
+  return 1;
 }
 
 /* Storage options that create a store or wipe it: refused when a store is
@@ -382,7 +353,7 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
     nkg_warn("--store '%s': the %s storage keeps no named graphs", given,
              type);
   if (!create && !strcmp(type, "sqlite"))
-    hold_read_lock(&s->guard, name);
+    s->guard = hold_read_lock(name);
 
 out:
   nkg_buf_free(&opts);
@@ -402,7 +373,7 @@ void nkg_store_close(nkg_store *s) {
   if (s->storage)
     librdf_free_storage(s->storage);
   /* after librdf's connection is closed: nothing it left can commit */
-  sqlite_close(&s->guard);
+  nkg_sqlite_close(s->guard);
   free(s->spec);
   free(s);
 }
@@ -413,12 +384,28 @@ int nkg_store_is_transient(const nkg_store *s) { return s->transient; }
 
 const char *nkg_store_spec(const nkg_store *s) { return s->spec; }
 
+/* The librdf 1.0.17 storages that implement transaction_start; librdf
+ * answers non-zero both for a failed BEGIN and for a storage without
+ * transactions, so the names tell the two apart. */
+static const char *const transactional[] = {"sqlite", "postgresql", "mysql",
+                                            "virtuoso", NULL};
+
 int nkg_store_begin(nkg_store *s) {
   if (s->transient || s->in_transaction)
     return 0;
-  /* Storages without transactions answer non-zero: load without one. */
-  if (librdf_model_transaction_start(s->model) == 0)
-    s->in_transaction = 1;
+  size_t n = strcspn(s->spec, ":;");
+  int has = 0;
+  for (size_t i = 0; transactional[i]; i++)
+    if (strlen(transactional[i]) == n && !strncmp(s->spec, transactional[i], n))
+      has = 1;
+  if (!has)
+    return 1;
+  if (librdf_model_transaction_start(s->model) != 0) {
+    nkg_error("--store '%s': cannot start a transaction; nothing was loaded",
+              s->spec);
+    return -1;
+  }
+  s->in_transaction = 1;
   return 0;
 }
 
@@ -521,7 +508,9 @@ static int deny_uri(void *data, raptor_uri *uri) {
  * raptor_statement is a librdf_statement and a raptor_term a librdf_node. */
 typedef struct {
   librdf_world *world;
-  librdf_model *model;
+  librdf_model *model;     /* where statements go, or else: */
+  nkg_store_sink sink;     /* what takes them */
+  void *sink_data;
   librdf_node *context;
   nkg_store_loaded *loaded;
   long added;
@@ -591,6 +580,14 @@ static void on_statement(void *data, raptor_statement *st) {
     if (graph_key(st->graph, &s, &n))
       nkg_byteset_add(&ps->loaded->named, s, n);
   }
+  if (ps->sink) {
+    int rc = ps->sink(ps->sink_data, st, g);
+    if (rc < 0)
+      ps->failed = 1;
+    else
+      ps->added += rc;
+    return;
+  }
   int rc = nkg_store_add(ps->world, ps->model, st, g, ps->loaded);
   if (rc < 0)
     ps->failed = 1;
@@ -627,9 +624,11 @@ librdf_node *nkg_store_file_context(librdf_world *world, const char *path) {
   return n;
 }
 
-long nkg_store_parse_file(librdf_world *world, librdf_model *model,
-                          const char *path, const char *parser_name,
-                          librdf_node *context, nkg_store_loaded *loaded) {
+/* The body of nkg_store_parse_file() and nkg_store_parse_file_to(): ps
+ * says where the statements go. */
+static long parse_file(parse_state *ps, const char *path,
+                       const char *parser_name) {
+  librdf_world *world = ps->world;
   int is_stdin = !strcmp(path, "-");
   const char *shown = is_stdin ? "stdin" : path;
   raptor_world *rw = librdf_world_get_raptor(world);
@@ -640,8 +639,6 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
   }
   long n = -1;
   raptor_parser *parser = NULL;
-  parse_state ps = {
-      .world = world, .model = model, .context = context, .loaded = loaded};
   librdf_node *file_ctx =
       nkg_store_file_context(world, is_stdin ? "stdin" : path);
   librdf_uri *base = file_ctx ? librdf_node_get_uri(file_ctx) : NULL;
@@ -655,11 +652,11 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
     goto out;
   }
   raptor_parser_set_uri_filter(parser, deny_uri, NULL);
-  raptor_parser_set_statement_handler(parser, &ps, on_statement);
+  raptor_parser_set_statement_handler(parser, ps, on_statement);
   /* Errors are reported by the world's log handler (raptor's messages
    * carry the line). */
-  if (raptor_parser_parse_file_stream(parser, fh, NULL, base) || ps.failed) {
-    if (ps.failed)
+  if (raptor_parser_parse_file_stream(parser, fh, NULL, base) || ps->failed) {
+    if (ps->failed)
       nkg_error("%s: cannot add a statement to the store", shown);
     else
       nkg_error("%s: not parsed as %s", shown, parser_name);
@@ -669,7 +666,7 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
     nkg_error("%s: read error", shown);
     goto out;
   }
-  n = ps.added;
+  n = ps->added;
 out:
   if (parser)
     raptor_free_parser(parser);
@@ -678,6 +675,54 @@ out:
   if (!is_stdin)
     fclose(fh);
   return n;
+}
+
+long nkg_store_parse_file(librdf_world *world, librdf_model *model,
+                          const char *path, const char *parser_name,
+                          librdf_node *context, nkg_store_loaded *loaded) {
+  parse_state ps = {
+      .world = world, .model = model, .context = context, .loaded = loaded};
+  return parse_file(&ps, path, parser_name);
+}
+
+long nkg_store_parse_file_to(librdf_world *world, const char *path,
+                             const char *parser_name, librdf_node *context,
+                             nkg_store_sink sink, void *data) {
+  parse_state ps = {.world = world,
+                    .sink = sink,
+                    .sink_data = data,
+                    .context = context};
+  return parse_file(&ps, path, parser_name);
+}
+
+long nkg_store_model_to(librdf_model *from, nkg_store_sink sink, void *data) {
+  long added = 0;
+  librdf_iterator *it = librdf_model_get_contexts(from);
+  if (!it) {
+    nkg_error("cannot list the named graphs to load");
+    return -1;
+  }
+  for (; added >= 0 && !librdf_iterator_end(it); librdf_iterator_next(it)) {
+    librdf_node *g = librdf_iterator_get_object(it);
+    librdf_stream *s = librdf_model_context_as_stream(from, g);
+    if (!s) {
+      nkg_error("cannot read the graph <%s>",
+                librdf_uri_as_string(librdf_node_get_uri(g)));
+      added = -1;
+    }
+    for (; s && !librdf_stream_end(s); librdf_stream_next(s)) {
+      int rc = sink(data, librdf_stream_get_object(s), g);
+      if (rc < 0) {
+        added = -1;
+        break;
+      }
+      added += rc;
+    }
+    if (s)
+      librdf_free_stream(s);
+  }
+  librdf_free_iterator(it);
+  return added;
 }
 
 librdf_model *nkg_store_new_memory_model(librdf_world *world) {

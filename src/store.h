@@ -26,8 +26,10 @@
 
 typedef struct nkg_store nkg_store;
 
-/* Opens the store named by spec. With create nonzero (load) a missing
- * sqlite file is created (with its tables). With create zero (query) the
+/* Opens the store named by spec. With create nonzero a missing sqlite
+ * file is created (with its tables); `newskg load` writes sqlite stores
+ * through sqlite_load.h instead, and other stores through this. With
+ * create zero (query) the
  * store is opened for reading only:
  *   - a missing sqlite or file: store is an error, so a mistyped path is
  *     never an empty answer;
@@ -63,9 +65,13 @@ int nkg_store_is_transient(const nkg_store *s);
 /* The specification as given (for messages). */
 const char *nkg_store_spec(const nkg_store *s);
 
-/* Starts a transaction if the storage has them (sqlite, postgresql...);
- * nkg_store_commit() ends it. Storages without transactions are a no-op.
- * Return 0, or -1 after a message. nkg_store_rollback() never fails. */
+/* Starts a transaction if the storage has them (sqlite, postgresql,
+ * mysql, virtuoso); nkg_store_commit() ends it. Returns 0 in a transaction
+ * (or for a transient store, which needs none), 1 when the storage has no
+ * transactions (nothing started: the caller says so), -1 after a message
+ * when BEGIN failed: never write then. nkg_store_commit() returns 0 or -1
+ * after a message; nkg_store_rollback() never fails, and
+ * nkg_store_close() rolls back what was not committed. */
 int nkg_store_begin(nkg_store *s);
 int nkg_store_commit(nkg_store *s);
 void nkg_store_rollback(nkg_store *s);
@@ -129,6 +135,30 @@ long nkg_store_parse_file(librdf_world *world, librdf_model *model,
  * copied (give every statement a graph). Returns the number of statements
  * added, or -1 after a message. */
 long nkg_store_replace_graphs(librdf_model *to, librdf_model *from);
+
+/* What takes statements instead of a model (the sqlite loader): returns
+ * 1 when st was added to the graph g, 0 when it was there already, -1
+ * after a message (the parse then stops). */
+typedef int (*nkg_store_sink)(void *data, librdf_statement *st,
+                              librdf_node *g);
+
+/* As nkg_store_parse_file(), but every statement goes to sink (with its
+ * quad's graph, else context) instead of a model; the sink removes
+ * duplicates. Returns the sum of the sink's answers, or -1 after a
+ * message. */
+long nkg_store_parse_file_to(librdf_world *world, const char *path,
+                             const char *parser, librdf_node *context,
+                             nkg_store_sink sink, void *data);
+
+/* Gives every statement of from (which keeps contexts), graph by graph, to
+ * sink. Statements without a graph are not given. Returns the sum of the
+ * sink's answers, or -1 after a message. */
+long nkg_store_model_to(librdf_model *from, nkg_store_sink sink, void *data);
+
+/* If spec names an sqlite store (sqlite:PATH[;OPTIONS]), sets *path and
+ * *opts to new strings (PATH may be empty: the caller says it is missing)
+ * and returns 1; else returns 0 and sets nothing. */
+int nkg_store_split_sqlite(const char *spec, char **path, char **opts);
 
 /* A new in-memory model with contexts, for staging data. NULL on error. */
 librdf_model *nkg_store_new_memory_model(librdf_world *world);
