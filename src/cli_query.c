@@ -23,6 +23,7 @@
 #include "query.h"
 #include "sparql_results.h"
 #include "store.h"
+#include "store_virtuoso.h"
 #include "util.h"
 
 typedef struct {
@@ -394,7 +395,9 @@ int nkg_cli_query(int argc, char **argv) {
       .n_unnamed_graphs = n_files,
   };
   int ask = -1;
-  if (nkg_query_run(world, model, text, &qo, stdout, &ask) != 0) {
+  if ((nkg_virtuoso_is_spec(o.store)
+           ? nkg_virtuoso_query(world, model, o.store, text, &qo, stdout, &ask)
+           : nkg_query_run(world, model, text, &qo, stdout, &ask)) != 0) {
     /* Keep what was written, and report a failing stdout too, unless the
      * failure was that write (the writer has said so already). */
     if (ferror(stdout))
@@ -456,6 +459,14 @@ int nkg_cli_load(int argc, char **argv) {
   if ((status = check_input(world, &o)) != NKG_OK)
     goto done;
 
+  if (nkg_virtuoso_is_spec(o.store)) {
+    /* the server's bulk loader reads the files itself */
+    status = nkg_virtuoso_load(world, o.store, o.input, o.inputs, o.n_inputs,
+                               o.quiet);
+    if (status == NKG_USAGE)
+      nkg_cli_usage_hint(o.command);
+    goto done;
+  }
   status = NKG_FAIL;
   if (!(store = nkg_store_open(world, o.store, 1)))
     goto done;
