@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sparql_ast.h"
+#include "sparql_lex.h"
 #include "sparql_results.h"
 #include "sparql_value.h"
 #include "store.h"
@@ -90,11 +91,13 @@ int nkg_virtuoso_register_query(librdf_world *world) {
 
 /* ---- messages ------------------------------------------------------------ */
 
-/* librdf's messages while newskg talks to the server, counted so that a
- * failure librdf only logs (a failed SQLFetch ends the results like their
- * end) is a failure. */
+/* librdf's and raptor's messages while newskg talks to the server or
+ * checks a file, counted: a failure that librdf only logs (a failed
+ * SQLFetch ends the results like their end; raptor's N-Quads parser
+ * returns success after a syntax error) is still a failure. what starts
+ * each message ("--store 'SPEC'" or a file name). */
 typedef struct {
-  const char *store;
+  const char *what;
   int errors;
 } log_count;
 
@@ -102,11 +105,16 @@ static int count_log(void *data, librdf_log_message *m) {
   log_count *lc = data;
   int level = librdf_log_message_level(m);
   const char *text = librdf_log_message_message(m);
+  raptor_locator *loc = librdf_log_message_locator(m);
+  char where[64] = "";
+  if (loc && loc->line > 0)
+    snprintf(where, sizeof where, ": line %d, column %d", loc->line,
+             loc->column >= 0 ? loc->column + 1 : 0);
   if (level >= LIBRDF_LOG_ERROR) {
     lc->errors++;
-    nkg_error("--store '%s': %s", lc->store, text ? text : "error");
+    nkg_error("%s%s: %s", lc->what, where, text ? text : "error");
   } else if (level >= LIBRDF_LOG_WARN) {
-    nkg_warn("--store '%s': %s", lc->store, text ? text : "warning");
+    nkg_warn("%s%s: %s", lc->what, where, text ? text : "warning");
   }
   return 1;
 }
@@ -427,7 +435,12 @@ static int check_file(librdf_world *world, const char *path,
   }
   raptor_parser_set_uri_filter(p, deny_uri, NULL);
   raptor_parser_set_statement_handler(p, gl, on_quad);
-  if (raptor_parser_parse_file_stream(p, fh, NULL, base) || ferror(fh)) {
+  log_count lc = {.what = path};
+  librdf_world_set_logger(world, &lc, count_log);
+  int failed = raptor_parser_parse_file_stream(p, fh, NULL, base) ||
+               ferror(fh) || lc.errors;
+  nkg_query_set_logger(world, path);
+  if (failed) {
     nkg_error("%s: not parsed as %s (nothing of it loaded)", path,
               parser_name);
     goto out;
@@ -765,10 +778,10 @@ static nkg_tid term_of(nkg_terms *terms, librdf_node *v, const known_names *k,
 /* Writes the rows of a SELECT's results. Returns 0 or -1. */
 static int write_select(librdf_query_results *r, const char *format,
                         FILE *out, const log_count *lc,
-                        const known_names *known) {
+                        const known_names *known, const char *store) {
   int n = librdf_query_results_get_bindings_count(r);
   if (n < 0) {
-    nkg_error("--store '%s': the server gave no result columns", lc->store);
+    nkg_error("--store '%s': the server gave no result columns", store);
     return -1;
   }
   nkg_terms *terms = nkg_terms_new();
@@ -778,7 +791,7 @@ static int write_select(librdf_query_results *r, const char *format,
   int rc = -1;
   for (int i = 0; i < n; i++)
     if (!(vars[i] = librdf_query_results_get_binding_name(r, i))) {
-      nkg_error("--store '%s': result column %d has no name", lc->store,
+      nkg_error("--store '%s': result column %d has no name", store,
                 i + 1);
       goto out;
     }
@@ -793,7 +806,7 @@ static int write_select(librdf_query_results *r, const char *format,
       librdf_node *v = librdf_query_results_get_binding_value(r, i);
       row[i] = 0;
       if (v) {
-        row[i] = term_of(terms, v, known, lc->store);
+        row[i] = term_of(terms, v, known, store);
         failed |= !row[i];
         librdf_free_node(v);
       }
@@ -812,32 +825,11 @@ out:
   return rc;
 }
 
-/* An ASK's answer. librdf 1.0.17's vsparql fetches the first row when the
- * query runs, so librdf_query_results_get_boolean() fetches past it and
- * always answers false: the answer is read from that first row (an integer
- * 1 or 0) instead. Returns 1, 0, or -1 after a message. */
-static int ask_answer(librdf_query_results *r, const log_count *lc) {
-  int value = -1;
-  if (librdf_query_results_finished(r)) {
-    value = 0; /* no row */
-  } else {
-    librdf_node *v = librdf_query_results_get_binding_value(r, 0);
-    const unsigned char *s = v && librdf_node_is_literal(v)
-                                 ? librdf_node_get_literal_value(v)
-                                 : NULL;
-    if (s && (!strcmp((const char *)s, "1") ||
-              !strcmp((const char *)s, "true")))
-      value = 1;
-    else if (s && (!strcmp((const char *)s, "0") ||
-                   !strcmp((const char *)s, "false")))
-      value = 0;
-    if (v)
-      librdf_free_node(v);
-  }
-  if (value < 0)
-    nkg_error("--store '%s': the server's ASK answer is not a boolean",
-              lc->store);
-  return value;
+/* An ASK's answer, from the SELECT it was sent as: true when there is a
+ * row. (librdf 1.0.17's vsparql fetches the first row when the query runs,
+ * so librdf_query_results_get_boolean() would fetch past it.) */
+static int ask_answer(librdf_query_results *r) {
+  return !librdf_query_results_finished(r);
 }
 
 int nkg_virtuoso_query(librdf_world *world, librdf_model *model,
@@ -851,7 +843,9 @@ int nkg_virtuoso_query(librdf_world *world, librdf_model *model,
   librdf_uri *base = NULL;
   librdf_query *q = NULL;
   librdf_query_results *r = NULL;
-  log_count lc = {.store = store};
+  nkg_buf store_what = {0};
+  nkg_buf_printf(&store_what, "--store '%s'", store);
+  log_count lc = {.what = store_what.data};
   known_names known = {0};
   int rc = -1;
   const char *old_what = nkg_query_set_logger(world, store);
@@ -888,7 +882,21 @@ int nkg_virtuoso_query(librdf_world *world, librdf_model *model,
     nkg_buf_free(&checked);
     goto out;
   }
-  nkg_buf_printf(&sent, "# %s\n%s", kind_words[ast->q->kind], checked.data);
+  if (ast->q->kind == Q_ASK) {
+    /* Virtuoso 7.2 refuses ASK in the result format vsparql asks for
+     * (output:format '_JAVA_': "SQ074"), so an ASK is sent as the SELECT
+     * of one row that exists exactly when the ASK is true. */
+    const nkg_sq_tok *t = ast->toks;
+    while (t->type != SQ_EOF && !(t->type == SQ_WORD && nkg_sq_tok_is(t, "ASK")))
+      t++;
+    size_t at = (size_t)(t->s - checked.data);
+    nkg_buf_printf(&sent, "# SELECT\n%.*sSELECT (1 AS ?ask)%s%s",
+                   (int)at, checked.data, checked.data + at + 3,
+                   ast->q->limit < 0 && !ast->q->values ? "\nLIMIT 1" : "");
+  } else {
+    nkg_buf_printf(&sent, "# %s\n%s", kind_words[ast->q->kind],
+                   checked.data);
+  }
   nkg_buf_free(&checked);
   for (int named = 0; named < 2; named++) {
     const char **iris = named ? ast->q->from_named : ast->q->from;
@@ -934,11 +942,11 @@ int nkg_virtuoso_query(librdf_world *world, librdf_model *model,
   }
   const char *fmt = o->results_format ? o->results_format : "table";
   if (ast->q->kind == Q_ASK) {
-    int value = ask_answer(r, &lc);
-    if (value < 0 || nkg_rs_boolean(out, "standard output", fmt, value))
+    int value = ask_answer(r);
+    if (lc.errors || nkg_rs_boolean(out, "standard output", fmt, value))
       goto out;
     *ask = value;
-  } else if (write_select(r, fmt, out, &lc, &known)) {
+  } else if (write_select(r, fmt, out, &lc, &known, store)) {
     if (lc.errors)
       nkg_error("%s: the query failed in --store '%s'", source, store);
     goto out;
@@ -960,6 +968,7 @@ out:
   nkg_terms_free(terms);
   free(error);
   nkg_buf_free(&sent);
+  nkg_buf_free(&store_what);
   str_list_free(&known.dts);
   str_list_free(&known.langs);
   nkg_query_set_logger(world, old_what);
