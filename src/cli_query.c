@@ -25,6 +25,7 @@
 #include "sparql_results.h"
 #include "sqlite_load.h"
 #include "store.h"
+#include "store_virtuoso.h"
 #include "util.h"
 
 typedef struct {
@@ -134,6 +135,8 @@ static void print_query_help(librdf_world *world) {
          "  postgresql:DB;host='H',user='U',password='P'\n"
          "  file:PATH          an RDF/XML file (format='turtle' for "
          "another)\n"
+         "  virtuoso;dsn='DSN',user='U',password='P'\n"
+         "                     a Virtuoso server: the query runs inside it\n"
          "A query only reads its store: options that create or empty one "
          "(new=) are\n"
          "refused, and a file: store is read into memory, never written "
@@ -164,6 +167,9 @@ static void print_load_help(librdf_world *world) {
          "Options:\n"
          "      --store SPEC   the store, e.g. sqlite:news.db (created if "
          "missing)\n"
+         "                     or virtuoso;dsn='DSN',user='U',password='P' "
+         "(RDF files\n"
+         "                     only, by the server's bulk loader)\n"
          "  -i, --input FMT    format of every FILE (text, turtle, nquads, "
          "...)\n"
          "      --rules DIR    rules and lexicon for .txt files\n"
@@ -436,7 +442,9 @@ int nkg_cli_query(int argc, char **argv) {
       .n_unnamed_graphs = n_files,
   };
   int ask = -1;
-  if (nkg_query_run(world, model, text, &qo, stdout, &ask) != 0) {
+  if ((nkg_virtuoso_is_spec(o.store)
+           ? nkg_virtuoso_query(world, model, o.store, text, &qo, stdout, &ask)
+           : nkg_query_run(world, model, text, &qo, stdout, &ask)) != 0) {
     /* Keep what was written, and report a failing stdout too, unless the
      * failure was that write (the writer has said so already). */
     if (ferror(stdout))
@@ -577,6 +585,14 @@ int nkg_cli_load(int argc, char **argv) {
   if ((status = check_input(world, &o)) != NKG_OK)
     goto done;
 
+  if (nkg_virtuoso_is_spec(o.store)) {
+    /* the server's bulk loader reads the files itself */
+    status = nkg_virtuoso_load(world, o.store, o.input, o.inputs, o.n_inputs,
+                               o.quiet);
+    if (status == NKG_USAGE)
+      nkg_cli_usage_hint(o.command);
+    goto done;
+  }
   status = NKG_FAIL;
   librdf_model *model = NULL;
   if (nkg_store_split_sqlite(o.store, &sq_path, &sq_opts)) {
