@@ -1147,6 +1147,13 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     return;
   }
   if (group_units(r, ov, &st->t, "items", &lf, &lt)) {
+    /* a list with no known sector in it is not of fields: "strategic and
+     * comprehensive partnership" */
+    size_t known = 0;
+    for (size_t k = lf; k < lt; k++)
+      known += st->t.units[k].cls == NKG_U_SECTOR;
+    if (!known)
+      return;
     unlisted_items(st, r, lf, lt, 1);
     from = lf;
     to = lt;
