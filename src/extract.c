@@ -1066,9 +1066,13 @@ static int list_separator(const state *st, const nkg_unit *u) {
  * else: "terms", "context"): "delta management , river dredging and
  * flood forecasting". A run next to a sector is part of that sector's
  * item ("agricultural mechanisation"); one that ends in a head noun
- * ("other areas") names no sector. */
+ * ("other areas") or a generic word names no sector, and generic words
+ * that open a run are not part of it ("mutual trust": "trust"). With
+ * every set (group "items": "economic , social and cultural cooperation"),
+ * each item is a sector, a single word too, unless it is generic
+ * ("bilateral") or a head noun. */
 static void unlisted_items(state *st, const nkg_rule *r, size_t from,
-                           size_t to) {
+                           size_t to, int every) {
   /* in a list of at least two known sectors, a single word between
    * separators is an item too ("mining , anti-monopoly , and tourism") */
   size_t known = 0;
@@ -1089,19 +1093,31 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
                    nkg_lex_has(before->mask, NKG_WC_FUNC)) &&
                   (!after || after->cls == NKG_U_PUNCT ||
                    nkg_lex_has(after->mask, NKG_WC_FUNC));
-    size_t b = st->t.units[i].begin, e = st->t.units[j - 1].end;
+    size_t next = j;
+    while (i < j && nkg_lex_has(st->t.units[i].mask, NKG_WC_GENERIC))
+      i++;
+    if (i == j) {
+      i = next;
+      continue;
+    }
+    const nkg_unit *last = &st->t.units[j - 1];
+    size_t b = st->t.units[i].begin, e = last->end;
     /* "setting up", "combating illegal": a verb, not a sector */
     size_t e0 = st->t.units[i].end;
     int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
-    if (bounded && !verb && j - i == 1 && known >= 2 &&
-        list_separator(st, before) && (!after || list_separator(st, after)) &&
-        !single_adjective(st, &st->t.units[i]) &&
-        !nkg_lex_has(st->t.units[i].mask, NKG_WC_HEAD))
+    int single = j - i == 1 && !nkg_lex_has(last->mask, NKG_WC_HEAD);
+    if (bounded && !verb && single && every)
+      ; /* one item of an adjective list, taken below */
+    else if (bounded && !verb && single && known >= 2 &&
+             list_separator(st, before) &&
+             (!after || list_separator(st, after)) &&
+             !single_adjective(st, &st->t.units[i]))
       ; /* a single word, taken below */
     else if (j - i < 2)
       bounded = 0;
     if (bounded && !verb && j - i <= 3 &&
-        !nkg_lex_has(st->t.units[j - 1].mask, NKG_WC_HEAD)) {
+        !nkg_lex_has(last->mask, NKG_WC_HEAD) &&
+        !nkg_lex_has(last->mask, NKG_WC_GENERIC)) {
       nkg_buf label = {0};
       for (size_t k = b; k < e; k++) {
         char c = st->doc->text[k];
@@ -1118,7 +1134,7 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
       s->rule = r->id;
       nkg_buf_free(&label);
     }
-    i = j;
+    i = next;
   }
 }
 
@@ -1127,10 +1143,21 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   size_t lf, lt;
   if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
     /* the listed sectors in it are the other rules' to find */
-    unlisted_items(st, r, lf, lt);
+    unlisted_items(st, r, lf, lt, 0);
     return;
   }
-  if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
+  if (group_units(r, ov, &st->t, "items", &lf, &lt)) {
+    /* a list with no known sector in it is not of fields: "strategic and
+     * comprehensive partnership" */
+    size_t known = 0;
+    for (size_t k = lf; k < lt; k++)
+      known += st->t.units[k].cls == NKG_U_SECTOR;
+    if (!known)
+      return;
+    unlisted_items(st, r, lf, lt, 1);
+    from = lf;
+    to = lt;
+  } else if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
     from = lf;
     to = lt;
   }

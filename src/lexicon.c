@@ -486,6 +486,7 @@ static const struct {
     {"month", NKG_WC_MONTH}, {"weekday", NKG_WC_WEEKDAY},
     {"pron", NKG_WC_PRON},   {"suffix", NKG_WC_SUFFIX},
     {"head", NKG_WC_HEAD},   {"func", NKG_WC_FUNC},
+    {"generic", NKG_WC_GENERIC},
 };
 
 static int load_words(nkg_lexicon *lex, nkg_buf *path) {

@@ -58,6 +58,7 @@ typedef enum {
   NKG_WC_SUFFIX,   /* ending of unlisted portfolio words: "-tion" */
   NKG_WC_HEAD,     /* head noun that a sector label may be: "industry" */
   NKG_WC_FUNC,     /* function word: "the", "in", "and" */
+  NKG_WC_GENERIC,  /* word that names no field: "bilateral", "mutual" */
   NKG_WC_COUNT
 } nkg_word_class;
 
