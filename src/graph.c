@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iricache.h"
 #include "ntwriter.h"
 #include "util.h"
 
@@ -38,6 +39,7 @@ struct nkg_graph {
   raptor_uri *xsd_nni;
   raptor_statement **st;
   size_t n, cap;
+  nkg_iri_cache *iris; /* the IRI terms of the document being added */
   raptor_term *graph_term; /* document IRI while nkg_graph_add() runs */
   int failed;              /* a raptor constructor returned NULL */
   int raptor_writer;       /* N-Triples/N-Quads by raptor, not ntwriter */
@@ -66,6 +68,7 @@ nkg_graph *nkg_graph_new(raptor_world *world, const char *base) {
   nkg_graph *g = nkg_xcalloc(1, sizeof *g);
   g->world = world;
   g->base = nkg_xstrdup(base ? base : NKG_DEFAULT_BASE);
+  g->iris = nkg_iri_cache_new(world);
   g->xsd_date = raptor_new_uri(world, (const unsigned char *)XSD_NS "date");
   g->xsd_integer =
       raptor_new_uri(world, (const unsigned char *)XSD_NS "integer");
@@ -85,6 +88,7 @@ void nkg_graph_free(nkg_graph *g) {
   for (size_t i = 0; i < g->n; i++)
     raptor_free_statement(g->st[i]);
   free(g->st);
+  nkg_iri_cache_free(g->iris);
   if (g->graph_term)
     raptor_free_term(g->graph_term);
   if (g->xsd_date)
@@ -124,8 +128,8 @@ static raptor_term *make_term(nkg_graph *g, obj o) {
   if (o.literal)
     t = raptor_new_term_from_counted_literal(
         g->world, (const unsigned char *)o.str, o.len, o.datatype, NULL, 0);
-  else
-    t = raptor_new_term_from_uri_string(g->world, (const unsigned char *)o.str);
+  else /* one term per IRI and document, shared by reference */
+    t = nkg_iri_cache_term(g->iris, o.str);
   if (!t)
     g->failed = 1;
   return t;
@@ -165,6 +169,8 @@ static void add(nkg_graph *g, const char *s, const char *p, obj o) {
 }
 
 static int cmp_term(const raptor_term *a, const raptor_term *b) {
+  if (a == b) /* shared IRI terms (iricache) */
+    return 0;
   if (!a || !b)
     return (a != NULL) - (b != NULL);
   return raptor_term_compare(a, b);
@@ -583,6 +589,7 @@ int nkg_graph_add(nkg_graph *g, nkg_document *doc, const nkg_extraction *x,
   if (g->graph_term)
     raptor_free_term(g->graph_term);
   g->graph_term = NULL;
+  nkg_iri_cache_clear(g->iris); /* bounded by one document */
   nkg_buf_free(&a);
   nkg_buf_free(&b);
   nkg_buf_free(&c.doc_iri);

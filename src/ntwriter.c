@@ -27,18 +27,21 @@ static inline int literal_plain(unsigned char c) {
 
 /* raptor_iostream_hexadecimal_write() after "\u" or "\U": width upper-case
  * hex digits, zero-padded. Values never need more digits than width here
- * (at most U+10FFFF after \U, at most U+FFFF after \u). */
-static void add_hex_escape(nkg_buf *b, unsigned long v, int width) {
+ * (at most U+10FFFF after \U, at most U+FFFF after \u). Returns the end. */
+static char *put_hex_escape(char *o, unsigned long v, int width) {
   static const char hex[] = "0123456789ABCDEF";
-  char tmp[10];
-  tmp[0] = '\\';
-  tmp[1] = width == 4 ? 'u' : 'U';
+  o[0] = '\\';
+  o[1] = width == 4 ? 'u' : 'U';
   for (int i = width - 1; i >= 0; i--) {
-    tmp[2 + i] = hex[v & 0xF];
+    o[2 + i] = hex[v & 0xF];
     v >>= 4;
   }
-  nkg_buf_add(b, tmp, (size_t)width + 2);
+  return o + 2 + width;
 }
+
+/* The most bytes a string of n bytes becomes: a byte alone can become
+ * \u00XX; longer characters grow less (4 bytes give at most 10). */
+#define ESCAPED_MAX(n) (6 * (size_t)(n))
 
 /* raptor_unicode_utf8_string_get_char() as it is: the lead byte gives the
  * length (1 to 6); only the low 6 bits of the following bytes are used,
@@ -87,11 +90,12 @@ static int get_char(const unsigned char *s, size_t len, unsigned long *out) {
 }
 
 /* raptor_string_escaped_write(s, len, delim, flags) for the two modes of
- * N-Triples (delim '>' for ESC_IRI, '"' for ESC_LITERAL). Stops at the first
- * NUL byte met at a character boundary; s[len] must be NUL. Returns 0, or
- * -1 at invalid UTF-8, after writing what precedes it. */
-static int write_escaped(nkg_buf *b, const unsigned char *s, size_t len,
-                         int mode) {
+ * N-Triples (delim '>' for ESC_IRI, '"' for ESC_LITERAL), into o, which has
+ * room for ESCAPED_MAX(len) bytes. Stops at the first NUL byte met at a
+ * character boundary; s[len] must be NUL. Sets *bad at invalid UTF-8, after
+ * writing what precedes it. Returns the end of what it wrote. */
+static char *put_escaped(char *o, const unsigned char *s, size_t len,
+                         int mode, int *bad) {
   size_t i = 0;
   for (;;) {
     size_t run = i;
@@ -101,17 +105,17 @@ static int write_escaped(nkg_buf *b, const unsigned char *s, size_t len,
     else
       while (literal_plain(s[run]))
         run++;
-    if (run > i)
-      nkg_buf_add(b, (const char *)s + i, run - i);
+    memcpy(o, s + i, run - i);
+    o += run - i;
     i = run;
     unsigned char c = s[i];
     if (!c)
-      return 0;
+      return o;
     if (c == '\\' || (mode == ESC_LITERAL && c == '"')) {
       /* raptor's first test: the backslash, and the delimiter when it is a
        * quote, get a backslash. In IRIs '\' becomes "\\" (not \u005C). */
-      char pair[2] = {'\\', (char)c};
-      nkg_buf_add(b, pair, 2);
+      *o++ = '\\';
+      *o++ = (char)c;
       i++;
       continue;
     }
@@ -119,32 +123,40 @@ static int write_escaped(nkg_buf *b, const unsigned char *s, size_t len,
       /* '>' (the delimiter), then the SPARQL IRI escapes; 0x7F and above
        * fall through to the UTF-8 decoding below. */
       if (c < 0x7f) {
-        add_hex_escape(b, c, 4);
+        o = put_hex_escape(o, c, 4);
         i++;
         continue;
       }
     } else {
       if (c == '\t' || c == '\n' || c == '\r') {
-        char pair[2] = {'\\', c == '\t' ? 't' : c == '\n' ? 'n' : 'r'};
-        nkg_buf_add(b, pair, 2);
+        *o++ = '\\';
+        *o++ = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
         i++;
         continue;
       }
       /* The \b and \f escapes of the flags are never reached: 0x08 and
        * 0x0B (sic: raptor's "\f" is for 0x0B) are caught here first. */
       if (c < 0x20 || c == 0x7f) {
-        add_hex_escape(b, c, 4);
+        o = put_hex_escape(o, c, 4);
         i++;
         continue;
       }
     }
     unsigned long cp;
     int n = get_char(s + i, len - i, &cp);
-    if (n < 0)
-      return -1;
-    add_hex_escape(b, cp, cp < 0x10000 ? 4 : 8);
+    if (n < 0) {
+      *bad = 1;
+      return o;
+    }
+    o = put_hex_escape(o, cp, cp < 0x10000 ? 4 : 8);
     i += (size_t)n;
   }
+}
+
+/* Ends a write into b's reserved room at o. */
+static void finish(nkg_buf *b, char *o) {
+  b->len = (size_t)(o - b->data);
+  b->data[b->len] = '\0';
 }
 
 /* raptor_uri_escaped_write(uri, NULL, RAPTOR_ESCAPED_WRITE_NTRIPLES_URI):
@@ -152,12 +164,17 @@ static int write_escaped(nkg_buf *b, const unsigned char *s, size_t len,
 static nkg_nt_status write_iri(nkg_buf *b, raptor_uri *uri) {
   size_t len;
   const unsigned char *s = raptor_uri_as_counted_string(uri, &len);
-  int rc = 0;
-  nkg_buf_addc(b, '<');
+  int bad = 0;
+  if (!s)
+    len = 0;
+  nkg_buf_reserve(b, ESCAPED_MAX(len) + 2);
+  char *o = b->data + b->len;
+  *o++ = '<';
   if (s)
-    rc = write_escaped(b, s, len, ESC_IRI);
-  nkg_buf_addc(b, '>');
-  return rc ? NKG_NT_BAD_UTF8 : NKG_NT_OK;
+    o = put_escaped(o, s, len, ESC_IRI, &bad);
+  *o++ = '>';
+  finish(b, o);
+  return bad ? NKG_NT_BAD_UTF8 : NKG_NT_OK;
 }
 
 /* raptor_term_escaped_write(t, RAPTOR_ESCAPED_WRITE_NTRIPLES_LITERAL). */
@@ -170,23 +187,27 @@ nkg_nt_status nkg_nt_write_term(nkg_buf *out, const raptor_term *t) {
     return t->value.uri ? write_iri(out, t->value.uri) : NKG_NT_OK;
   case RAPTOR_TERM_TYPE_LITERAL: {
     const raptor_term_literal_value *l = &t->value.literal;
-    nkg_nt_status st = NKG_NT_OK;
-    nkg_buf_addc(out, '"');
+    size_t n = l->string ? l->string_len : 0;
+    int bad = 0;
+    nkg_buf_reserve(out, ESCAPED_MAX(n) + 3 + l->language_len);
+    char *o = out->data + out->len;
+    *o++ = '"';
     /* raptor ignores the failure of the string and goes on. */
-    if (l->string &&
-        write_escaped(out, l->string, l->string_len, ESC_LITERAL) != 0)
-      st = NKG_NT_BAD_UTF8;
-    nkg_buf_addc(out, '"');
+    if (l->string)
+      o = put_escaped(o, l->string, n, ESC_LITERAL, &bad);
+    *o++ = '"';
     if (l->language) {
-      nkg_buf_addc(out, '@');
-      nkg_buf_add(out, (const char *)l->language, l->language_len);
+      *o++ = '@';
+      memcpy(o, l->language, l->language_len);
+      o += l->language_len;
     }
+    finish(out, o);
     if (l->datatype) {
       nkg_buf_add(out, "^^", 2);
       if (write_iri(out, l->datatype) != NKG_NT_OK)
-        st = NKG_NT_BAD_UTF8;
+        bad = 1;
     }
-    return st;
+    return bad ? NKG_NT_BAD_UTF8 : NKG_NT_OK;
   }
   case RAPTOR_TERM_TYPE_BLANK:
     /* raptor 2.0.16 writes the label's bytes unescaped. */
