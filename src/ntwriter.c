@@ -11,19 +11,23 @@
 /* The two escaping modes raptor_string_escaped_write() is called with. */
 enum { ESC_IRI, ESC_LITERAL };
 
-/* Nonzero if byte c is copied as it is inside an IRI (flags
- * RAPTOR_ESCAPED_WRITE_NTRIPLES_URI, delimiter '>'). */
-static inline int iri_plain(unsigned char c) {
-  return c > 0x20 && c < 0x7f && c != '<' && c != '>' && c != '"' &&
-         c != '{' && c != '}' && c != '|' && c != '^' && c != '`' &&
-         c != '\\';
-}
-
-/* Nonzero if byte c is copied as it is inside a literal (flags
- * RAPTOR_ESCAPED_WRITE_NTRIPLES_LITERAL, delimiter '"'). */
-static inline int literal_plain(unsigned char c) {
-  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-}
+/* Bytes copied as they are: PLAIN_IRI inside an IRI (flags
+ * RAPTOR_ESCAPED_WRITE_NTRIPLES_URI, delimiter '>': 0x21-0x7E but
+ * < > " { } | ^ ` and backslash), PLAIN_LITERAL inside a literal (flags
+ * RAPTOR_ESCAPED_WRITE_NTRIPLES_LITERAL, delimiter '"': 0x20-0x7E but '"'
+ * and backslash). A table, because this test is the writer's inner loop. */
+enum { PLAIN_IRI = 1, PLAIN_LITERAL = 2 };
+static const unsigned char plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+    2, 3, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x20 space ! " */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 3, /* 0x30 < > */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x40 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 3, 2, 3, /* 0x50 \ ^ */
+    2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x60 ` */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 0, /* 0x70 { | } DEL */
+    /* 0x80-0xFF: UTF-8, decoded and escaped */
+};
 
 /* raptor_iostream_hexadecimal_write() after "\u" or "\U": width upper-case
  * hex digits, zero-padded. Values never need more digits than width here
@@ -99,12 +103,9 @@ static char *put_escaped(char *o, const unsigned char *s, size_t len,
   size_t i = 0;
   for (;;) {
     size_t run = i;
-    if (mode == ESC_IRI)
-      while (iri_plain(s[run]))
-        run++;
-    else
-      while (literal_plain(s[run]))
-        run++;
+    const unsigned char bit = mode == ESC_IRI ? PLAIN_IRI : PLAIN_LITERAL;
+    while (plain[s[run]] & bit)
+      run++;
     memcpy(o, s + i, run - i);
     o += run - i;
     i = run;
