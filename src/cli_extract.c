@@ -40,6 +40,7 @@ typedef struct {
   int progress;       /* --progress: show it even when stderr is no terminal */
   int help;
   int version;
+  int raptor_writer; /* NEWSKG_WRITER=raptor: N-Triples/N-Quads by raptor */
   char **inputs; /* the FILE operands (argv tail) */
   int n_inputs;
 } extract_options;
@@ -126,6 +127,8 @@ static void print_help(raptor_world *world) {
       "whole graph in memory, to group and de-duplicate it. Outputs of "
       "separate\n"
       "runs merge by concatenation: IRIs depend only on the content.\n"
+      "They are written by newskg's own writer, which gives the bytes of\n"
+      "raptor's serialisers; NEWSKG_WRITER=raptor uses raptor's instead.\n"
       "\n"
       "Formats (short names):\n");
   for (size_t i = 0; nkg_graph_formats[i]; i++) {
@@ -214,6 +217,20 @@ static int parse_options(int argc, char **argv, extract_options *o) {
   }
   o->inputs = argv + optind;
   o->n_inputs = argc - optind;
+  /* NEWSKG_WRITER=raptor writes N-Triples and N-Quads with raptor's
+   * serialisers (the reference of tests/ntwriter-diff.test) instead of
+   * ntwriter; "newskg" or unset is the default. */
+  const char *writer = getenv("NEWSKG_WRITER");
+  if (writer && *writer && strcmp(writer, "newskg")) {
+    if (strcmp(writer, "raptor")) {
+      nkg_error("extract: NEWSKG_WRITER='%s' is neither 'raptor' nor "
+                "'newskg'",
+                writer);
+      usage_hint();
+      return NKG_USAGE;
+    }
+    o->raptor_writer = 1;
+  }
   return NKG_OK;
 }
 
@@ -533,6 +550,7 @@ static int pipeline_start(pipeline *p, int n) {
     raptor_world_set_log_handler(w->world, NULL, log_handler);
     if (!(w->g = nkg_graph_new(w->world, p->o->base)))
       return -1;
+    nkg_graph_use_raptor_writer(w->g, p->o->raptor_writer);
   }
   if (n == 1)
     return 0;
@@ -638,6 +656,7 @@ int nkg_cli_extract(int argc, char **argv) {
     goto done;
   if (!(g = nkg_graph_new(world, o.base)))
     goto done;
+  nkg_graph_use_raptor_writer(g, o.raptor_writer);
   if (!(out = nkg_output_open(o.output)))
     goto done;
 

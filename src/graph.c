@@ -1,7 +1,9 @@
 /* graph.c: documents and extractions to RDF statements, written by raptor.
  *
  * Every term is made by raptor (raptor_new_term_from_uri_string,
- * raptor_new_term_from_counted_literal), so all escaping is raptor's. The
+ * raptor_new_term_from_counted_literal), and written by a raptor serialiser
+ * or, for N-Triples and N-Quads, by ntwriter, a copy of raptor's escaping
+ * proven byte-identical by tests/ntwriter-diff.test and fuzz_ntwriter. The
  * graph owns an array of raptor_statement*, each carrying its graph term:
  * the document IRI for what the article says (facts, evidence, the document
  * and its sentences), or the one entity graph for what any article would
@@ -16,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iricache.h"
+#include "ntwriter.h"
 #include "util.h"
 
 #define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -38,9 +42,11 @@ struct nkg_graph {
   raptor_uri *xsd_nni;
   raptor_statement **st;
   size_t n, cap;
+  nkg_iri_cache *iris;       /* the IRI terms of the document being added */
   raptor_term *graph_term;   /* document IRI while nkg_graph_add() runs */
   raptor_term *entity_graph; /* base + NKG_ENTITY_GRAPH, for every document */
   int failed;                /* a raptor constructor returned NULL */
+  int raptor_writer;         /* N-Triples/N-Quads by raptor, not ntwriter */
 };
 
 const char *const nkg_graph_formats[] = {
@@ -66,6 +72,7 @@ nkg_graph *nkg_graph_new(raptor_world *world, const char *base) {
   nkg_graph *g = nkg_xcalloc(1, sizeof *g);
   g->world = world;
   g->base = nkg_xstrdup(base ? base : NKG_DEFAULT_BASE);
+  g->iris = nkg_iri_cache_new(world);
   g->xsd_date = raptor_new_uri(world, (const unsigned char *)XSD_NS "date");
   g->xsd_integer =
       raptor_new_uri(world, (const unsigned char *)XSD_NS "integer");
@@ -90,6 +97,7 @@ void nkg_graph_free(nkg_graph *g) {
   for (size_t i = 0; i < g->n; i++)
     raptor_free_statement(g->st[i]);
   free(g->st);
+  nkg_iri_cache_free(g->iris);
   if (g->graph_term)
     raptor_free_term(g->graph_term);
   if (g->entity_graph)
@@ -105,6 +113,10 @@ void nkg_graph_free(nkg_graph *g) {
 }
 
 size_t nkg_graph_size(const nkg_graph *g) { return g->n; }
+
+void nkg_graph_use_raptor_writer(nkg_graph *g, int on) {
+  g->raptor_writer = on;
+}
 
 /* ---- statements ------------------------------------------------------ */
 
@@ -127,8 +139,8 @@ static raptor_term *make_term(nkg_graph *g, obj o) {
   if (o.literal)
     t = raptor_new_term_from_counted_literal(
         g->world, (const unsigned char *)o.str, o.len, o.datatype, NULL, 0);
-  else
-    t = raptor_new_term_from_uri_string(g->world, (const unsigned char *)o.str);
+  else /* one term per IRI and document, shared by reference */
+    t = nkg_iri_cache_term(g->iris, o.str);
   if (!t)
     g->failed = 1;
   return t;
@@ -184,6 +196,8 @@ static void add_entity(nkg_graph *g, const char *s, const char *p, obj o) {
 }
 
 static int cmp_term(const raptor_term *a, const raptor_term *b) {
+  if (a == b) /* shared IRI terms (iricache) */
+    return 0;
   if (!a || !b)
     return (a != NULL) - (b != NULL);
   return raptor_term_compare(a, b);
@@ -619,6 +633,7 @@ int nkg_graph_add(nkg_graph *g, nkg_document *doc, const nkg_extraction *x,
   if (g->graph_term)
     raptor_free_term(g->graph_term);
   g->graph_term = NULL;
+  nkg_iri_cache_clear(g->iris); /* bounded by one document */
   nkg_buf_free(&a);
   nkg_buf_free(&b);
   nkg_buf_free(&c.doc_iri);
@@ -781,6 +796,31 @@ static int sorted(raptor_statement *const *v, size_t n) {
   return 1;
 }
 
+/* Writes statements v[0..n), sorted, into k as N-Triples or N-Quads lines
+ * with ntwriter, which gives the bytes of raptor's serialisers; skips what
+ * serialise() skips. Returns 0, or -1 with a message. */
+static int write_lines(raptor_statement *const *v, size_t n, int quads,
+                       sink *k) {
+  const raptor_statement *prev = NULL;
+  for (size_t i = 0; i < n; i++) {
+    const raptor_statement *st = v[i];
+    if (prev && (quads ? !cmp_quad_p(&prev, &st) : !cmp_triple(prev, st)))
+      continue;
+    /* Invalid UTF-8 (NKG_NT_BAD_UTF8) is cut short as raptor cuts it, and
+     * cannot come from the cleaned text; a NULL term is a bug. */
+    if (nkg_nt_write_statement(k->buf, st, quads) == NKG_NT_BAD_TERM) {
+      nkg_error("cannot write a statement with a missing term");
+      return -1;
+    }
+    prev = st;
+    if (k->failed)
+      nkg_buf_clear(k->buf);
+    else if (k->f && k->buf->len >= 65536)
+      sink_drain(k, 0);
+  }
+  return 0;
+}
+
 /* Serialises statements v[0..n), which are sorted, into k. Quads equal to
  * their predecessor are skipped; for syntaxes other than N-Quads, so are
  * triples equal to their predecessor. Returns 0, or -1 with a message. */
@@ -789,6 +829,8 @@ static int serialise(nkg_graph *g, const char *syntax,
   int quads = !strcmp(syntax, "nquads");
   int ntriples = !strcmp(syntax, "ntriples");
   int prefixed = !strcmp(syntax, "turtle") || !strncmp(syntax, "rdfxml", 6);
+  if ((quads || ntriples) && !g->raptor_writer)
+    return write_lines(v, n, quads, k);
   raptor_serializer *ser = raptor_new_serializer(g->world, syntax);
   if (!ser) {
     nkg_error("unknown output format '%s'", syntax);
@@ -866,7 +908,7 @@ int nkg_graph_write(nkg_graph *g, const char *syntax, FILE *out) {
   sink k = {.buf = &buf, .f = out, .json = !strncmp(syntax, "json", 4)};
   if (g->n > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(g->st, g->n, sizeof *g->st, cmp_quad_p);
-  /* every format, N-Triples included, is written by a raptor serialiser */
+  /* N-Triples and N-Quads by ntwriter, unless raptor's are asked for */
   int rc = serialise(g, syntax, g->st, g->n, &k);
   if (!rc)
     sink_drain(&k, 1); /* a failed write is in ferror(out) */

@@ -1,5 +1,6 @@
 /* graph.h: turns documents and their extractions into RDF statements and
- * writes them with a raptor serialiser.
+ * writes them with a raptor serialiser, or, for N-Triples and N-Quads, with
+ * ntwriter (ntwriter.h), which writes the same bytes faster.
  *
  * IRIs are minted under a base namespace (default
  * https://w3id.org/newskg/id/) from stable keys only (document content hash,
@@ -55,6 +56,11 @@ int nkg_graph_add(nkg_graph *g, nkg_document *doc, const nkg_extraction *x,
                   const nkg_lexicon *lex);
 
 size_t nkg_graph_size(const nkg_graph *g);
+
+/* With on nonzero, N-Triples and N-Quads are written by raptor's
+ * serialisers instead of ntwriter (same bytes, slower): the reference that
+ * tests/ntwriter-diff.test compares with. Off by default. */
+void nkg_graph_use_raptor_writer(nkg_graph *g, int on);
 
 /* Writes every statement, sorted, in the raptor serialiser format syntax
  * ("turtle", "ntriples", "nquads", "rdfxml-abbrev", "json", "dot") to out.

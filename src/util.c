@@ -76,7 +76,7 @@ char *nkg_xstrndup(const char *s, size_t n) {
   return p;
 }
 
-static void buf_reserve(nkg_buf *b, size_t extra) {
+void nkg_buf_reserve(nkg_buf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap)
     return;
   size_t cap = b->cap ? b->cap : 64;
@@ -87,7 +87,7 @@ static void buf_reserve(nkg_buf *b, size_t extra) {
 }
 
 void nkg_buf_add(nkg_buf *b, const char *s, size_t n) {
-  buf_reserve(b, n);
+  nkg_buf_reserve(b, n);
   if (n)
     memcpy(b->data + b->len, s, n);
   b->len += n;
@@ -113,7 +113,7 @@ void nkg_buf_printf(nkg_buf *b, const char *fmt, ...) {
     nkg_buf_add(b, small, (size_t)n);
     return;
   }
-  buf_reserve(b, (size_t)n);
+  nkg_buf_reserve(b, (size_t)n);
   va_start(ap, fmt);
   vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   va_end(ap);

@@ -23,6 +23,9 @@ typedef struct {
 } nkg_buf;
 
 void nkg_buf_add(nkg_buf *b, const char *s, size_t n);
+/* Makes room for n more bytes and the NUL after them; len is unchanged.
+ * For writers that fill data + len themselves, then set len and the NUL. */
+void nkg_buf_reserve(nkg_buf *b, size_t n);
 void nkg_buf_adds(nkg_buf *b, const char *s);
 void nkg_buf_addc(nkg_buf *b, char c);
 void nkg_buf_printf(nkg_buf *b, const char *fmt, ...)

@@ -6,7 +6,8 @@
 #   FUZZ_OUT      build and scratch directory (default $TMPDIR/newskg-fuzz)
 #   FUZZ_CONFIG   directory holding the configured config.h (default: src/
 #                 of the source tree, else build-asan/src)
-#   FUZZ_ONLY     run only this harness (document, rules, extract or sparql)
+#   FUZZ_ONLY     run only this harness (document, rules, extract, sparql or
+#                 ntwriter)
 #   CLANG         the compiler (default clang)
 #
 # New inputs go to a scratch corpus under FUZZ_OUT; the seed corpus is not
@@ -19,7 +20,7 @@ top=$(cd "$here/../.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
 out=${FUZZ_OUT:-${TMPDIR:-/tmp}/newskg-fuzz}
 cc=${CLANG:-clang}
-harnesses=${FUZZ_ONLY:-document rules extract sparql}
+harnesses=${FUZZ_ONLY:-document rules extract sparql ntwriter}
 
 if [ -n "${FUZZ_CONFIG:-}" ]; then
   cfg=$FUZZ_CONFIG
@@ -68,6 +69,7 @@ for h in $harnesses; do
   rules) extra="-max_len=4096 -dict=$here/rules.dict" ;;
   sparql) extra="-max_len=4096 -dict=$here/sparql.dict" ;;
   document) extra="-max_len=65536" ;;
+  ntwriter) extra="-max_len=4096" ;;
   *) extra="-max_len=16384" ;;
   esac
   log=$out/fuzz_$h.log

@@ -1,0 +1,102 @@
+/* iricache.c: an open-addressing hash table (linear probing, at most half
+ * full) from IRI strings to raptor terms. The string of an entry is the
+ * term's own URI string, so nothing is copied. */
+#include "iricache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+typedef struct {
+  uint64_t hash;
+  raptor_term *term; /* NULL: empty slot */
+} entry;
+
+struct nkg_iri_cache {
+  raptor_world *world;
+  entry *slots;
+  size_t cap; /* a power of two, or 0 */
+  size_t n;
+};
+
+nkg_iri_cache *nkg_iri_cache_new(raptor_world *world) {
+  nkg_iri_cache *c = nkg_xcalloc(1, sizeof *c);
+  c->world = world;
+  return c;
+}
+
+void nkg_iri_cache_clear(nkg_iri_cache *c) {
+  if (!c->n)
+    return;
+  for (size_t i = 0; i < c->cap; i++)
+    if (c->slots[i].term) {
+      raptor_free_term(c->slots[i].term);
+      c->slots[i].term = NULL;
+    }
+  c->n = 0;
+}
+
+void nkg_iri_cache_free(nkg_iri_cache *c) {
+  if (!c)
+    return;
+  nkg_iri_cache_clear(c);
+  free(c->slots);
+  free(c);
+}
+
+/* Doubles the table (or makes the first one) and re-inserts the terms. */
+static void grow(nkg_iri_cache *c) {
+  size_t cap = c->cap ? c->cap * 2 : 256;
+  entry *slots = nkg_xcalloc(cap, sizeof *slots);
+  for (size_t i = 0; i < c->cap; i++) {
+    if (!c->slots[i].term)
+      continue;
+    size_t k = (size_t)c->slots[i].hash & (cap - 1);
+    while (slots[k].term)
+      k = (k + 1) & (cap - 1);
+    slots[k] = c->slots[i];
+  }
+  free(c->slots);
+  c->slots = slots;
+  c->cap = cap;
+}
+
+/* The hash of an IRI: its length and its last 32 bytes. newskg's IRIs
+ * share long prefixes (the base, the kind) and differ at the end (a slug,
+ * a hash, a sentence number), and hashing the whole string was 4% of
+ * extract; a collision costs a string comparison, never a wrong term. */
+static uint64_t iri_hash(const char *iri, size_t len) {
+  size_t from = len > 32 ? len - 32 : 0;
+  return nkg_hash64(iri + from, len - from, NKG_HASH_SEED ^ len);
+}
+
+raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri) {
+  size_t len = strlen(iri);
+  uint64_t h = iri_hash(iri, len);
+  if (2 * (c->n + 1) > c->cap)
+    grow(c);
+  size_t k = (size_t)h & (c->cap - 1);
+  for (; c->slots[k].term; k = (k + 1) & (c->cap - 1)) {
+    if (c->slots[k].hash != h)
+      continue;
+    size_t n;
+    const unsigned char *s =
+        raptor_uri_as_counted_string(c->slots[k].term->value.uri, &n);
+    if (n == len && !memcmp(s, iri, len))
+      return raptor_term_copy(c->slots[k].term);
+  }
+  raptor_term *t =
+      raptor_new_term_from_counted_uri_string(c->world,
+                                              (const unsigned char *)iri, len);
+  if (!t)
+    return NULL;
+  raptor_term *copy = raptor_term_copy(t);
+  if (!copy) {
+    raptor_free_term(t);
+    return NULL;
+  }
+  c->slots[k] = (entry){h, t};
+  c->n++;
+  return copy;
+}
