@@ -272,6 +272,9 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
     if (!create && !transient)
       add_option(&opts, user_opts, "write", "no");
     add_option(&opts, user_opts, "contexts", "yes");
+    /* a pattern with only its predicate bound (?s p ?o) reads the p2so
+     * index instead of scanning every statement */
+    add_option(&opts, user_opts, "index-predicates", "yes");
     if (!*name) {
       free(name);
       name = nkg_xstrdup("newskg");
