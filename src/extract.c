@@ -36,6 +36,8 @@ static const char RULE_LIST[] = "infer.list-country";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
+/* How many sentences after a meeting may still tell its place. */
+#define EVENT_WINDOW 2
 
 typedef struct {
   int country_a, country_b; /* a < b */
@@ -1640,17 +1642,25 @@ static void finish_meetings(state *st) {
      * one before ("A arrived in X on Monday. She met B ...") or after
      * ("The talks were held at the palace in X") when that sentence
      * refers to a meeting and does not tell another one */
+    /* Later sentences that refer to the meeting continue it ("It was his
+     * first visit to Rome. The two leaders met over lunch at the Palazzo
+     * Chigi"), up to EVENT_WINDOW sentences on and not past a sentence
+     * that tells another meeting; a date only from the next one. */
     const char *date_rule = NULL;
-    for (int dir = -1; dir <= 1 && (!p || !d); dir += 2) {
-      int s = st->meeting_sentence[i] + dir;
-      if (s < 0 || s >= (int)st->doc->n_sentences || !st->eventref[s])
+    for (int step = -1; step <= EVENT_WINDOW && (!p || !d); step++) {
+      if (step == 0)
+        continue;
+      int s = st->meeting_sentence[i] + step;
+      if (s < 0 || s >= (int)st->doc->n_sentences)
         continue;
       int other = 0;
       for (size_t j = 0; j < x->n_meetings && !other; j++)
         other = j != i && st->meeting_sentence[j] == s;
-      if (other)
+      if (other && step > 0)
+        break;
+      if (other || !st->eventref[s])
         continue;
-      if (!d && dir > 0) /* "During the talks on Monday, ..." */
+      if (!d && step == 1) /* "During the talks on Monday, ..." */
         d = best_date(st, s);
       const place_at *q = st->remote[s] ? NULL : best_place(st, s);
       if (!p && q && (!weak_place(st, q) || !weak)) {
