@@ -1191,7 +1191,10 @@ static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
   } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_COUNTRY) {
     country = st->t.units[pf].value;
     nkg_buf_adds(&label, nkg_lexicon_country(st->lex, country)->name);
-  } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_WORD) {
+  } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_WORD &&
+             st->t.units[pf].end - st->t.units[pf].begin == 4 &&
+             strncasecmp(st->doc->text + st->t.units[pf].begin, "here", 4) ==
+                 0) {
     /* "held talks here": the dateline's place */
     int dp = dateline_place(st);
     if (dp >= 0)
@@ -1654,8 +1657,11 @@ static void finish_meetings(state *st) {
       if (s < 0 || s >= (int)st->doc->n_sentences)
         continue;
       int other = 0;
-      for (size_t j = 0; j < x->n_meetings && !other; j++)
+      for (size_t j = 0; j < x->n_meetings && !other; j++) {
         other = j != i && st->meeting_sentence[j] == s;
+        for (int k = 0; j != i && k < st->n_meeting_more[j] && !other; k++)
+          other = st->meeting_more[j][k] == s;
+      }
       if (other && step > 0)
         break;
       if (other || !st->eventref[s])
