@@ -1124,9 +1124,68 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
   }
 }
 
+/* The items of a list of domains (group "domains"): "technical, scientific
+ * and cultural cooperation". Each item between separators is a sector: a
+ * known one is its concept; a single word or a run of two or three that the
+ * gazetteer does not know is a sector of its own, labelled as written
+ * ("technical"). The rule, not this function, keeps out words that qualify
+ * the relation rather than name its field ("bilateral", "strategic"). */
+static void domain_items(state *st, const nkg_rule *r, size_t from,
+                         size_t to) {
+  size_t i = from;
+  while (i < to) {
+    const nkg_unit *u = &st->t.units[i];
+    if (u->cls == NKG_U_SECTOR && !u->claimed) {
+      sector_at *s = GROW(st->sectors, st->n_sectors);
+      s->sector = u->value;
+      s->unlisted = -1;
+      s->sentence = st->sentence;
+      s->begin = u->begin;
+      s->end = u->end;
+      s->rule = r->id;
+      i++;
+      continue;
+    }
+    if (!unlisted_word(st, u)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < to && unlisted_word(st, &st->t.units[j]))
+      j++;
+    /* only a whole item: between separators, not a word glued to a
+     * known sector ("cultural heritage" is the gazetteer's) */
+    int whole = (i == from || list_separator(st, &st->t.units[i - 1])) &&
+                (j == to || list_separator(st, &st->t.units[j]));
+    if (whole && j - i <= 3) {
+      nkg_buf label = {0};
+      size_t b = st->t.units[i].begin, e = st->t.units[j - 1].end;
+      for (size_t k = b; k < e; k++) {
+        char c = st->doc->text[k];
+        nkg_buf_addc(&label, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a')
+                             : (c == '\n' || c == '\t') ? ' '
+                                                          : c);
+      }
+      sector_at *s = GROW(st->sectors, st->n_sectors);
+      s->sector = -1;
+      s->unlisted = unlisted_index(st->x, label.data);
+      s->sentence = st->sentence;
+      s->begin = b;
+      s->end = e;
+      s->rule = r->id;
+      nkg_buf_free(&label);
+    }
+    i = j;
+  }
+}
+
 static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   size_t lf, lt;
+  if (group_units(r, ov, &st->t, "domains", &lf, &lt)) {
+    domain_items(st, r, lf, lt);
+    return;
+  }
   if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
     /* the listed sectors in it are the other rules' to find */
     unlisted_items(st, r, lf, lt);
