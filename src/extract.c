@@ -1725,7 +1725,9 @@ static void finish_meetings(state *st) {
         break;
       if (other || !st->eventref[s])
         continue;
-      if (!d && step == 1) /* "During the talks on Monday, ..." */
+      /* "During the talks on Monday, ..." (not the sentence before: "A
+       * arrived on Monday night. He was welcomed by B" the next day) */
+      if (!d && step == 1)
         d = best_date(st, s);
       const place_at *q = st->remote[s] ? NULL : best_place(st, s);
       if (!p && q && (!weak_place(st, q) || !weak)) {
