@@ -1340,6 +1340,17 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     int today_wd = (int)(((today % 7) + 7 + 3) % 7); /* 1970-01-01: Thursday */
     long back = (today_wd - wd + 7) % 7;
     civil_from_days(today - back, &y, &m, &d);
+  } else if (group_units(r, ov, &st->t, "same", &f, &t)) {
+    /* "In the afternoon, A met B": the day of the meeting told before,
+     * which finish_meetings() knows; an empty date marks it */
+    date_at *da = GROW(st->dates, st->n_dates);
+    da->date[0] = '\0';
+    da->sentence = st->sentence;
+    da->begin = st->t.units[from].begin;
+    da->end = st->t.units[to - 1].end;
+    da->rule = r->id;
+    da->priority = rule_priority(st, r);
+    return;
   } else if (group_units(r, ov, &st->t, "rel", &f, &t)) {
     if (!have_pub)
       return;
@@ -1749,6 +1760,22 @@ static void finish_meetings(state *st) {
            k++)
         d = best_date(st, k);
       date_rule = RULE_CONTEXT_DATE;
+    }
+    if (d && !d->date[0]) {
+      /* "on the same day", "later": the date of the meeting told last
+       * before this one, if it has one */
+      const nkg_meeting *prev = NULL;
+      for (size_t j = 0; j < i; j++)
+        if (st->meeting_sentence[j] < st->meeting_sentence[i] &&
+            x->meetings[j].date[0] &&
+            (!prev || st->meeting_sentence[j] >=
+                          st->meeting_sentence[prev - x->meetings]))
+          prev = &x->meetings[j];
+      if (prev) {
+        memcpy(m->date, prev->date, sizeof m->date);
+        set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
+      }
+      d = NULL;
     }
     if (d) {
       memcpy(m->date, d->date, sizeof m->date);
