@@ -36,6 +36,8 @@ static const char RULE_LIST[] = "infer.list-country";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
+/* How many sentences after a meeting may still tell its place. */
+#define EVENT_WINDOW 2
 
 typedef struct {
   int country_a, country_b; /* a < b */
@@ -1061,18 +1063,35 @@ static int list_separator(const state *st, const nkg_unit *u) {
          (n == 3 && !memcmp(w, "and", 3)) || (n == 2 && !memcmp(w, "or", 2));
 }
 
+/* Adds the words [b, e) of the text as a sector the gazetteer does not
+ * know, labelled as written (lower case, one line). */
+static void add_unlisted(state *st, const nkg_rule *r, size_t b, size_t e) {
+  nkg_buf label = {0};
+  for (size_t k = b; k < e; k++) {
+    char c = st->doc->text[k];
+    nkg_buf_addc(&label, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a')
+                         : (c == '\n' || c == '\t') ? ' '
+                                                      : c);
+  }
+  sector_at *s = GROW(st->sectors, st->n_sectors);
+  s->sector = -1;
+  s->unlisted = unlisted_index(st->x, label.data);
+  s->sentence = st->sentence;
+  s->begin = b;
+  s->end = e;
+  s->rule = r->id;
+  nkg_buf_free(&label);
+}
+
 /* The items of a list (group "unlisted") that are runs of two or three
  * such words between separators (one word alone is too often something
  * else: "terms", "context"): "delta management , river dredging and
  * flood forecasting". A run next to a sector is part of that sector's
  * item ("agricultural mechanisation"); one that ends in a head noun
  * ("other areas") or a generic word names no sector, and generic words
- * that open a run are not part of it ("mutual trust": "trust"). With
- * every set (group "items": "economic , social and cultural cooperation"),
- * each item is a sector, a single word too, unless it is generic
- * ("bilateral") or a head noun. */
+ * that open a run are not part of it ("mutual trust": "trust"). */
 static void unlisted_items(state *st, const nkg_rule *r, size_t from,
-                           size_t to, int every) {
+                           size_t to) {
   /* in a list of at least two known sectors, a single word between
    * separators is an item too ("mining , anti-monopoly , and tourism") */
   size_t known = 0;
@@ -1106,9 +1125,7 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     size_t e0 = st->t.units[i].end;
     int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
     int single = j - i == 1 && !nkg_lex_has(last->mask, NKG_WC_HEAD);
-    if (bounded && !verb && single && every)
-      ; /* one item of an adjective list, taken below */
-    else if (bounded && !verb && single && known >= 2 &&
+    if (bounded && !verb && single && known >= 2 &&
              list_separator(st, before) &&
              (!after || list_separator(st, after)) &&
              !single_adjective(st, &st->t.units[i]))
@@ -1117,47 +1134,64 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
       bounded = 0;
     if (bounded && !verb && j - i <= 3 &&
         !nkg_lex_has(last->mask, NKG_WC_HEAD) &&
-        !nkg_lex_has(last->mask, NKG_WC_GENERIC)) {
-      nkg_buf label = {0};
-      for (size_t k = b; k < e; k++) {
-        char c = st->doc->text[k];
-        nkg_buf_addc(&label, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a')
-                             : (c == '\n' || c == '\t') ? ' '
-                                                          : c);
-      }
-      sector_at *s = GROW(st->sectors, st->n_sectors);
-      s->sector = -1;
-      s->unlisted = unlisted_index(st->x, label.data);
-      s->sentence = st->sentence;
-      s->begin = b;
-      s->end = e;
-      s->rule = r->id;
-      nkg_buf_free(&label);
-    }
+        !nkg_lex_has(last->mask, NKG_WC_GENERIC))
+      add_unlisted(st, r, b, e);
     i = next;
+  }
+}
+
+/* The items of a list of domains (group "domains"): "technical, scientific
+ * and cultural cooperation". Each item between separators is a sector: a
+ * known one is its concept; a single word or a run of two or three that the
+ * gazetteer does not know is a sector of its own, labelled as written
+ * ("technical"). The rule, not this function, keeps out words that qualify
+ * the relation rather than name its field ("bilateral", "strategic"). */
+static void domain_items(state *st, const nkg_rule *r, size_t from,
+                         size_t to) {
+  size_t i = from;
+  while (i < to) {
+    const nkg_unit *u = &st->t.units[i];
+    if (u->cls == NKG_U_SECTOR && !u->claimed) {
+      sector_at *s = GROW(st->sectors, st->n_sectors);
+      s->sector = u->value;
+      s->unlisted = -1;
+      s->sentence = st->sentence;
+      s->begin = u->begin;
+      s->end = u->end;
+      s->rule = r->id;
+      i++;
+      continue;
+    }
+    if (!unlisted_word(st, u)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < to && unlisted_word(st, &st->t.units[j]))
+      j++;
+    /* only a whole item: between separators, not a word glued to a
+     * known sector ("cultural heritage" is the gazetteer's) */
+    int whole = (i == from || list_separator(st, &st->t.units[i - 1])) &&
+                (j == to || list_separator(st, &st->t.units[j]));
+    if (whole && j - i <= 3)
+      add_unlisted(st, r, st->t.units[i].begin, st->t.units[j - 1].end);
+    i = j;
   }
 }
 
 static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   size_t lf, lt;
-  if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
-    /* the listed sectors in it are the other rules' to find */
-    unlisted_items(st, r, lf, lt, 0);
+  if (group_units(r, ov, &st->t, "domains", &lf, &lt)) {
+    domain_items(st, r, lf, lt);
     return;
   }
-  if (group_units(r, ov, &st->t, "items", &lf, &lt)) {
-    /* a list with no known sector in it is not of fields: "strategic and
-     * comprehensive partnership" */
-    size_t known = 0;
-    for (size_t k = lf; k < lt; k++)
-      known += st->t.units[k].cls == NKG_U_SECTOR;
-    if (!known)
-      return;
-    unlisted_items(st, r, lf, lt, 1);
-    from = lf;
-    to = lt;
-  } else if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
+  if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
+    /* the listed sectors in it are the other rules' to find */
+    unlisted_items(st, r, lf, lt);
+    return;
+  }
+  if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
     from = lf;
     to = lt;
   }
@@ -1216,7 +1250,10 @@ static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
   } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_COUNTRY) {
     country = st->t.units[pf].value;
     nkg_buf_adds(&label, nkg_lexicon_country(st->lex, country)->name);
-  } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_WORD) {
+  } else if (pt - pf == 1 && st->t.units[pf].cls == NKG_U_WORD &&
+             st->t.units[pf].end - st->t.units[pf].begin == 4 &&
+             strncasecmp(st->doc->text + st->t.units[pf].begin, "here", 4) ==
+                 0) {
     /* "held talks here": the dateline's place */
     int dp = dateline_place(st);
     if (dp >= 0)
@@ -1303,6 +1340,17 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     int today_wd = (int)(((today % 7) + 7 + 3) % 7); /* 1970-01-01: Thursday */
     long back = (today_wd - wd + 7) % 7;
     civil_from_days(today - back, &y, &m, &d);
+  } else if (group_units(r, ov, &st->t, "same", &f, &t)) {
+    /* "In the afternoon, A met B": the day of the meeting told before,
+     * which finish_meetings() knows; an empty date marks it */
+    date_at *da = GROW(st->dates, st->n_dates);
+    da->date[0] = '\0';
+    da->sentence = st->sentence;
+    da->begin = st->t.units[from].begin;
+    da->end = st->t.units[to - 1].end;
+    da->rule = r->id;
+    da->priority = rule_priority(st, r);
+    return;
   } else if (group_units(r, ov, &st->t, "rel", &f, &t)) {
     if (!have_pub)
       return;
@@ -1667,17 +1715,30 @@ static void finish_meetings(state *st) {
      * one before ("A arrived in X on Monday. She met B ...") or after
      * ("The talks were held at the palace in X") when that sentence
      * refers to a meeting and does not tell another one */
+    /* Later sentences that refer to the meeting continue it ("It was his
+     * first visit to Rome. The two leaders met over lunch at the Palazzo
+     * Chigi"), up to EVENT_WINDOW sentences on and not past a sentence
+     * that tells another meeting; a date only from the next one. */
     const char *date_rule = NULL;
-    for (int dir = -1; dir <= 1 && (!p || !d); dir += 2) {
-      int s = st->meeting_sentence[i] + dir;
-      if (s < 0 || s >= (int)st->doc->n_sentences || !st->eventref[s])
+    for (int step = -1; step <= EVENT_WINDOW && (!p || !d); step++) {
+      if (step == 0)
+        continue;
+      int s = st->meeting_sentence[i] + step;
+      if (s < 0 || s >= (int)st->doc->n_sentences)
         continue;
       int other = 0;
-      for (size_t j = 0; j < x->n_meetings && !other; j++)
+      for (size_t j = 0; j < x->n_meetings && !other; j++) {
         other = j != i && st->meeting_sentence[j] == s;
-      if (other)
+        for (int k = 0; j != i && k < st->n_meeting_more[j] && !other; k++)
+          other = st->meeting_more[j][k] == s;
+      }
+      if (other && step > 0)
+        break;
+      if (other || !st->eventref[s])
         continue;
-      if (!d && dir > 0) /* "During the talks on Monday, ..." */
+      /* "During the talks on Monday, ..." (not the sentence before: "A
+       * arrived on Monday night. He was welcomed by B" the next day) */
+      if (!d && step == 1)
         d = best_date(st, s);
       const place_at *q = st->remote[s] ? NULL : best_place(st, s);
       if (!p && q && (!weak_place(st, q) || !weak)) {
@@ -1699,6 +1760,22 @@ static void finish_meetings(state *st) {
            k++)
         d = best_date(st, k);
       date_rule = RULE_CONTEXT_DATE;
+    }
+    if (d && !d->date[0]) {
+      /* "on the same day", "later": the date of the meeting told last
+       * before this one, if it has one */
+      const nkg_meeting *prev = NULL;
+      for (size_t j = 0; j < i; j++)
+        if (st->meeting_sentence[j] < st->meeting_sentence[i] &&
+            x->meetings[j].date[0] &&
+            (!prev || st->meeting_sentence[j] >=
+                          st->meeting_sentence[prev - x->meetings]))
+          prev = &x->meetings[j];
+      if (prev) {
+        memcpy(m->date, prev->date, sizeof m->date);
+        set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
+      }
+      d = NULL;
     }
     if (d) {
       memcpy(m->date, d->date, sizeof m->date);

@@ -95,7 +95,7 @@ int nkg_rule_group(const nkg_rule *r, const char *name) {
 }
 
 /* Groups each kind needs (at least one of the listed, "" for none). */
-static const char *const required_groups[NKG_RK_COUNT][3] = {
+static const char *const required_groups[NKG_RK_COUNT][4] = {
     {"name", NULL, NULL},         /* official */
     {"title", "pron", "country"}, /* anaphor */
     {NULL, NULL, NULL},           /* meeting */
@@ -103,7 +103,7 @@ static const char *const required_groups[NKG_RK_COUNT][3] = {
     {"sector", NULL, NULL},       /* nonsector */
     {NULL, NULL, NULL},           /* sectors */
     {"place", NULL, NULL},        /* place */
-    {"day", "weekday", "rel"},    /* date */
+    {"day", "weekday", "rel", "same"}, /* date */
     {NULL, NULL, NULL},           /* remote */
     {NULL, NULL, NULL},           /* eventref */
     {"trigger", NULL, NULL},      /* meetany */
@@ -191,7 +191,7 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
   const char *const *req = required_groups[kind];
   if (req[0]) {
     int found = 0;
-    for (int i = 0; i < 3 && req[i]; i++)
+    for (int i = 0; i < 4 && req[i]; i++)
       if (nkg_rule_group(r, req[i]) > 0)
         found = 1;
     if (!found) {
