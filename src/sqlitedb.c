@@ -152,16 +152,16 @@ void nkg_sqlite_finalize(nkg_sqlite_stmt *s) {
   free(s);
 }
 
-int nkg_sqlite_bind_text(nkg_sqlite_stmt *s, int i, const char *text,
+int nkg_sqlite_bind_text(nkg_sqlite_stmt *st, int i, const char *text,
                          size_t n) {
   int rc;
   if (!text)
-    rc = s->db->f.bind_null(s->st, i);
+    rc = st->db->f.bind_null(st->st, i);
   else if (n > 0x7fffffff)
     return -1;
   else
-    rc = s->db->f.bind_text(s->st, i, text, (int)n, SQ_TRANSIENT);
-  return note(s->db, rc);
+    rc = st->db->f.bind_text(st->st, i, text, (int)n, SQ_TRANSIENT);
+  return note(st->db, rc);
 }
 
 int nkg_sqlite_bind_int(nkg_sqlite_stmt *s, int i, long long v) {

@@ -50,8 +50,9 @@ nkg_sqlite_stmt *nkg_sqlite_prepare(nkg_sqlite *db, const char *sql);
 void nkg_sqlite_finalize(nkg_sqlite_stmt *st);
 
 /* Binds parameter i (from 1): text of n bytes (copied: SQLITE_TRANSIENT),
- * or NULL when s is NULL; an integer. 0 or -1. */
-int nkg_sqlite_bind_text(nkg_sqlite_stmt *st, int i, const char *s, size_t n);
+ * or NULL when text is NULL; an integer. 0 or -1. */
+int nkg_sqlite_bind_text(nkg_sqlite_stmt *st, int i, const char *text,
+                         size_t n);
 int nkg_sqlite_bind_int(nkg_sqlite_stmt *st, int i, long long v);
 
 /* Runs the statement one step: 1 a row is ready, 0 done, -1 error. Call
