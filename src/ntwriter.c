@@ -252,3 +252,21 @@ nkg_nt_status nkg_nt_write_statement(nkg_buf *out, const raptor_statement *st,
   nkg_buf_add(out, " .\n", 3);
   return rc;
 }
+
+static int buf_write_byte(void *ctx, const int byte) {
+  nkg_buf_addc(ctx, (char)byte);
+  return 0;
+}
+
+static int buf_write_bytes(void *ctx, const void *ptr, size_t size,
+                           size_t nmemb) {
+  nkg_buf_add(ctx, ptr, size * nmemb);
+  return (int)nmemb;
+}
+
+static const raptor_iostream_handler buf_handler = {
+    .version = 2, .write_byte = buf_write_byte, .write_bytes = buf_write_bytes};
+
+raptor_iostream *nkg_nt_buf_iostream(raptor_world *world, nkg_buf *out) {
+  return raptor_new_iostream_from_handler(world, out, &buf_handler);
+}

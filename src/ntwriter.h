@@ -58,4 +58,10 @@ nkg_nt_status nkg_nt_write_term(nkg_buf *out, const raptor_term *t);
 nkg_nt_status nkg_nt_write_statement(nkg_buf *out, const raptor_statement *st,
                                      int quads);
 
+/* A raptor iostream that appends what is written to it to out: where a
+ * test puts raptor's serialiser bytes to compare them with ours (raptor's
+ * string iostream allocates a node per byte written). NULL on failure;
+ * free it with raptor_free_iostream(). */
+raptor_iostream *nkg_nt_buf_iostream(raptor_world *world, nkg_buf *out);
+
 #endif

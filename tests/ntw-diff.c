@@ -19,19 +19,6 @@
 #include "ntwriter.h"
 #include "util.h"
 
-static int put_byte(void *ctx, const int byte) {
-  nkg_buf_addc(ctx, (char)byte);
-  return 0;
-}
-
-static int put_bytes(void *ctx, const void *ptr, size_t size, size_t nmemb) {
-  nkg_buf_add(ctx, ptr, size * nmemb);
-  return (int)nmemb;
-}
-
-static const raptor_iostream_handler to_buf = {
-    .version = 2, .write_byte = put_byte, .write_bytes = put_bytes};
-
 /* One output of both writers for one syntax. */
 typedef struct {
   const char *syntax;
@@ -106,7 +93,7 @@ static int check_file(raptor_world *world, const char *path) {
   }
   for (int i = 0; i < 2; i++) {
     pair *o = &r.out[i];
-    o->ios = raptor_new_iostream_from_handler(world, &o->raptor_bytes, &to_buf);
+    o->ios = nkg_nt_buf_iostream(world, &o->raptor_bytes);
     o->ser = raptor_new_serializer(world, o->syntax);
     if (!o->ios || !o->ser ||
         raptor_serializer_start_to_iostream(o->ser, NULL, o->ios)) {

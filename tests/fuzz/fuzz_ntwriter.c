@@ -231,28 +231,12 @@ static raptor_term *make_term(reader *r, nkg_buf *s, nkg_buf *t,
   return term;
 }
 
-/* raptor's bytes go to an nkg_buf (raptor's string iostream allocates a
- * node per byte written, which made the harness ten times slower). */
-static int put_byte(void *ctx, const int byte) {
-  nkg_buf_addc(ctx, (char)byte);
-  return 0;
-}
-
-static int put_bytes(void *ctx, const void *ptr, size_t size, size_t nmemb) {
-  nkg_buf_add(ctx, ptr, size * nmemb);
-  return (int)nmemb;
-}
-
-static const raptor_iostream_handler to_buf = {
-    .version = 2, .write_byte = put_byte, .write_bytes = put_bytes};
-
 /* Writes v[0..n) with raptor's serialiser syntax and with ntwriter, and
  * aborts if the bytes differ. */
 static void compare(raptor_statement **v, size_t n, const char *syntax,
                     int quads) {
   nkg_buf theirs = {0}, ours = {0};
-  raptor_iostream *ios =
-      raptor_new_iostream_from_handler(world, &theirs, &to_buf);
+  raptor_iostream *ios = nkg_nt_buf_iostream(world, &theirs);
   raptor_serializer *ser = raptor_new_serializer(world, syntax);
   if (!ios || !ser || raptor_serializer_start_to_iostream(ser, NULL, ios))
     abort();
