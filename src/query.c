@@ -409,19 +409,10 @@ int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,
     parse_error(source, error);
     goto out;
   }
-  /* FROM names a graph of the data read, never something to fetch */
-  for (int named = 0; named < 2; named++) {
-    const sq_query *q = ast->q;
-    const char **iris = named ? q->from_named : q->from;
-    size_t n = named ? q->nfrom_named : q->nfrom;
-    for (size_t i = 0; i < n; i++)
-      if (strncmp(iris[i], "file:", 5)) {
-        nkg_error("%s: FROM%s <%s> is refused: newskg reads only the files "
-                  "named on its command line",
-                  source, named ? " NAMED" : "", iris[i]);
-        goto out;
-      }
-  }
+  if (nkg_sq_check_from(ast->q, source,
+                        "newskg reads only the files named on its command "
+                        "line"))
+    goto out;
   nkg_alg_options ao = {.world = world,
                         .model = model,
                         .terms = terms,

@@ -145,6 +145,13 @@ int nkg_sq_parse_query(const char *text, const char *base, nkg_terms *terms,
                        sq_ast **ast, char **error);
 void nkg_sq_free(sq_ast *ast);
 
+/* FROM and FROM NAMED name graphs of the data, never something to fetch:
+ * returns 0 when every IRI they give is a file: IRI, or -1 after
+ * "newskg: SOURCE: FROM[ NAMED] <IRI> is refused: WHY" for the first that
+ * is not. */
+int nkg_sq_check_from(const sq_query *q, const char *source,
+                      const char *why);
+
 /* Allocation in the tree's arena (zeroed), also for the evaluator's nodes;
  * released with the tree. */
 void *nkg_sq_alloc(sq_ast *ast, size_t n);

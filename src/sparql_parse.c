@@ -1603,3 +1603,18 @@ int nkg_sq_parse_query(const char *text, const char *base, nkg_terms *terms,
   *out = a;
   return 0;
 }
+
+int nkg_sq_check_from(const sq_query *q, const char *source,
+                      const char *why) {
+  for (int named = 0; named < 2; named++) {
+    const char **iris = named ? q->from_named : q->from;
+    size_t n = named ? q->nfrom_named : q->nfrom;
+    for (size_t i = 0; i < n; i++)
+      if (strncmp(iris[i], "file:", 5)) {
+        nkg_error("%s: FROM%s <%s> is refused: %s", source,
+                  named ? " NAMED" : "", iris[i], why);
+        return -1;
+      }
+  }
+  return 0;
+}

@@ -902,17 +902,10 @@ int nkg_virtuoso_query(librdf_world *world, librdf_model *model,
                    checked.data);
   }
   nkg_buf_free(&checked);
-  for (int named = 0; named < 2; named++) {
-    const char **iris = named ? ast->q->from_named : ast->q->from;
-    size_t n = named ? ast->q->nfrom_named : ast->q->nfrom;
-    for (size_t i = 0; i < n; i++)
-      if (strncmp(iris[i], "file:", 5)) {
-        nkg_error("%s: FROM%s <%s> is refused: a store's graphs are named "
-                  "file:... or after their documents",
-                  source, named ? " NAMED" : "", iris[i]);
-        goto out;
-      }
-  }
+  if (nkg_sq_check_from(ast->q, source,
+                        "a store's graphs are named file:... or after "
+                        "their documents"))
+    goto out;
   if (ast->q->kind == Q_CONSTRUCT || ast->q->kind == Q_DESCRIBE) {
     nkg_error("%s: %s is not run inside Virtuoso (librdf's vsparql returns "
               "no graphs): use SELECT, or export the data and query it in "
