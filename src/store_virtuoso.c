@@ -902,10 +902,10 @@ int nkg_virtuoso_query(librdf_world *world, librdf_model *model,
                    checked.data);
   }
   nkg_buf_free(&checked);
-  if (nkg_sq_check_from(ast->q, source,
-                        "a store's graphs are named file:... or after "
-                        "their documents"))
-    goto out;
+  /* FROM and FROM NAMED name graphs of the store (an article's graph, the
+   * entity graph, file:... for triples loaded from a file): Virtuoso reads
+   * nothing from the network for them unless a pragma that our parser
+   * refuses asks it to, so every IRI is passed on as written. */
   if (ast->q->kind == Q_CONSTRUCT || ast->q->kind == Q_DESCRIBE) {
     nkg_error("%s: %s is not run inside Virtuoso (librdf's vsparql returns "
               "no graphs): use SELECT, or export the data and query it in "
