@@ -36,6 +36,7 @@ typedef struct {
   int jobs;           /* -j N: worker threads */
   int jsonl;          /* --jsonl: inputs are JSON Lines of articles */
   int explain;        /* --explain: print the events, not the graph */
+  int grouped;        /* --grouped: Turtle held whole and grouped */
   int quiet;
   int progress;       /* --progress: show it even when stderr is no terminal */
   int help;
@@ -51,7 +52,8 @@ enum {
   OPT_VERSION,
   OPT_JSONL,
   OPT_EXPLAIN,
-  OPT_PROGRESS
+  OPT_PROGRESS,
+  OPT_GROUPED
 };
 
 /* More threads than this is a typo, not a machine. */
@@ -67,6 +69,7 @@ static const struct option long_options[] = {
     {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"quiet", no_argument, NULL, 'q'},
     {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"grouped", no_argument, NULL, OPT_GROUPED},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -113,6 +116,9 @@ static void print_help(raptor_world *world) {
       "      --explain      instead of RDF, print each event found (meeting,\n"
       "                     cooperation, sector): the trigger that opened it\n"
       "                     and the rule and text behind each of its slots\n"
+      "      --grouped      Turtle: hold the whole graph and write each "
+      "subject once,\n"
+      "                     all documents together (for small outputs)\n"
       "  -q, --quiet        no warnings or progress on standard error\n"
       "      --progress     show progress (documents, documents per second, time\n"
       "                     left) even when standard error is not a terminal;\n"
@@ -120,15 +126,20 @@ static void print_help(raptor_world *world) {
       "  -h, --help         show this help and exit\n"
       "      --version      show the version and exit\n"
       "\n"
-      "N-Triples and N-Quads are written document by document as they are "
-      "done\n"
-      "(memory stays flat however large the input); the other formats hold "
+      "Turtle, N-Triples and N-Quads are written document by document as "
+      "they are\n"
+      "done (memory stays flat however large the input): Turtle declares its\n"
+      "prefixes once and groups each document's statements by subject, so a\n"
+      "country or sector named by several documents has a block in each\n"
+      "(the copies merge when read). The other formats, and Turtle with\n"
+      "--grouped, hold the whole graph in memory to group and de-duplicate "
+      "it.\n"
+      "Outputs of separate runs merge by concatenation: IRIs depend only on "
       "the\n"
-      "whole graph in memory, to group and de-duplicate it. Outputs of "
-      "separate\n"
-      "runs merge by concatenation: IRIs depend only on the content.\n"
-      "They are written by newskg's own writer, which gives the bytes of\n"
-      "raptor's serialisers; NEWSKG_WRITER=raptor uses raptor's instead.\n"
+      "content. N-Triples and N-Quads are written by newskg's own writer, "
+      "which\n"
+      "gives the bytes of raptor's serialisers; NEWSKG_WRITER=raptor uses "
+      "raptor's.\n"
       "\n"
       "Formats (short names):\n");
   for (size_t i = 0; nkg_graph_formats[i]; i++) {
@@ -195,6 +206,9 @@ static int parse_options(int argc, char **argv, extract_options *o) {
     }
     case OPT_JSONL:
       o->jsonl = 1;
+      break;
+    case OPT_GROUPED:
+      o->grouped = 1;
       break;
     case OPT_EXPLAIN:
       o->explain = 1;
@@ -368,7 +382,44 @@ typedef struct {
   nkg_progress *progress; /* documents done, or NULL */
   int nquads;               /* streaming N-Quads: entity lines written once */
   nkg_byteset entity_quads; /* the entity-graph lines written so far */
+  int turtle;               /* streaming Turtle: prefixes declared once */
+  nkg_buf turtle_head;      /* the first document's @prefix lines */
+  int turtle_head_seen;
 } pipeline;
+
+/* The length of the directives (@prefix, @base lines and the blank line
+ * after them) at the start of a document's Turtle. */
+static size_t turtle_directives(const char *s, size_t len) {
+  size_t at = 0;
+  while (at < len && s[at] == '@') {
+    const char *nl = memchr(s + at, '\n', len - at);
+    if (!nl)
+      return 0;
+    at = (size_t)(nl - s) + 1;
+  }
+  if (at && at < len && s[at] == '\n')
+    at++;
+  return at;
+}
+
+/* Streaming Turtle: the first document's directives are written, and the
+ * same directives at the head of a later document are left out (raptor
+ * writes them for every document; every document declares the same
+ * prefixes). Different ones would be kept: redeclaring is valid Turtle. */
+static void strip_turtle_directives(pipeline *p, nkg_buf *bytes) {
+  size_t n = turtle_directives(bytes->data, bytes->len);
+  if (!p->turtle_head_seen) {
+    nkg_buf_add(&p->turtle_head, bytes->data, n);
+    p->turtle_head_seen = 1;
+    return;
+  }
+  if (n == p->turtle_head.len && n &&
+      !memcmp(bytes->data, p->turtle_head.data, n)) {
+    memmove(bytes->data, bytes->data + n, bytes->len - n);
+    bytes->len -= n;
+    bytes->data[bytes->len] = '\0';
+  }
+}
 
 
 static void job_clear(job *j) {
@@ -463,6 +514,8 @@ static void retire(pipeline *p) {
   if (j->rc == 0 && p->nquads)
     j->n_statements -= nkg_graph_drop_written_entity_quads(
         p->o->base, &p->entity_quads, &j->bytes);
+  if (j->rc == 0 && p->turtle && j->bytes.len)
+    strip_turtle_directives(p, &j->bytes);
   if (j->rc == 0 && p->streaming && j->bytes.len && !p->write_failed &&
       fwrite(j->bytes.data, 1, j->bytes.len, p->out) != j->bytes.len)
     p->write_failed = 1; /* reported by nkg_output_commit() */
@@ -600,6 +653,7 @@ static void pipeline_stop(pipeline *p, int n) {
   free(p->workers);
   free(p->ring);
   nkg_byteset_free(&p->entity_quads);
+  nkg_buf_free(&p->turtle_head);
 }
 
 int nkg_cli_extract(int argc, char **argv) {
@@ -665,8 +719,11 @@ int nkg_cli_extract(int argc, char **argv) {
   int n_inputs = o.n_inputs ? o.n_inputs : 1;
   int n_jobs = o.jobs > 0 ? o.jobs : 1;
   pipeline p = {.o = &o, .lex = lex, .rules = rules, .g = g,
-                .streaming = o.explain || nkg_graph_syntax_streams(o.syntax),
+                .streaming = o.explain || nkg_graph_syntax_streams(o.syntax) ||
+                             (!strcmp(o.syntax, "turtle") && !o.grouped),
                 .nquads = !o.explain && !strcmp(o.syntax, "nquads"),
+                .turtle = !o.explain && !strcmp(o.syntax, "turtle") &&
+                          !o.grouped,
                 .out = nkg_output_stream(out),
                 .progress = nkg_progress_new(
                     "extract", "documents", o.jsonl ? 0 : (size_t)n_inputs,
