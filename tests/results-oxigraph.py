@@ -180,10 +180,19 @@ def join_rows(rows, ordered):
 
 # ---- JSON and XML: parsed documents ---------------------------------------
 
+def unique_members(pairs):
+    """A JSON object whose member names are all different (RFC 8259, 4:
+    "SHOULD be unique"; a reader keeps one of two bindings of a name)."""
+    names = [k for k, _ in pairs]
+    if len(set(names)) != len(names):
+        raise ValueError("duplicate member names in %r" % names)
+    return dict(pairs)
+
+
 def json_doc(data):
     """The JSON document as (head, solutions or boolean), values compared
     as the recommendation defines them."""
-    doc = json.loads(data.decode("utf-8"))
+    doc = json.loads(data.decode("utf-8"), object_pairs_hook=unique_members)
     labels = Labels()
     head = doc.get("head")
     if not isinstance(head, dict):
