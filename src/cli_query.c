@@ -414,10 +414,18 @@ int nkg_cli_query(int argc, char **argv) {
     }
     /* The file's graph stays out of GRAPH ?g unless quads name it. */
     librdf_node *ctx;
+    int errors = nkg_query_log_errors();
     long added =
         nkg_cli_add_rdf_file(world, model, path, o.input, &loaded, &ctx);
     if (ctx)
       files[n_files++] = ctx;
+    /* raptor reports a syntax error and reads on: the answer over what it
+     * kept would be wrong, with exit status 0 */
+    if (added >= 0 && nkg_query_log_errors() != errors) {
+      nkg_error("%s: not all of it could be read: no query was run",
+                strcmp(path, "-") ? path : "stdin");
+      added = -1;
+    }
     if (added < 0)
       goto done;
   }

@@ -230,11 +230,14 @@ int nkg_cli_report(int argc, char **argv) {
         failed_inputs++;
     } else {
       librdf_node *ctx;
+      int errors = nkg_query_log_errors();
       long added =
           nkg_cli_add_rdf_file(world, model, path, o.input, &loaded, &ctx);
       if (ctx)
         librdf_free_node(ctx);
-      if (added < 0)
+      /* raptor reports a syntax error and reads on: the file counts as
+       * failed (exit status 1), what it read before stays in the page */
+      if (added < 0 || nkg_query_log_errors() != errors)
         failed_inputs++;
     }
     nkg_progress_add(progress, 1);
