@@ -34,7 +34,36 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS newskg_blanks ON blanks (blank);"
     "CREATE INDEX IF NOT EXISTS newskg_context ON triples (contextUri);"
     "CREATE INDEX IF NOT EXISTS newskg_po ON triples "
-    "(predicateUri, objectUri, objectLiteral);";
+    "(predicateUri, objectUri, objectLiteral);"
+    "CREATE TABLE IF NOT EXISTS newskg_predicate_stats (predicate TEXT "
+    "PRIMARY KEY, triples INTEGER NOT NULL, subjects INTEGER NOT NULL, "
+    "objects INTEGER NOT NULL);";
+
+/* The statistics of the join order (pstats.h), computed again from the
+ * whole triples table at the end of every load, in its transaction: a
+ * load may replace graphs, and distinct counts cannot be kept up to date
+ * by additions alone. Every scan reads an index only (newskg_po for the
+ * counts and the objects, spindex for the subjects). Objects are told
+ * apart by (objectUri, objectLiteral): blank objects count as one. The
+ * totals are the row of the empty predicate; their objects are the
+ * largest of any predicate (a lower bound, which scans nothing). */
+static const char refresh_stats[] =
+    "DELETE FROM newskg_predicate_stats;"
+    "INSERT INTO newskg_predicate_stats (predicate, triples, subjects, "
+    "objects) SELECT u.uri, n.c, s.c, o.c FROM "
+    "(SELECT predicateUri AS p, COUNT(*) AS c FROM triples "
+    "GROUP BY predicateUri) AS n "
+    "JOIN (SELECT predicateUri AS p, COUNT(*) AS c FROM (SELECT DISTINCT "
+    "subjectUri, subjectBlank, predicateUri FROM triples) "
+    "GROUP BY predicateUri) AS s ON s.p = n.p "
+    "JOIN (SELECT predicateUri AS p, COUNT(*) AS c FROM (SELECT DISTINCT "
+    "predicateUri, objectUri, objectLiteral FROM triples) "
+    "GROUP BY predicateUri) AS o ON o.p = n.p "
+    "JOIN uris AS u ON u.id = n.p;"
+    "INSERT INTO newskg_predicate_stats (predicate, triples, subjects, "
+    "objects) SELECT '', (SELECT COUNT(*) FROM triples), (SELECT COUNT(*) "
+    "FROM (SELECT DISTINCT subjectUri, subjectBlank FROM triples)), "
+    "(SELECT COALESCE(MAX(objects), 0) FROM newskg_predicate_stats);";
 
 /* The term tables, in the order of the prepared statements below. */
 enum { T_URI, T_BLANK, T_LITERAL, N_TABLES };
@@ -536,6 +565,11 @@ int nkg_sqlite_load_commit(nkg_sqlite_load *l) {
   nkg_sqlite_finalize(l->delete_graph);
   nkg_sqlite_finalize(l->has_triple);
   l->insert_triple = l->delete_graph = l->has_triple = NULL;
+  if (nkg_sqlite_exec(l->db, refresh_stats)) {
+    fail(l, "cannot compute the statistics of the store; nothing was "
+            "loaded");
+    return -1;
+  }
   if (nkg_sqlite_exec(l->db, "COMMIT")) {
     if (nkg_sqlite_was_busy(l->db))
       nkg_error("--store '%s': readers kept %s busy past the lock timeout; "

@@ -1,0 +1,59 @@
+/* pstats.h: per-predicate statistics of a graph, for the join order of
+ * the SPARQL evaluator (sparql_algebra.h).
+ *
+ * For each predicate IRI: the statements that use it, and how many
+ * distinct subjects and distinct objects they have; and the same three
+ * numbers over all statements (the totals). The evaluator estimates from
+ * them how many statements a triple pattern matches once some of its
+ * positions are bound (count / distinct subjects for a bound subject, and
+ * so on), and reads the pattern with the fewest matches first.
+ *
+ * Two ways to fill them:
+ *   - nkg_pstats_count() for each statement added to an in-memory model
+ *     (newskg query FILES): terms are given as 64-bit hashes, so the
+ *     distinct counts are exact up to hash collisions;
+ *   - nkg_pstats_set() with counts kept elsewhere (the table that
+ *     `newskg load` writes into an sqlite store, store.h).
+ *
+ * Statements are counted as given: a triple stated in two graphs counts
+ * twice (an estimate, not an answer). */
+#ifndef NKG_PSTATS_H
+#define NKG_PSTATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+  double triples;  /* statements */
+  double subjects; /* distinct subjects */
+  double objects;  /* distinct objects */
+} nkg_pstat;
+
+typedef struct nkg_pstats nkg_pstats;
+
+/* An empty set of statistics (never NULL: allocation failure aborts). */
+nkg_pstats *nkg_pstats_new(void);
+void nkg_pstats_free(nkg_pstats *s);
+
+/* Counts one statement with the predicate IRI p (plen bytes), and the
+ * hashes of its subject and object (any hash that tells terms apart, the
+ * same for the same term). */
+void nkg_pstats_count(nkg_pstats *s, const char *p, size_t plen,
+                      uint64_t subject, uint64_t object);
+
+/* Sets the numbers of the predicate p (plen bytes), or the totals when p
+ * is NULL. */
+void nkg_pstats_set(nkg_pstats *s, const char *p, size_t plen,
+                    const nkg_pstat *v);
+
+/* The numbers of the predicate p, or NULL when no statement uses it. */
+const nkg_pstat *nkg_pstats_get(const nkg_pstats *s, const char *p,
+                                size_t plen);
+
+/* The numbers over all statements. */
+const nkg_pstat *nkg_pstats_total(const nkg_pstats *s);
+
+/* How many predicates have numbers. */
+size_t nkg_pstats_predicates(const nkg_pstats *s);
+
+#endif
