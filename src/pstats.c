@@ -26,8 +26,11 @@ struct nkg_pstats {
   size_t n, cap;
   size_t *slot; /* index into e + 1, 0 when empty */
   size_t nslot;
+  size_t last;  /* index + 1 of the entry counted last: statements come in
+                   runs of one predicate, and a compare costs less than a
+                   hash */
   nkg_pstat total;
-  u64set seen; /* (predicate or totals, subject or object) pairs counted */
+  u64set seen; /* (predicate, subject or object) pairs counted */
 };
 
 static uint64_t mix(uint64_t x) {
@@ -116,18 +119,24 @@ static entry *get_entry(nkg_pstats *s, const char *p, size_t plen) {
 
 void nkg_pstats_count(nkg_pstats *s, const char *p, size_t plen,
                       uint64_t subject, uint64_t object) {
-  entry *e = get_entry(s, p, plen);
-  /* the pair (who counts, term): index 0 is the totals, a predicate is
-   * its index + 1; subjects and objects are told apart by a salt */
-  uint64_t who = (uint64_t)(e - s->e) + 1;
-  uint64_t sk = mix(subject ^ mix(who * 2));
-  uint64_t ok = mix(object ^ mix(who * 2 + 1));
+  entry *e = s->last ? &s->e[s->last - 1] : NULL;
+  if (!e || e->len != plen || memcmp(e->iri, p, plen)) {
+    e = get_entry(s, p, plen);
+    s->last = (size_t)(e - s->e) + 1;
+  }
+  /* the pair (predicate, term); subjects and objects are told apart by a
+   * salt */
+  uint64_t who = s->last;
   e->v.triples++;
-  e->v.subjects += u64set_add(&s->seen, sk);
-  e->v.objects += u64set_add(&s->seen, ok);
+  if (u64set_add(&s->seen, mix(subject ^ mix(who * 2)))) {
+    e->v.subjects++;
+    if (e->v.subjects > s->total.subjects) s->total.subjects = e->v.subjects;
+  }
+  if (u64set_add(&s->seen, mix(object ^ mix(who * 2 + 1)))) {
+    e->v.objects++;
+    if (e->v.objects > s->total.objects) s->total.objects = e->v.objects;
+  }
   s->total.triples++;
-  s->total.subjects += u64set_add(&s->seen, mix(subject ^ mix(0)));
-  s->total.objects += u64set_add(&s->seen, mix(object ^ mix(1)));
 }
 
 void nkg_pstats_set(nkg_pstats *s, const char *p, size_t plen,

@@ -45,8 +45,9 @@ static const char schema[] =
  * by additions alone. Every scan reads an index only (newskg_po for the
  * counts and the objects, spindex for the subjects). Objects are told
  * apart by (objectUri, objectLiteral): blank objects count as one. The
- * totals are the row of the empty predicate; their objects are the
- * largest of any predicate (a lower bound, which scans nothing). */
+ * totals are the row of the empty predicate; their subjects and objects
+ * are the largest of any predicate (a lower bound, as pstats.h counts
+ * them in memory, which scans nothing). */
 static const char refresh_stats[] =
     "DELETE FROM newskg_predicate_stats;"
     "INSERT INTO newskg_predicate_stats (predicate, triples, subjects, "
@@ -61,9 +62,9 @@ static const char refresh_stats[] =
     "GROUP BY predicateUri) AS o ON o.p = n.p "
     "JOIN uris AS u ON u.id = n.p;"
     "INSERT INTO newskg_predicate_stats (predicate, triples, subjects, "
-    "objects) SELECT '', (SELECT COUNT(*) FROM triples), (SELECT COUNT(*) "
-    "FROM (SELECT DISTINCT subjectUri, subjectBlank FROM triples)), "
-    "(SELECT COALESCE(MAX(objects), 0) FROM newskg_predicate_stats);";
+    "objects) SELECT '', COALESCE(SUM(triples), 0), "
+    "COALESCE(MAX(subjects), 0), COALESCE(MAX(objects), 0) FROM "
+    "newskg_predicate_stats;";
 
 /* The term tables, in the order of the prepared statements below. */
 enum { T_URI, T_BLANK, T_LITERAL, N_TABLES };
