@@ -31,6 +31,7 @@ struct nkg_pstats {
                    hash */
   nkg_pstat total;
   u64set seen; /* (predicate, subject or object) pairs counted */
+  struct nkg_pstats *classes; /* members by class, in .triples */
 };
 
 static uint64_t mix(uint64_t x) {
@@ -76,6 +77,7 @@ void nkg_pstats_free(nkg_pstats *s) {
   free(s->e);
   free(s->slot);
   free(s->seen.slot);
+  nkg_pstats_free(s->classes);
   free(s);
 }
 
@@ -157,3 +159,20 @@ const nkg_pstat *nkg_pstats_get(const nkg_pstats *s, const char *p,
 const nkg_pstat *nkg_pstats_total(const nkg_pstats *s) { return &s->total; }
 
 size_t nkg_pstats_predicates(const nkg_pstats *s) { return s->n; }
+
+void nkg_pstats_count_class(nkg_pstats *s, const char *c, size_t clen) {
+  if (!s->classes) s->classes = nkg_pstats_new();
+  get_entry(s->classes, c, clen)->v.triples++;
+}
+
+void nkg_pstats_set_class(nkg_pstats *s, const char *c, size_t clen,
+                          double members) {
+  if (!s->classes) s->classes = nkg_pstats_new();
+  get_entry(s->classes, c, clen)->v.triples = members;
+}
+
+double nkg_pstats_class(const nkg_pstats *s, const char *c, size_t clen) {
+  if (!s->classes) return -1;
+  const nkg_pstat *v = nkg_pstats_get(s->classes, c, clen);
+  return v ? v->triples : 0;
+}

@@ -52,6 +52,18 @@ void nkg_pstats_set(nkg_pstats *s, const char *p, size_t plen,
 const nkg_pstat *nkg_pstats_get(const nkg_pstats *s, const char *p,
                                 size_t plen);
 
+/* Classes: the members of each class, that is the statements
+ * "x rdf:type C" for each IRI C (rdf:type's objects are few and their
+ * sizes far apart, so an average per object misleads). Counted in memory
+ * by nkg_pstats_count_class() for each such statement, or set from a
+ * store. nkg_pstats_class() gives C's members, 0 when it has none, or -1
+ * when no class was ever counted or set (no numbers). */
+#define NKG_PSTATS_RDF_TYPE "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+void nkg_pstats_count_class(nkg_pstats *s, const char *c, size_t clen);
+void nkg_pstats_set_class(nkg_pstats *s, const char *c, size_t clen,
+                          double members);
+double nkg_pstats_class(const nkg_pstats *s, const char *c, size_t clen);
+
 /* The numbers over all statements. */
 const nkg_pstat *nkg_pstats_total(const nkg_pstats *s);
 

@@ -201,6 +201,9 @@ struct nkg_alg {
   const nkg_pstats *stats;
   tset pstat_of;
   const nkg_pstat **pstat_v;
+  nkg_tid rdf_type; /* its id once met, else 0 */
+  tset class_of;    /* class ids met so far: index into class_v */
+  double *class_v;  /* members, or -1 unknown */
 };
 
 static int fail(nkg_alg *a, const char *msg) {
@@ -972,8 +975,25 @@ static const nkg_pstat *pred_stat(nkg_alg *a, nkg_tid p) {
     a->pstat_v[i] = t->kind == NKG_T_IRI
                         ? nkg_pstats_get(a->stats, t->lex, t->len)
                         : NULL;
+    if (t->kind == NKG_T_IRI && !strcmp(t->lex, NKG_PSTATS_RDF_TYPE))
+      a->rdf_type = p;
   }
   return a->pstat_v[i];
+}
+
+/* The members of the class id c, or -1 when unknown. */
+static double class_members(nkg_alg *a, nkg_tid c) {
+  if (c == PLAN_BOUND) return -1;
+  int added;
+  size_t i = tset_add(&a->class_of, &c, &added);
+  if (added) {
+    const nkg_term *t = nkg_terms_get(a->terms, c);
+    a->class_v = nkg_xrealloc(a->class_v, (i + 1) * sizeof *a->class_v);
+    a->class_v[i] = t->kind == NKG_T_IRI
+                        ? nkg_pstats_class(a->stats, t->lex, t->len)
+                        : 0;
+  }
+  return a->class_v[i];
 }
 
 static double at_least_1(double x) { return x < 1 ? 1 : x; }
@@ -1019,6 +1039,11 @@ static double estimate(nkg_alg *a, const sq_triple *t, const nkg_tid *row) {
   nkg_tid pv = term_value(t->pred, row);
   const nkg_pstat *st = pv ? pred_stat(a, pv) : nkg_pstats_total(a->stats);
   if (!st) return 0;
+  if (pv && pv == a->rdf_type && ob && !sb) {
+    /* the members of the class, where known */
+    double m = class_members(a, term_value(t->o, row));
+    if (m >= 0) return m;
+  }
   double n = st->triples, bys = n / at_least_1(st->subjects),
          byo = n / at_least_1(st->objects);
   if (sb && ob) return fmin(1, fmin(bys, byo)); /* a test, at most one */
@@ -1783,6 +1808,7 @@ nkg_alg *nkg_alg_new(const nkg_alg_options *o, sq_ast *ast) {
   a->ast = ast;
   a->stats = o->stats;
   tset_init(&a->pstat_of, 1);
+  tset_init(&a->class_of, 1);
   /* ast->base is the query's BASE resolved against o->base, or o->base */
   a->xenv = nkg_x_env_new(o->terms, ast->base);
   a->nvars = ast->nvars;
@@ -1808,6 +1834,8 @@ void nkg_alg_free(nkg_alg *a) {
   if (a->xenv) nkg_x_env_free(a->xenv);
   tset_free(&a->pstat_of);
   free(a->pstat_v);
+  tset_free(&a->class_of);
+  free(a->class_v);
   free(a);
 }
 

@@ -41,7 +41,8 @@ typedef struct {
    * basic graph pattern reads next, among the patterns left, the one with
    * the fewest statements estimated to match given the positions bound so
    * far (a bound subject: count / distinct subjects, and so on; a
-   * predicate with no statement: none); property paths by the fan-out of
+   * predicate with no statement: none; "?x rdf:type C": the members of
+   * C); property paths by the fan-out of
    * their steps, after plain triples when neither end is bound. Ties, and
    * every choice without them, go by the bound positions: subject, then
    * object, then predicate. The answers are the same either way. */

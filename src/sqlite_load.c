@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "graph.h"
+#include "pstats.h"
 #include "sqlitedb.h"
 #include "util.h"
 
@@ -37,7 +38,9 @@ static const char schema[] =
     "(predicateUri, objectUri, objectLiteral);"
     "CREATE TABLE IF NOT EXISTS newskg_predicate_stats (predicate TEXT "
     "PRIMARY KEY, triples INTEGER NOT NULL, subjects INTEGER NOT NULL, "
-    "objects INTEGER NOT NULL);";
+    "objects INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS newskg_class_stats (class TEXT PRIMARY KEY, "
+    "members INTEGER NOT NULL);";
 
 /* The statistics of the join order (pstats.h), computed again from the
  * whole triples table at the end of every load, in its transaction: a
@@ -64,7 +67,14 @@ static const char refresh_stats[] =
     "INSERT INTO newskg_predicate_stats (predicate, triples, subjects, "
     "objects) SELECT '', COALESCE(SUM(triples), 0), "
     "COALESCE(MAX(subjects), 0), COALESCE(MAX(objects), 0) FROM "
-    "newskg_predicate_stats;";
+    "newskg_predicate_stats;"
+    /* the members of each class (pstats.h): rdf:type by object */
+    "DELETE FROM newskg_class_stats;"
+    "INSERT INTO newskg_class_stats (class, members) SELECT u.uri, c.n FROM "
+    "(SELECT objectUri AS o, COUNT(*) AS n FROM triples WHERE predicateUri "
+    "IN (SELECT id FROM uris WHERE uri = '" NKG_PSTATS_RDF_TYPE "') AND "
+    "objectUri IS NOT NULL GROUP BY objectUri) AS c "
+    "JOIN uris AS u ON u.id = c.o;";
 
 /* The term tables, in the order of the prepared statements below. */
 enum { T_URI, T_BLANK, T_LITERAL, N_TABLES };

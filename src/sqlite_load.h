@@ -13,7 +13,9 @@
  * Besides librdf's tables (which librdf reads, ignoring any other), the
  * store gets newskg_predicate_stats: for each predicate IRI the statements,
  * distinct subjects and distinct objects, and the totals in the row of the
- * empty predicate; the evaluator orders joins by them (pstats.h,
+ * empty predicate; and newskg_class_stats: the members of each class
+ * (rdf:type statements by object). The evaluator orders joins by them
+ * (pstats.h,
  * nkg_store_stats()). The commit computes them again from the whole store,
  * in the load's transaction, so they always describe what was committed.
  *

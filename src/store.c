@@ -419,6 +419,18 @@ static nkg_pstats *read_stats(nkg_sqlite *c) {
     nkg_pstats_free(ps);
     return NULL;
   }
+  /* the classes, when the store has them */
+  st = nkg_sqlite_prepare(c, "SELECT class, members FROM newskg_class_stats");
+  if (st) {
+    nkg_pstats_set_class(ps, "", 0, 0); /* classes known: the others 0 */
+    while ((rc = nkg_sqlite_step(st)) > 0) {
+      size_t n;
+      const char *k = nkg_sqlite_column_text(st, 0, &n);
+      if (k && n)
+        nkg_pstats_set_class(ps, k, n, (double)nkg_sqlite_column_int(st, 1));
+    }
+    nkg_sqlite_finalize(st);
+  }
   return ps;
 }
 
@@ -608,6 +620,15 @@ int nkg_store_add(librdf_world *world, librdf_model *model,
       nkg_pstats_count(loaded->stats, (const char *)p, plen,
                        nkg_store_term_hash(st->subject),
                        nkg_store_term_hash(st->object));
+    if (p && plen == sizeof NKG_PSTATS_RDF_TYPE - 1 &&
+        !memcmp(p, NKG_PSTATS_RDF_TYPE, plen) && st->object &&
+        st->object->type == RAPTOR_TERM_TYPE_URI) {
+      size_t clen = 0;
+      const unsigned char *c =
+          raptor_uri_as_counted_string(st->object->value.uri, &clen);
+      if (c)
+        nkg_pstats_count_class(loaded->stats, (const char *)c, clen);
+    }
   }
   return 1;
 }
