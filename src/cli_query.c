@@ -110,7 +110,7 @@ static void print_query_help(librdf_world *world) {
       "  -i, --input FMT       format of every DATA operand (text, turtle,\n"
       "                        ntriples, nquads, rdfxml, json, trig, ...)\n"
       "      --store SPEC      query a store (see below) instead of files\n"
-      "      --explain         print the query as rasqal would run it, and "
+      "      --explain         print the algebra and the join plan, and "
       "exit\n"
       "      --rules DIR       rules and lexicon for .txt data (default "
       "$NEWSKG_RULES)\n"

@@ -176,3 +176,19 @@ double nkg_pstats_class(const nkg_pstats *s, const char *c, size_t clen) {
   const nkg_pstat *v = nkg_pstats_get(s->classes, c, clen);
   return v ? v->triples : 0;
 }
+
+const nkg_pstat *nkg_pstats_nth(const nkg_pstats *s, size_t i,
+                                const char **iri, size_t *len) {
+  *iri = s->e[i].iri;
+  *len = s->e[i].len;
+  return &s->e[i].v;
+}
+
+size_t nkg_pstats_classes(const nkg_pstats *s) {
+  return s->classes ? s->classes->n : 0;
+}
+
+const nkg_pstat *nkg_pstats_nth_class(const nkg_pstats *s, size_t i,
+                                      const char **iri, size_t *len) {
+  return nkg_pstats_nth(s->classes, i, iri, len);
+}

@@ -67,7 +67,17 @@ double nkg_pstats_class(const nkg_pstats *s, const char *c, size_t clen);
 /* The numbers over all statements. */
 const nkg_pstat *nkg_pstats_total(const nkg_pstats *s);
 
-/* How many predicates have numbers. */
+/* How many predicates have numbers, and the i-th of them (from 0, in the
+ * order they were first counted or set): its IRI into *iri (owned by s)
+ * and *len. */
 size_t nkg_pstats_predicates(const nkg_pstats *s);
+const nkg_pstat *nkg_pstats_nth(const nkg_pstats *s, size_t i,
+                                const char **iri, size_t *len);
+
+/* How many classes have members, and the i-th of them as above (its
+ * members in .triples of the result). */
+size_t nkg_pstats_classes(const nkg_pstats *s);
+const nkg_pstat *nkg_pstats_nth_class(const nkg_pstats *s, size_t i,
+                                      const char **iri, size_t *len);
 
 #endif
