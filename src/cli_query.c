@@ -110,7 +110,7 @@ static void print_query_help(librdf_world *world) {
       "  -i, --input FMT       format of every DATA operand (text, turtle,\n"
       "                        ntriples, nquads, rdfxml, json, trig, ...)\n"
       "      --store SPEC      query a store (see below) instead of files\n"
-      "      --explain         print the query as rasqal would run it, and "
+      "      --explain         print the algebra and the join plan, and "
       "exit\n"
       "      --rules DIR       rules and lexicon for .txt data (default "
       "$NEWSKG_RULES)\n"
@@ -317,6 +317,7 @@ int nkg_cli_query(int argc, char **argv) {
   nkg_store_loaded loaded = {0};
   librdf_node **files = NULL; /* contexts of the RDF files read */
   size_t n_files = 0;
+  const nkg_pstats *stats = NULL; /* the store's (owned by it) */
   int status = parse_options(argc, argv, &o);
   if (status != NKG_OK)
     goto done;
@@ -395,6 +396,16 @@ int nkg_cli_query(int argc, char **argv) {
     goto done;
   }
   librdf_model *model = nkg_store_model(store);
+  /* the join order's statistics: counted here as the data is read into
+   * memory, or those that 'newskg load' kept in the store.
+   * NEWSKG_STATS=0 orders joins without them (to measure what they buy) */
+  const char *use_stats = getenv("NEWSKG_STATS");
+  if (!use_stats || strcmp(use_stats, "0")) {
+    if (nkg_store_is_transient(store))
+      loaded.stats = nkg_pstats_new();
+    else
+      stats = nkg_store_stats(store);
+  }
 
   static char *const stdin_only[] = {"-"};
   char *const *inputs = o.inputs;
@@ -448,6 +459,7 @@ int nkg_cli_query(int argc, char **argv) {
       .explain = o.explain,
       .unnamed_graphs = files,
       .n_unnamed_graphs = n_files,
+      .stats = loaded.stats ? loaded.stats : stats,
   };
   int ask = -1;
   if ((nkg_virtuoso_is_spec(o.store)
@@ -469,6 +481,7 @@ done:
   for (size_t i = 0; i < n_files; i++)
     librdf_free_node(files[i]);
   free(files);
+  nkg_pstats_free(loaded.stats);
   nkg_store_loaded_free(&loaded);
   nkg_store_close(store);
   nkg_cli_extractor_free(&ex);

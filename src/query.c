@@ -419,7 +419,8 @@ int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,
                         .source = source,
                         .base = o->base,
                         .unnamed = o->unnamed_graphs,
-                        .nunnamed = o->n_unnamed_graphs};
+                        .nunnamed = o->n_unnamed_graphs,
+                        .stats = o->stats};
   alg = nkg_alg_new(&ao, ast);
   if (!alg)
     goto out;

@@ -21,6 +21,7 @@
 #include <redland.h>
 #include <stdio.h>
 
+#include "pstats.h"
 #include "util.h"
 
 typedef struct {
@@ -37,6 +38,9 @@ typedef struct {
    * GRAPH ?g does not range over (see sparql_algebra.h) */
   librdf_node *const *unnamed_graphs;
   size_t n_unnamed_graphs;
+  /* per-predicate counts of the model for the join order, or NULL
+   * (sparql_algebra.h) */
+  const nkg_pstats *stats;
 } nkg_query_options;
 
 /* A standard prefix: name (without ':') and namespace IRI. The table ends

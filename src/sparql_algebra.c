@@ -12,6 +12,7 @@
 
 #include "sparql_algebra.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,15 @@ struct nkg_alg {
   size_t stop_rows;
   unsigned long serial;
   int failed;
+  /* join order: the statistics, and those of each predicate id met so
+   * far (pstat_of: index into pstat_v, whose entry is NULL for a
+   * predicate no statement uses) */
+  const nkg_pstats *stats;
+  tset pstat_of;
+  const nkg_pstat **pstat_v;
+  nkg_tid rdf_type; /* its id once met, else 0 */
+  tset class_of;    /* class ids met so far: index into class_v */
+  double *class_v;  /* members, or -1 unknown */
 };
 
 static int fail(nkg_alg *a, const char *msg) {
@@ -948,32 +958,144 @@ static int bgp_pair(nkg_alg *a, const anode *n, const sq_triple *t, char *done,
   return rc;
 }
 
+/* ---- join order --------------------------------------------------------- */
+
+/* A value in a row that stands for "bound, value unknown" (the plan that
+ * --explain prints). Never a term id. */
+#define PLAN_BOUND ((nkg_tid)-1)
+
+/* The statistics of the predicate id p: NULL when no statement uses it. */
+static const nkg_pstat *pred_stat(nkg_alg *a, nkg_tid p) {
+  if (p == PLAN_BOUND) return nkg_pstats_total(a->stats);
+  int added;
+  size_t i = tset_add(&a->pstat_of, &p, &added);
+  if (added) {
+    const nkg_term *t = nkg_terms_get(a->terms, p);
+    a->pstat_v = nkg_xrealloc(a->pstat_v, (i + 1) * sizeof *a->pstat_v);
+    a->pstat_v[i] = t->kind == NKG_T_IRI
+                        ? nkg_pstats_get(a->stats, t->lex, t->len)
+                        : NULL;
+    if (t->kind == NKG_T_IRI && !strcmp(t->lex, NKG_PSTATS_RDF_TYPE))
+      a->rdf_type = p;
+  }
+  return a->pstat_v[i];
+}
+
+/* The members of the class id c, or -1 when unknown. */
+static double class_members(nkg_alg *a, nkg_tid c) {
+  if (c == PLAN_BOUND) return -1;
+  int added;
+  size_t i = tset_add(&a->class_of, &c, &added);
+  if (added) {
+    const nkg_term *t = nkg_terms_get(a->terms, c);
+    a->class_v = nkg_xrealloc(a->class_v, (i + 1) * sizeof *a->class_v);
+    a->class_v[i] = t->kind == NKG_T_IRI
+                        ? nkg_pstats_class(a->stats, t->lex, t->len)
+                        : 0;
+  }
+  return a->class_v[i];
+}
+
+static double at_least_1(double x) { return x < 1 ? 1 : x; }
+
+/* The nodes a step along p reaches from a node (fwd) or leads to it. */
+static double fanout(nkg_alg *a, const sq_path *p, int fwd) {
+  const nkg_pstat *st;
+  double f = 0;
+  switch (p->kind) {
+  case P_LINK:
+    if (!(st = pred_stat(a, p->iri->id))) return 0;
+    return st->triples / at_least_1(fwd ? st->subjects : st->objects);
+  case P_INV:
+    return fanout(a, p->kids[0], !fwd);
+  case P_SEQ:
+    f = 1;
+    for (size_t k = 0; k < p->nkids; k++) f *= fanout(a, p->kids[k], fwd);
+    return f;
+  case P_ALT:
+    for (size_t k = 0; k < p->nkids; k++) f += fanout(a, p->kids[k], fwd);
+    return f;
+  case P_STAR:
+  case P_OPT:
+    return 1 + fanout(a, p->kids[0], fwd);
+  case P_PLUS:
+    return fanout(a, p->kids[0], fwd);
+  case P_NPS:
+  default:
+    st = nkg_pstats_total(a->stats);
+    return st->triples / at_least_1(fwd ? st->subjects : st->objects);
+  }
+}
+
+/* The statements (or path ends) that t is estimated to match with row's
+ * bindings. */
+static double estimate(nkg_alg *a, const sq_triple *t, const nkg_tid *row) {
+  int sb = term_value(t->s, row) != 0, ob = term_value(t->o, row) != 0;
+  if (t->path) {
+    if (sb && ob) return 1;
+    if (!sb && !ob) return HUGE_VAL; /* every node of the graph: last */
+    return fanout(a, t->path, sb);
+  }
+  nkg_tid pv = term_value(t->pred, row);
+  const nkg_pstat *st = pv ? pred_stat(a, pv) : nkg_pstats_total(a->stats);
+  if (!st) return 0;
+  if (pv && pv == a->rdf_type && ob && !sb) {
+    /* the members of the class, where known */
+    double m = class_members(a, term_value(t->o, row));
+    if (m >= 0) return m;
+  }
+  double n = st->triples, bys = n / at_least_1(st->subjects),
+         byo = n / at_least_1(st->objects);
+  if (sb && ob) return fmin(1, fmin(bys, byo)); /* a test, at most one */
+  return sb ? bys : ob ? byo : n;
+}
+
+/* Today's rule, and the tie-breaker: bound subject, then object, then
+ * predicate; paths after plain triples unless an end is bound. */
+static int bound_score(const sq_triple *t, const nkg_tid *row) {
+  int sb = term_value(t->s, row) != 0, ob = term_value(t->o, row) != 0;
+  int score = sb * 4 + ob * 3;
+  if (t->path) {
+    score -= 2;
+    if (!sb && !ob) score -= 10;
+  } else if (term_value(t->pred, row)) {
+    score += 1;
+  }
+  return score;
+}
+
+/* The pattern of n to read next (not done) with row's bindings; *est gets
+ * its estimate (0 without statistics). */
+static size_t next_pattern(nkg_alg *a, const anode *n, const char *done,
+                           const nkg_tid *row, double *est) {
+  size_t best = 0;
+  int bscore = -100;
+  double best_est = HUGE_VAL;
+  int first = 1;
+  for (size_t k = 0; k < n->ntriples; k++) {
+    if (done[k]) continue;
+    const sq_triple *t = &n->triples[k];
+    int score = bound_score(t, row);
+    double e = a->stats ? estimate(a, t, row) : 0;
+    if (first || e < best_est || (e == best_est && score > bscore)) {
+      first = 0;
+      bscore = score;
+      best_est = e;
+      best = k;
+    }
+  }
+  *est = best_est;
+  return best;
+}
+
 static int bgp(nkg_alg *a, const anode *n, char *done, size_t left,
                nkg_tid *row, rows *out) {
   if (!left) {
     rows_push(out, row);
     return out == a->stop_out && out->n >= a->stop_rows ? 2 : 0;
   }
-  /* the most selective pattern left: bound subject, then object, then
-   * predicate; paths after plain triples unless an end is bound */
-  size_t best = 0;
-  int bscore = -100;
-  for (size_t k = 0; k < n->ntriples; k++) {
-    if (done[k]) continue;
-    const sq_triple *t = &n->triples[k];
-    int sb = term_value(t->s, row) != 0, ob = term_value(t->o, row) != 0;
-    int score = sb * 4 + ob * 3;
-    if (t->path) {
-      score -= 2;
-      if (!sb && !ob) score -= 10;
-    } else if (term_value(t->pred, row)) {
-      score += 1;
-    }
-    if (score > bscore) {
-      bscore = score;
-      best = k;
-    }
-  }
+  double est;
+  size_t best = next_pattern(a, n, done, row, &est);
   const sq_triple *t = &n->triples[best];
   done[best] = 1;
   int rc = 0;
@@ -1684,6 +1806,9 @@ nkg_alg *nkg_alg_new(const nkg_alg_options *o, sq_ast *ast) {
   a->terms = o->terms;
   a->source = o->source ? o->source : "query";
   a->ast = ast;
+  a->stats = o->stats;
+  tset_init(&a->pstat_of, 1);
+  tset_init(&a->class_of, 1);
   /* ast->base is the query's BASE resolved against o->base, or o->base */
   a->xenv = nkg_x_env_new(o->terms, ast->base);
   a->nvars = ast->nvars;
@@ -1707,6 +1832,10 @@ void nkg_alg_free(nkg_alg *a) {
   free(a->dflt);
   free(a->named);
   if (a->xenv) nkg_x_env_free(a->xenv);
+  tset_free(&a->pstat_of);
+  free(a->pstat_v);
+  tset_free(&a->class_of);
+  free(a->class_v);
   free(a);
 }
 
@@ -1894,6 +2023,50 @@ static void put_path(nkg_alg *a, FILE *out, const sq_path *p) {
 static void indent(FILE *out, int d);
 static void put_node(nkg_alg *a, FILE *out, const anode *n, int d);
 
+static void put_triple(nkg_alg *a, FILE *out, const sq_triple *t) {
+  fputs(t->path ? "(path " : "(triple ", out);
+  put_sq_term(a, out, t->s);
+  fputc(' ', out);
+  if (t->path)
+    put_path(a, out, t->path);
+  else
+    put_sq_term(a, out, t->pred);
+  fputc(' ', out);
+  put_sq_term(a, out, t->o);
+  fputc(')', out);
+}
+
+/* The order in which bgp() reads n's patterns when nothing outside binds
+ * their variables: one line each, "(N estimate E (triple ...))", N the
+ * pattern's place in the list above (from 1). */
+static void put_plan(nkg_alg *a, FILE *out, const anode *n, int d) {
+  char *done = nkg_xcalloc(n->ntriples + 1, 1);
+  nkg_tid *row = nkg_xcalloc(a->w + 1, sizeof *row);
+  indent(out, d);
+  fputs("(plan\n", out);
+  for (size_t left = n->ntriples; left > 0; left--) {
+    double est;
+    size_t k = next_pattern(a, n, done, row, &est);
+    const sq_triple *t = &n->triples[k];
+    done[k] = 1;
+    indent(out, d + 1);
+    if (isinf(est))
+      fprintf(out, "(%zu estimate inf ", k + 1);
+    else
+      fprintf(out, "(%zu estimate %.4g ", k + 1, est);
+    put_triple(a, out, t);
+    fputs(")\n", out);
+    const sq_term *pos[3] = {t->s, t->pred, t->o};
+    for (int j = 0; j < 3; j++)
+      if (pos[j] && term_is_var(pos[j]) && !row[pos[j]->var])
+        row[pos[j]->var] = PLAN_BOUND;
+  }
+  indent(out, d);
+  fputs(")\n", out);
+  free(done);
+  free(row);
+}
+
 /* x on one line; EXISTS patterns on the lines after, at depth d + 1. */
 static void put_x(nkg_alg *a, FILE *out, const nkg_x *x, int d) {
   static const char *ops[] = {
@@ -1949,19 +2122,11 @@ static void put_node(nkg_alg *a, FILE *out, const anode *n, int d) {
   case A_BGP:
     fputs("(bgp\n", out);
     for (size_t k = 0; k < n->ntriples; k++) {
-      const sq_triple *t = &n->triples[k];
       indent(out, d + 1);
-      fputs(t->path ? "(path " : "(triple ", out);
-      put_sq_term(a, out, t->s);
-      fputc(' ', out);
-      if (t->path)
-        put_path(a, out, t->path);
-      else
-        put_sq_term(a, out, t->pred);
-      fputc(' ', out);
-      put_sq_term(a, out, t->o);
-      fputs(")\n", out);
+      put_triple(a, out, &n->triples[k]);
+      fputc('\n', out);
     }
+    if (a->stats) put_plan(a, out, n, d + 1);
     break;
   case A_JOIN:
   case A_UNION:
@@ -2079,6 +2244,10 @@ static void put_query(nkg_alg *a, FILE *out, const sq_query *q, int d) {
 }
 
 int nkg_alg_explain(nkg_alg *a, FILE *out) {
+  if (a->stats)
+    fprintf(out, "(statistics (predicates %zu) (statements %.0f))\n",
+            nkg_pstats_predicates(a->stats),
+            nkg_pstats_total(a->stats)->triples);
   put_query(a, out, a->ast->q, 0);
   return ferror(out) ? -1 : 0;
 }

@@ -23,6 +23,7 @@
 #include <redland.h>
 #include <stdio.h>
 
+#include "pstats.h"
 #include "sparql_ast.h"
 #include "sparql_value.h"
 
@@ -36,6 +37,16 @@ typedef struct {
   const char *base;      /* base IRI for IRI(), or NULL */
   librdf_node *const *unnamed; /* contexts that are default-graph data */
   size_t nunnamed;
+  /* per-predicate counts of the model (pstats.h), or NULL. With them, a
+   * basic graph pattern reads next, among the patterns left, the one with
+   * the fewest statements estimated to match given the positions bound so
+   * far (a bound subject: count / distinct subjects, and so on; a
+   * predicate with no statement: none; "?x rdf:type C": the members of
+   * C); property paths by the fan-out of
+   * their steps, after plain triples when neither end is bound. Ties, and
+   * every choice without them, go by the bound positions: subject, then
+   * object, then predicate. The answers are the same either way. */
+  const nkg_pstats *stats;
 } nkg_alg_options;
 
 /* The answer. SELECT: nrows rows of nvars terms (0 = unbound), named by
@@ -56,7 +67,11 @@ typedef struct {
 nkg_alg *nkg_alg_new(const nkg_alg_options *o, sq_ast *ast);
 void nkg_alg_free(nkg_alg *a);
 
-/* Prints the algebra as an S-expression (one operator a line, indented). */
+/* Prints the algebra as an S-expression (one operator a line, indented).
+ * With statistics, the line after the prefixes says how many predicates
+ * and statements they describe, and each basic graph pattern ends with
+ * (plan ...): its patterns in the order they are read when nothing outside
+ * binds their variables, each with its estimated matches. */
 int nkg_alg_explain(nkg_alg *a, FILE *out);
 
 /* Evaluates the query into *r (free it with nkg_alg_result_free). Returns

@@ -10,6 +10,15 @@
  * after its first use, and no lookup at all in a table that was empty when
  * the load began.
  *
+ * Besides librdf's tables (which librdf reads, ignoring any other), the
+ * store gets newskg_predicate_stats: for each predicate IRI the statements,
+ * distinct subjects and distinct objects, and the totals in the row of the
+ * empty predicate; and newskg_class_stats: the members of each class
+ * (rdf:type statements by object). The evaluator orders joins by them
+ * (pstats.h,
+ * nkg_store_stats()). The commit computes them again from the whole store,
+ * in the load's transaction, so they always describe what was committed.
+ *
  * One load is one write transaction (BEGIN IMMEDIATE ... COMMIT): either
  * every statement of the run is in the store, or none is. A second writer
  * waits for the lock up to the timeout given, and so does the COMMIT for

@@ -36,6 +36,8 @@ typedef struct {
   int (*bind_int64)(void *, int, long long);
   int (*bind_null)(void *, int);
   long long (*column_int64)(void *, int);
+  const unsigned char *(*column_text)(void *, int);
+  int (*column_bytes)(void *, int);
   long long (*last_insert_rowid)(void *);
 } sqlite_api;
 
@@ -90,6 +92,8 @@ nkg_sqlite *nkg_sqlite_open(const char *path, int flags, int busy_ms,
   LOOKUP(bind_int64, "sqlite3_bind_int64");
   LOOKUP(bind_null, "sqlite3_bind_null");
   LOOKUP(column_int64, "sqlite3_column_int64");
+  LOOKUP(column_text, "sqlite3_column_text");
+  LOOKUP(column_bytes, "sqlite3_column_bytes");
   LOOKUP(last_insert_rowid, "sqlite3_last_insert_rowid");
   if (!ok) {
     set_why(why_buf, why_len, "libsqlite3.so.0 lacks a function newskg uses");
@@ -183,6 +187,14 @@ void nkg_sqlite_reset(nkg_sqlite_stmt *s) { s->db->f.reset(s->st); }
 
 long long nkg_sqlite_column_int(nkg_sqlite_stmt *s, int i) {
   return s->db->f.column_int64(s->st, i);
+}
+
+const char *nkg_sqlite_column_text(nkg_sqlite_stmt *s, int i, size_t *n) {
+  /* text first, then its length (sqlite3.h's order) */
+  const char *t = (const char *)s->db->f.column_text(s->st, i);
+  int len = s->db->f.column_bytes(s->st, i);
+  *n = t && len > 0 ? (size_t)len : 0;
+  return t;
 }
 
 long long nkg_sqlite_last_rowid(nkg_sqlite *c) {

@@ -63,6 +63,10 @@ void nkg_sqlite_reset(nkg_sqlite_stmt *st);
 /* Column i (from 0) of the current row as an integer. */
 long long nkg_sqlite_column_int(nkg_sqlite_stmt *st, int i);
 
+/* Column i (from 0) of the current row as text (NULL for SQL NULL), valid
+ * until the next step, reset or finalize; *n gets its length in bytes. */
+const char *nkg_sqlite_column_text(nkg_sqlite_stmt *st, int i, size_t *n);
+
 /* The rowid of the last row inserted on db. */
 long long nkg_sqlite_last_rowid(nkg_sqlite *db);
 

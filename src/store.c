@@ -20,6 +20,8 @@ struct nkg_store {
   int transient;
   int in_transaction;
   nkg_sqlite *guard; /* sqlite opened for reading: see hold_read_lock() */
+  nkg_pstats *stats; /* read from the guard's connection, once */
+  int stats_read;
 };
 
 /* Nonzero if the librdf option string opts sets key (key=... at the start
@@ -377,8 +379,69 @@ void nkg_store_close(nkg_store *s) {
     librdf_free_storage(s->storage);
   /* after librdf's connection is closed: nothing it left can commit */
   nkg_sqlite_close(s->guard);
+  nkg_pstats_free(s->stats);
   free(s->spec);
   free(s);
+}
+
+/* Reads newskg_predicate_stats through c; NULL when the table is missing
+ * or its totals do not match the triples table. */
+static nkg_pstats *read_stats(nkg_sqlite *c) {
+  nkg_sqlite_stmt *st = nkg_sqlite_prepare(
+      c, "SELECT predicate, triples, subjects, objects FROM "
+         "newskg_predicate_stats");
+  nkg_sqlite_stmt *count =
+      st ? nkg_sqlite_prepare(c, "SELECT COUNT(*) FROM triples") : NULL;
+  if (!st || !count) {
+    nkg_sqlite_finalize(st);
+    return NULL;
+  }
+  nkg_pstats *ps = nkg_pstats_new();
+  int rc, have_total = 0;
+  while ((rc = nkg_sqlite_step(st)) > 0) {
+    size_t n;
+    const char *p = nkg_sqlite_column_text(st, 0, &n);
+    nkg_pstat v = {(double)nkg_sqlite_column_int(st, 1),
+                   (double)nkg_sqlite_column_int(st, 2),
+                   (double)nkg_sqlite_column_int(st, 3)};
+    if (!p)
+      continue;
+    /* the totals are the row of the empty predicate */
+    nkg_pstats_set(ps, n ? p : NULL, n, &v);
+    have_total |= !n;
+  }
+  int ok = rc == 0 && have_total && nkg_sqlite_step(count) > 0 &&
+           (double)nkg_sqlite_column_int(count, 0) ==
+               nkg_pstats_total(ps)->triples;
+  nkg_sqlite_finalize(st);
+  nkg_sqlite_finalize(count);
+  if (!ok) {
+    nkg_pstats_free(ps);
+    return NULL;
+  }
+  /* the classes, when the store has them */
+  st = nkg_sqlite_prepare(c, "SELECT class, members FROM newskg_class_stats");
+  if (st) {
+    nkg_pstats_set_class(ps, "", 0, 0); /* classes known: the others 0 */
+    while ((rc = nkg_sqlite_step(st)) > 0) {
+      size_t n;
+      const char *k = nkg_sqlite_column_text(st, 0, &n);
+      if (k && n)
+        nkg_pstats_set_class(ps, k, n, (double)nkg_sqlite_column_int(st, 1));
+    }
+    nkg_sqlite_finalize(st);
+  }
+  return ps;
+}
+
+const nkg_pstats *nkg_store_stats(nkg_store *s) {
+  if (!s || !s->guard)
+    return NULL;
+  if (!s->stats_read) {
+    s->stats_read = 1;
+    s->stats = read_stats(s->guard);
+  }
+  return s->stats;
 }
 
 librdf_model *nkg_store_model(nkg_store *s) { return s->model; }
@@ -546,7 +609,76 @@ int nkg_store_add(librdf_world *world, librdf_model *model,
     return 0;
   int rc = g ? librdf_model_context_add_statement(model, g, st)
              : librdf_model_add_statement(model, st);
-  return rc ? -1 : 1;
+  if (rc)
+    return -1;
+  if (loaded && loaded->stats && st->predicate &&
+      st->predicate->type == RAPTOR_TERM_TYPE_URI) {
+    size_t plen = 0;
+    const unsigned char *p =
+        raptor_uri_as_counted_string(st->predicate->value.uri, &plen);
+    if (p)
+      nkg_pstats_count(loaded->stats, (const char *)p, plen,
+                       nkg_store_term_hash(st->subject),
+                       nkg_store_term_hash(st->object));
+    if (p && plen == sizeof NKG_PSTATS_RDF_TYPE - 1 &&
+        !memcmp(p, NKG_PSTATS_RDF_TYPE, plen) && st->object &&
+        st->object->type == RAPTOR_TERM_TYPE_URI) {
+      size_t clen = 0;
+      const unsigned char *c =
+          raptor_uri_as_counted_string(st->object->value.uri, &clen);
+      if (c)
+        nkg_pstats_count_class(loaded->stats, (const char *)c, clen);
+    }
+  }
+  return 1;
+}
+
+/* Eight bytes at a time (nkg_hash64 takes one): this runs twice for every
+ * statement a query reads into memory. Only for telling terms apart. */
+static uint64_t hash_bytes(const void *data, size_t n, uint64_t h) {
+  const unsigned char *b = data;
+  const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+  for (; n >= 8; b += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, b, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 29;
+  }
+  uint64_t w = 0;
+  if (n)
+    memcpy(&w, b, n);
+  h = (h ^ w ^ ((uint64_t)n << 59)) * k;
+  return h ^ (h >> 32);
+}
+
+uint64_t nkg_store_term_hash(librdf_node *t) {
+  if (!t)
+    return 0;
+  /* the kind, then its strings; a literal's text, language and datatype
+   * each end a hash step of their own */
+  uint64_t h = NKG_HASH_SEED + (uint64_t)t->type;
+  const unsigned char *str = NULL;
+  size_t n = 0;
+  switch (t->type) {
+  case RAPTOR_TERM_TYPE_URI:
+    str = raptor_uri_as_counted_string(t->value.uri, &n);
+    return hash_bytes(str, str ? n : 0, h);
+  case RAPTOR_TERM_TYPE_BLANK:
+    return hash_bytes(t->value.blank.string, t->value.blank.string_len, h);
+  case RAPTOR_TERM_TYPE_LITERAL:
+    h = hash_bytes(t->value.literal.string, t->value.literal.string_len, h);
+    if (t->value.literal.language)
+      h = hash_bytes(t->value.literal.language,
+                     t->value.literal.language_len, h);
+    h = hash_bytes("", 0, h);
+    if (t->value.literal.datatype) {
+      str = raptor_uri_as_counted_string(t->value.literal.datatype, &n);
+      h = hash_bytes(str, str ? n : 0, h);
+    }
+    return h;
+  default:
+    return h;
+  }
 }
 
 static int graph_key(librdf_node *g, const unsigned char **s, size_t *n) {

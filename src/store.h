@@ -22,6 +22,7 @@
 #include <redland.h>
 #include <stdio.h>
 
+#include "pstats.h"
 #include "util.h"
 
 typedef struct nkg_store nkg_store;
@@ -44,6 +45,18 @@ typedef struct nkg_store nkg_store;
  * Returns NULL after a message (unknown type, missing name, refused
  * option, storage that fails to open). */
 nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create);
+
+/* The per-predicate statistics that `newskg load` keeps in an sqlite store
+ * (the table newskg_predicate_stats, see sqlite_load.h), read once from a
+ * store opened for reading; owned by the store. NULL for any other store,
+ * a store without the table (made by an older newskg), or one whose table
+ * no longer matches its statements (changed by another program): the
+ * evaluator then orders joins without them. */
+const nkg_pstats *nkg_store_stats(nkg_store *s);
+
+/* A 64-bit hash of a term (a librdf_node is a raptor_term) that tells
+ * terms apart, for nkg_pstats_count(). */
+uint64_t nkg_store_term_hash(librdf_node *t);
 
 /* Returns 0 when spec may be opened for reading, or -1 after a message
  * "newskg: --store 'SPEC': ..." when its options would create or empty a
@@ -98,6 +111,8 @@ typedef struct {
   nkg_byteset named;
   unsigned char *key; /* the encoded statement, reused */
   size_t key_cap;
+  nkg_pstats *stats; /* if set (by the caller, who frees it), every
+                        statement added is counted in it */
 } nkg_store_loaded;
 
 void nkg_store_loaded_free(nkg_store_loaded *l);
@@ -106,7 +121,7 @@ int nkg_store_loaded_named(const nkg_store_loaded *l, librdf_node *g);
 
 /* Adds st to model in graph g (NULL: the default graph). With loaded (may
  * be NULL), a statement already added to the same graph through loaded is
- * skipped. Returns 1 when added, 0 when skipped, -1 when librdf refused it
+ * skipped, and one added is counted in loaded->stats if set. Returns 1 when added, 0 when skipped, -1 when librdf refused it
  * (no message: the caller names the file). */
 int nkg_store_add(librdf_world *world, librdf_model *model,
                   librdf_statement *st, librdf_node *g,

@@ -8,16 +8,29 @@
  * Loads DATA (N-Triples) into a hashes storage (memory; BENCH_STORAGE sets
  * its options, default with contexts as `newskg query`), then for each
  * query prints the time of parsing and translation, of the evaluation, the
- * rows and the first value of the first row. */
+ * rows and the first value of the first row.
+ *
+ * With BENCH_STATS=1 (tests/bench/join-stats): the standard prefixes are
+ * prepended (query.h), the model's per-predicate statistics are counted
+ * (pstats.h), and each query runs without them, then with them; the line
+ * gives both evaluation times (the fastest of BENCH_RUNS rounds, default
+ * 5, the two alternating), their ratio, and whether the rows are the same,
+ * in the same order. */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <redland.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "pstats.h"
+#include "query.h"
 #include "sparql_algebra.h"
 #include "sparql_ast.h"
 #include "sparql_value.h"
+#include "store.h"
+#include "util.h"
 
 static double now(void) {
   struct timespec t;
@@ -68,6 +81,131 @@ out:
   return rc;
 }
 
+/* Runs text with stats (or none): the evaluation's seconds into *secs and
+ * the rows as text (one a line, terms by kind and lexical form) into b.
+ * 0, or 1 after a message. */
+static int run_once(librdf_world *world, librdf_model *model,
+                    const char *text, const nkg_pstats *stats, double *secs,
+                    nkg_buf *b) {
+  nkg_terms *terms = nkg_terms_new();
+  sq_ast *ast = NULL;
+  char *error = NULL;
+  nkg_alg *alg = NULL;
+  nkg_alg_result r = {0};
+  int rc = 1;
+  if (nkg_sq_parse_query(text, NULL, terms, &ast, &error)) {
+    fprintf(stderr, "sparql-bench: %s\n", error);
+    goto out;
+  }
+  nkg_alg_options o = {.world = world, .model = model, .terms = terms,
+                       .source = "query", .stats = stats};
+  if (!(alg = nkg_alg_new(&o, ast)))
+    goto out;
+  double t0 = now();
+  if (nkg_alg_run(alg, &r))
+    goto out;
+  *secs = now() - t0;
+  for (size_t i = 0; i < r.nrows; i++) {
+    for (size_t j = 0; j < r.nvars; j++) {
+      nkg_tid id = r.rows[i * r.nvars + j];
+      const nkg_term *t = id ? nkg_terms_get(terms, id) : NULL;
+      nkg_buf_printf(b, "\t%d %s %s %s", t ? (int)t->kind : 0,
+                     t ? t->lex : "", t && t->lang ? t->lang : "",
+                     t && t->dt ? t->dt : "");
+    }
+    nkg_buf_addc(b, '\n');
+  }
+  nkg_buf_printf(b, "ask %d\n", r.boolean);
+  rc = 0;
+out:
+  nkg_alg_result_free(&r);
+  nkg_alg_free(alg);
+  nkg_sq_free(ast);
+  nkg_terms_free(terms);
+  free(error);
+  return rc;
+}
+
+/* BENCH_STATS=1: one line per query, without and with the statistics. */
+static int bench_stats(librdf_world *world, librdf_model *model,
+                       const nkg_pstats *stats, const char *name,
+                       const char *query) {
+  nkg_buf text = {0}, without = {0}, with = {0};
+  if (nkg_query_add_prefixes(query, &text) > 0)
+    nkg_buf_addc(&text, '\n');
+  nkg_buf_adds(&text, query);
+  /* BENCH_RUNS rounds (default 5), alternating; the fastest of each */
+  const char *r = getenv("BENCH_RUNS");
+  int runs = r && atoi(r) > 0 ? atoi(r) : 5;
+  double s0 = HUGE_VAL, s1 = HUGE_VAL;
+  int rc = 0;
+  for (int k = 0; k < runs && !rc; k++) {
+    double t0 = 0, t1 = 0;
+    nkg_buf_clear(&without);
+    nkg_buf_clear(&with);
+    rc = run_once(world, model, text.data, NULL, &t0, &without) ||
+         run_once(world, model, text.data, stats, &t1, &with);
+    if (t0 < s0) s0 = t0;
+    if (t1 < s1) s1 = t1;
+  }
+  if (!rc) {
+    size_t rows = 0;
+    for (size_t i = 0; i < with.len; i++) rows += with.data[i] == '\n';
+    printf("%-22s without %8.3f s  with %8.3f s  ratio %7.2f  rows %6zu  "
+           "same %s\n",
+           name, s0, s1, s0 / (s1 > 1e-4 ? s1 : 1e-4), rows - 1,
+           without.len == with.len &&
+                   !memcmp(without.data, with.data, with.len)
+               ? "yes"
+               : "NO");
+  }
+  nkg_buf_free(&text);
+  nkg_buf_free(&without);
+  nkg_buf_free(&with);
+  return rc;
+}
+
+/* The text of the file path, or NULL. */
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  nkg_buf b = {0};
+  char chunk[8192];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) nkg_buf_add(&b, chunk, n);
+  fclose(f);
+  if (!b.data) nkg_buf_adds(&b, "");
+  return nkg_buf_steal(&b);
+}
+
+/* Counts the statistics of every statement of model. */
+static nkg_pstats *count_stats(librdf_model *model) {
+  nkg_pstats *ps = nkg_pstats_new();
+  librdf_stream *s = librdf_model_as_stream(model);
+  for (; s && !librdf_stream_end(s); librdf_stream_next(s)) {
+    librdf_statement *st = librdf_stream_get_object(s);
+    librdf_node *p = librdf_statement_get_predicate(st);
+    if (!p || !librdf_node_is_resource(p)) continue;
+    size_t n;
+    const unsigned char *iri =
+        librdf_uri_as_counted_string(librdf_node_get_uri(p), &n);
+    librdf_node *o = librdf_statement_get_object(st);
+    nkg_pstats_count(ps, (const char *)iri, n,
+                     nkg_store_term_hash(librdf_statement_get_subject(st)),
+                     nkg_store_term_hash(o));
+    if (n == sizeof NKG_PSTATS_RDF_TYPE - 1 &&
+        !memcmp(iri, NKG_PSTATS_RDF_TYPE, n) && o &&
+        librdf_node_is_resource(o)) {
+      size_t cn;
+      const unsigned char *c =
+          librdf_uri_as_counted_string(librdf_node_get_uri(o), &cn);
+      nkg_pstats_count_class(ps, (const char *)c, cn);
+    }
+  }
+  if (s) librdf_free_stream(s);
+  return ps;
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s DATA.nt QUERY...\n", argv[0]);
@@ -91,8 +229,29 @@ int main(int argc, char **argv) {
     rc = 1;
   } else {
     printf("load %.2f s, %d triples\n", now() - t0, librdf_model_size(model));
-    for (int i = 2; i < argc; i++)
-      rc |= bench(world, model, argv[i]);
+    const char *with_stats = getenv("BENCH_STATS");
+    if (with_stats && !strcmp(with_stats, "1")) {
+      /* the arguments are .rq files */
+      t0 = now();
+      nkg_pstats *ps = count_stats(model);
+      printf("statistics %.2f s, %zu predicates\n", now() - t0,
+             nkg_pstats_predicates(ps));
+      for (int i = 2; i < argc; i++) {
+        char *q = slurp(argv[i]);
+        const char *name = strrchr(argv[i], '/');
+        if (!q) {
+          fprintf(stderr, "sparql-bench: %s: cannot read\n", argv[i]);
+          rc = 1;
+          continue;
+        }
+        rc |= bench_stats(world, model, ps, name ? name + 1 : argv[i], q);
+        free(q);
+      }
+      nkg_pstats_free(ps);
+    } else {
+      for (int i = 2; i < argc; i++)
+        rc |= bench(world, model, argv[i]);
+    }
   }
   if (uri)
     librdf_free_uri(uri);
