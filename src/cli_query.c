@@ -438,6 +438,10 @@ int nkg_cli_query(int argc, char **argv) {
       .rdf_syntax = o.syntax,
       .base = base,
       .explain = o.explain,
+      /* for comparisons (tests/bench/stream-vs-collect): today's answer
+       * collected whole before it is written */
+      .collect = getenv("NEWSKG_NO_STREAM") != NULL &&
+                 strcmp(getenv("NEWSKG_NO_STREAM"), "0") != 0,
       .unnamed_graphs = files,
       .n_unnamed_graphs = n_files,
   };
