@@ -50,9 +50,11 @@ typedef struct {
   nkg_tid *v;
   size_t n, cap, w;
   /* the top query's output when it streams (nkg_alg_stream): rows are
-   * handed to the stream and forgotten, each when the next is pushed (its
-   * producer may still be filling it in) or at rows_done() */
+   * handed to the stream and forgotten in batches of st_batch, once they
+   * are complete (a producer may still be filling in the row it pushed
+   * last): at the next push, at rows_done(), at rows_flush() */
   stream *st;
+  size_t st_batch;
 } rows;
 
 static void rows_init(rows *r, size_t w) {
@@ -62,9 +64,14 @@ static void rows_init(rows *r, size_t w) {
 
 static void stream_rows(stream *st, rows *r);
 
-/* Hands the rows of a streamed output on; the producer has finished them. */
-static void rows_done(rows *r) {
+/* Hands every row of a streamed output on. */
+static void rows_flush(rows *r) {
   if (r->st && r->n) stream_rows(r->st, r);
+}
+
+/* The producer has finished the rows of r: a full batch goes on. */
+static void rows_done(rows *r) {
+  if (r->st && r->n >= r->st_batch) stream_rows(r->st, r);
 }
 
 static nkg_tid *rows_push(rows *r, const nkg_tid *row) {
@@ -2000,12 +2007,15 @@ int nkg_alg_stream(nkg_alg *a, const nkg_alg_sink *sink) {
   rows_init(&unit, a->w);
   rows_push(&unit, NULL);
   r.st = &st;
+  /* rows go on in batches (the evaluation and the writer alternate less
+   * often), one at a time under a LIMIT (which halts at its last row) */
+  r.st_batch = q->limit >= 0 ? 1 : 256;
   a->graph = 0;
   a->stop_out = NULL;
   a->stop_rows = 0;
   a->halt = 0;
   int rc = ev(a, q->alg, &unit, &r);
-  if (!rc) rows_done(&r);
+  if (!rc) rows_flush(&r);
   if (rc == 2 && a->halt) rc = 0;
   if (!rc && a->failed) rc = -1;
   rows_free(&r);
