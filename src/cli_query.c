@@ -124,11 +124,18 @@ static void print_query_help(librdf_world *world) {
   printf("\n");
   print_input_formats();
   printf("\nResult formats (-r):\n"
-         "  table      a text table for people (the default)\n"
+         "  table      a text table for people (the default); holds every "
+         "row\n"
+         "             to size its columns and writes them at the end\n"
          "  json       SPARQL 1.1 Query Results JSON\n"
          "  xml        SPARQL Query Results XML (Second Edition)\n"
          "  csv        SPARQL 1.1 Query Results CSV (values only)\n"
-         "  tsv        SPARQL 1.1 Query Results TSV (RDF terms)\n");
+         "  tsv        SPARQL 1.1 Query Results TSV (RDF terms)\n"
+         "json, xml, csv and tsv write each row as it is found when the "
+         "query\n"
+         "has no ORDER BY, GROUP BY or aggregate (and CONSTRUCT when its "
+         "template\n"
+         "has no blank node): the first rows come before the query ends.\n");
   printf("\nStore specifications (--store TYPE[:NAME][;OPTIONS]):\n"
          "  hashes             in memory (the default)\n"
          "  sqlite:PATH        an SQLite file made by 'newskg load'\n"
@@ -457,6 +464,10 @@ int nkg_cli_query(int argc, char **argv) {
       .rdf_syntax = o.syntax,
       .base = base,
       .explain = o.explain,
+      /* for comparisons (tests/bench/stream-vs-collect): today's answer
+       * collected whole before it is written */
+      .collect = getenv("NEWSKG_NO_STREAM") != NULL &&
+                 strcmp(getenv("NEWSKG_NO_STREAM"), "0") != 0,
       .unnamed_graphs = files,
       .n_unnamed_graphs = n_files,
       .stats = loaded.stats ? loaded.stats : stats,

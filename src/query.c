@@ -305,66 +305,96 @@ static raptor_term *raptor_term_of(raptor_world *rw, nkg_terms *terms,
   return r;
 }
 
-/* Writes triples (s, p, o ids) with the raptor serialiser syntax. */
-static int write_graph(librdf_world *world, nkg_terms *terms,
-                       const nkg_tid *triples, size_t n, const char *syntax,
-                       FILE *out, const char *source) {
-  raptor_world *rw = librdf_world_get_raptor(world);
-  raptor_serializer *ser = raptor_new_serializer(rw, syntax);
-  if (!ser) {
+/* A CONSTRUCT or DESCRIBE answer being written by a raptor serialiser,
+ * a triple at a time. */
+typedef struct {
+  raptor_world *rw;
+  raptor_serializer *ser;
+  nkg_terms *terms;
+  const char *syntax, *source;
+} graph_out;
+
+/* Starts g with the serialiser syntax on out. Returns 0, or -1 after a
+ * message (g is then freed). */
+static int graph_begin(graph_out *g, librdf_world *world, nkg_terms *terms,
+                       const char *syntax, FILE *out, const char *source) {
+  g->rw = librdf_world_get_raptor(world);
+  g->terms = terms;
+  g->syntax = syntax;
+  g->source = source;
+  g->ser = raptor_new_serializer(g->rw, syntax);
+  if (!g->ser) {
     nkg_error("%s: no serialiser '%s'", source, syntax);
     return -1;
   }
-  int rc = -1;
   int prefixed = !strcmp(syntax, "turtle") || !strncmp(syntax, "rdfxml", 6);
   if (prefixed)
     for (size_t i = 0; nkg_query_prefixes[i].name; i++) {
       if (!strcmp(nkg_query_prefixes[i].name, "rdf"))
         continue; /* predeclared by raptor */
       raptor_uri *u = raptor_new_uri(
-          rw, (const unsigned char *)nkg_query_prefixes[i].iri);
+          g->rw, (const unsigned char *)nkg_query_prefixes[i].iri);
       if (u) {
         raptor_serializer_set_namespace(
-            ser, u, (const unsigned char *)nkg_query_prefixes[i].name);
+            g->ser, u, (const unsigned char *)nkg_query_prefixes[i].name);
         raptor_free_uri(u);
       }
     }
-  if (raptor_serializer_start_to_file_handle(ser, NULL, out)) {
+  if (raptor_serializer_start_to_file_handle(g->ser, NULL, out)) {
     nkg_error("%s: cannot start the %s serialiser", source, syntax);
-    goto out;
+    raptor_free_serializer(g->ser);
+    g->ser = NULL;
+    return -1;
   }
-  for (size_t i = 0; i < n; i++) {
-    raptor_term *s = raptor_term_of(rw, terms, triples[3 * i]);
-    raptor_term *p = raptor_term_of(rw, terms, triples[3 * i + 1]);
-    raptor_term *o = raptor_term_of(rw, terms, triples[3 * i + 2]);
-    raptor_statement *st =
-        s && p && o ? raptor_new_statement_from_nodes(rw, s, p, o, NULL)
-                    : NULL;
-    if (!st) {
-      if (s)
-        raptor_free_term(s);
-      if (p)
-        raptor_free_term(p);
-      if (o)
-        raptor_free_term(o);
-      nkg_error("%s: cannot make a triple to write", source);
-      goto out;
-    }
-    int failed = raptor_serializer_serialize_statement(ser, st);
-    raptor_free_statement(st);
-    if (failed) {
-      nkg_error("%s: the %s serialiser failed", source, syntax);
-      goto out;
-    }
+  return 0;
+}
+
+/* Writes one triple (s, p, o ids). Returns 0, or -1 after a message. */
+static int graph_put(graph_out *g, const nkg_tid *spo) {
+  raptor_term *s = raptor_term_of(g->rw, g->terms, spo[0]);
+  raptor_term *p = raptor_term_of(g->rw, g->terms, spo[1]);
+  raptor_term *o = raptor_term_of(g->rw, g->terms, spo[2]);
+  raptor_statement *st =
+      s && p && o ? raptor_new_statement_from_nodes(g->rw, s, p, o, NULL)
+                  : NULL;
+  if (!st) {
+    if (s)
+      raptor_free_term(s);
+    if (p)
+      raptor_free_term(p);
+    if (o)
+      raptor_free_term(o);
+    nkg_error("%s: cannot make a triple to write", g->source);
+    return -1;
   }
-  if (raptor_serializer_serialize_end(ser)) {
-    nkg_error("%s: the %s serialiser failed", source, syntax);
-    goto out;
+  int failed = raptor_serializer_serialize_statement(g->ser, st);
+  raptor_free_statement(st);
+  if (failed) {
+    nkg_error("%s: the %s serialiser failed", g->source, g->syntax);
+    return -1;
   }
-  rc = 0;
-out:
-  raptor_free_serializer(ser);
+  return 0;
+}
+
+/* Ends the document when ok (else leaves it unfinished) and frees g.
+ * Returns 0, or -1 after a message. */
+static int graph_end(graph_out *g, int ok) {
+  int rc = 0;
+  if (ok && raptor_serializer_serialize_end(g->ser)) {
+    nkg_error("%s: the %s serialiser failed", g->source, g->syntax);
+    rc = -1;
+  }
+  raptor_free_serializer(g->ser);
+  g->ser = NULL;
   return rc;
+}
+
+static int graph_sink(void *data, const nkg_tid *spo) {
+  return graph_put(data, spo);
+}
+
+static int rows_sink(void *data, const nkg_tid *values) {
+  return nkg_rs_row(data, values);
 }
 
 /* Prints a parse error, its line counted in the user's text. */
@@ -432,6 +462,36 @@ int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,
       goto write_error;
     goto done;
   }
+  if (!o->collect && nkg_alg_streams(alg)) {
+    /* rows go to the writer as the evaluation produces them */
+    int failed;
+    if (ast->q->kind == Q_SELECT) {
+      size_t nvars;
+      const char *const *vars = nkg_alg_vars(alg, &nvars);
+      nkg_rs *rs = nkg_rs_begin(out, "standard output",
+                                o->results_format ? o->results_format : "table",
+                                terms, vars, nvars);
+      if (!rs)
+        goto out;
+      nkg_alg_sink sink = {rows_sink, rs};
+      failed = nkg_alg_stream(alg, &sink) != 0;
+      if (failed)
+        nkg_rs_abort(rs); /* an unfinished document is no answer */
+      else
+        failed = nkg_rs_end(rs) != 0;
+    } else {
+      graph_out g;
+      if (graph_begin(&g, world, terms,
+                      o->rdf_syntax ? o->rdf_syntax : "turtle", out, source))
+        goto out;
+      nkg_alg_sink sink = {graph_sink, &g};
+      failed = nkg_alg_stream(alg, &sink) != 0;
+      failed = graph_end(&g, !failed) != 0 || failed;
+    }
+    if (failed)
+      goto out;
+    goto done;
+  }
   if (nkg_alg_run(alg, &res))
     goto out;
   switch (ast->q->kind) {
@@ -457,10 +517,19 @@ int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,
     break;
   case Q_CONSTRUCT:
   case Q_DESCRIBE:
-    if (write_graph(world, terms, res.triples, res.ntriples,
+  {
+    graph_out g;
+    if (graph_begin(&g, world, terms,
                     o->rdf_syntax ? o->rdf_syntax : "turtle", out, source))
       goto out;
+    int failed = 0;
+    for (size_t i = 0; i < res.ntriples && !failed; i++)
+      failed = graph_put(&g, res.triples + 3 * i) != 0;
+    failed = graph_end(&g, !failed) != 0 || failed;
+    if (failed)
+      goto out;
     break;
+  }
   }
 done:
   if (fflush(out) || ferror(out))

@@ -34,6 +34,9 @@ typedef struct {
   const char *base;           /* base IRI of the query, or NULL */
   int explain;                /* print the prefixes prepended and the
                                  algebra, and stop */
+  int collect;                /* evaluate the whole answer before writing
+                                 it, even where it could stream
+                                 (NEWSKG_NO_STREAM=1: for comparisons) */
   /* contexts of RDF files without graph names: default-graph data that
    * GRAPH ?g does not range over (see sparql_algebra.h) */
   librdf_node *const *unnamed_graphs;
@@ -51,8 +54,12 @@ typedef struct {
 extern const nkg_query_prefix nkg_query_prefixes[];
 
 /* Runs text over model and writes the answer (or, with explain, the
- * algebra) to out. Returns 0 on success and sets *ask to 1 or 0
- * for an ASK query's answer, -1 for any other; returns -1 after a message
+ * algebra) to out. Where the algebra allows (nkg_alg_streams() in
+ * sparql_algebra.h), SELECT rows and CONSTRUCT triples are written while
+ * the query is evaluated; when such a query fails midway, what was written
+ * stays and the document is left unfinished. Returns 0 on success and sets
+ * *ask to 1 or 0 for an ASK query's answer, -1 for any other; returns -1
+ * after a message
  * "newskg: SOURCE: ..." if the query is refused, malformed or fails, or the
  * output cannot be written. */
 int nkg_query_run(librdf_world *world, librdf_model *model, const char *text,

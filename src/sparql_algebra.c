@@ -45,9 +45,17 @@ typedef struct anode {
 
 /* ---- rows and sets of tuples -------------------------------------------- */
 
+typedef struct stream stream;
+
 typedef struct {
   nkg_tid *v;
   size_t n, cap, w;
+  /* the top query's output when it streams (nkg_alg_stream): rows are
+   * handed to the stream and forgotten in batches of st_batch, once they
+   * are complete (a producer may still be filling in the row it pushed
+   * last): at the next push, at rows_done(), at rows_flush() */
+  stream *st;
+  size_t st_batch;
 } rows;
 
 static void rows_init(rows *r, size_t w) {
@@ -55,7 +63,20 @@ static void rows_init(rows *r, size_t w) {
   r->w = w;
 }
 
+static void stream_rows(stream *st, rows *r);
+
+/* Hands every row of a streamed output on. */
+static void rows_flush(rows *r) {
+  if (r->st && r->n) stream_rows(r->st, r);
+}
+
+/* The producer has finished the rows of r: a full batch goes on. */
+static void rows_done(rows *r) {
+  if (r->st && r->n >= r->st_batch) stream_rows(r->st, r);
+}
+
 static nkg_tid *rows_push(rows *r, const nkg_tid *row) {
+  rows_done(r);
   if (r->n == r->cap) {
     r->cap = r->cap ? r->cap * 2 : 16;
     r->v = nkg_xrealloc(r->v, r->cap * r->w * sizeof *r->v + 1);
@@ -193,6 +214,9 @@ struct nkg_alg {
    * stop_out stops (returns 2) once it holds stop_rows rows */
   const rows *stop_out;
   size_t stop_rows;
+  /* a streamed answer is complete (LIMIT reached): every operator returns
+   * 2 and the rows it still pushes are dropped */
+  int halt;
   unsigned long serial;
   int failed;
   /* join order: the statistics, and those of each predicate id met so
@@ -214,12 +238,15 @@ static int fail(nkg_alg *a, const char *msg) {
 
 /* ---- statement lookups -------------------------------------------------- */
 
+/* Receives one match (s, p, o) of a lookup; nonzero stops it. */
+typedef int (*find_cb)(void *data, const nkg_tid *m);
+
 /* find() over the whole model with two or three positions bound, through
  * the lookups librdf indexes (find_statements scans the whole storage for
  * most patterns). Frees the nodes. */
 static int find_indexed(nkg_alg *a, librdf_node *ns, librdf_node *np,
                         librdf_node *no, nkg_tid s, nkg_tid p, nkg_tid o,
-                        librdf_node *ctx, ids *out) {
+                        librdf_node *ctx, find_cb cb, void *data) {
   int rc = 0;
   /* all three bound: the targets of (s, p) hold o or not
    * (librdf_model_contains_statement fails on storages with contexts) */
@@ -244,17 +271,15 @@ static int find_indexed(nkg_alg *a, librdf_node *ns, librdf_node *np,
     nkg_tid id = nkg_terms_from_node(a->terms, n);
     if (want) {
       if (id != want) continue;
-      ids_push(out, s);
-      ids_push(out, p);
-      ids_push(out, o);
+      nkg_tid m[3] = {s, p, o};
+      rc = cb(data, m);
       break;
     }
     int added;
     tset_add(&seen, &id, &added);
     if (!added) continue;
-    ids_push(out, ns ? s : id);
-    ids_push(out, np ? p : id);
-    ids_push(out, no ? o : id);
+    nkg_tid m[3] = {ns ? s : id, np ? p : id, no ? o : id};
+    if ((rc = cb(data, m))) break;
   }
   if (it) librdf_free_iterator(it);
   tset_free(&seen);
@@ -264,10 +289,13 @@ static int find_indexed(nkg_alg *a, librdf_node *ns, librdf_node *np,
   return rc;
 }
 
-/* Appends to out (s, p, o) for every statement of the active graph that
- * matches the pattern (0 = any). The default graph is a set: duplicates
- * from several unnamed contexts are dropped. */
-static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
+/* Calls cb with (s, p, o) for every statement of the active graph that
+ * matches the pattern (0 = any), while the lookup is open: rows stream
+ * from the storage's iterator. The default graph is a set: duplicates
+ * from several unnamed contexts are dropped. Stops at the first nonzero
+ * return of cb and returns it; else 0, or -1 after a message. */
+static int find_each(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, find_cb cb,
+                     void *data) {
   if (s && nkg_terms_get(a->terms, s)->kind == NKG_T_LIT) return 0;
   if (p && nkg_terms_get(a->terms, p)->kind != NKG_T_IRI) return 0;
   librdf_node *ns = s ? nkg_terms_to_node(a->terms, a->world, s) : NULL;
@@ -281,7 +309,7 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
   }
   int bound = (ns != NULL) + (np != NULL) + (no != NULL);
   if (!a->graph && a->dflt_all && bound >= 2)
-    return find_indexed(a, ns, np, no, s, p, o, NULL, out);
+    return find_indexed(a, ns, np, no, s, p, o, NULL, cb, data);
   librdf_node *gc = NULL;
   if (a->graph) {
     gc = nkg_terms_to_node(a->terms, a->world, a->graph);
@@ -292,7 +320,7 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
       return fail(a, "cannot make a graph node");
     }
     if (bound >= 2) {
-      int rc = find_indexed(a, ns, np, no, s, p, o, gc, out);
+      int rc = find_indexed(a, ns, np, no, s, p, o, gc, cb, data);
       librdf_free_node(gc);
       return rc;
     }
@@ -325,6 +353,7 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
   if (!str) return fail(a, "a statement lookup failed");
   tset seen;
   tset_init(&seen, 3);
+  int rc = 0;
   for (; !librdf_stream_end(str); librdf_stream_next(str)) {
     librdf_statement *m = librdf_stream_get_object(str);
     if (!m) continue;
@@ -348,13 +377,24 @@ static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
       tset_add(&seen, t, &added);
       if (!added) continue;
     }
-    ids_push(out, t[0]);
-    ids_push(out, t[1]);
-    ids_push(out, t[2]);
+    if ((rc = cb(data, t))) break;
   }
   librdf_free_stream(str);
   tset_free(&seen);
+  return rc;
+}
+
+static int push_match(void *data, const nkg_tid *m) {
+  ids *out = data;
+  ids_push(out, m[0]);
+  ids_push(out, m[1]);
+  ids_push(out, m[2]);
   return 0;
+}
+
+/* find_each() into out: (s, p, o) appended for each match. */
+static int find(nkg_alg *a, nkg_tid s, nkg_tid p, nkg_tid o, ids *out) {
+  return find_each(a, s, p, o, push_match, out);
 }
 
 /* Every subject and object of the active graph, once. */
@@ -516,7 +556,8 @@ static int exists_cb(void *data, const void *pattern, const nkg_tid *row) {
   a->force = 1;
   int rc = ev(a, pattern, &in, &out);
   a->force = force;
-  int r = rc ? -1 : out.n > 0;
+  /* halted: the row being filtered is dropped anyway */
+  int r = rc == 2 && a->halt ? 0 : rc ? -1 : out.n > 0;
   rows_free(&in);
   rows_free(&out);
   return r;
@@ -944,6 +985,36 @@ static int in_graph(nkg_alg *a, const sq_path *p, nkg_tid v, int *rc) {
   return r;
 }
 
+/* A plain triple pattern being matched in bgp(). */
+typedef struct {
+  nkg_alg *a;
+  const anode *n;
+  const sq_triple *t;
+  char *done;
+  size_t left;
+  nkg_tid *row;
+  rows *out;
+} bgp_step;
+
+/* Binds the pattern to one statement m, matches the rest, unbinds. */
+static int bgp_match(void *data, const nkg_tid *m) {
+  bgp_step *x = data;
+  const sq_triple *t = x->t;
+  nkg_tid *row = x->row;
+  int rc = 0;
+  int bs = bind(t->s, m[0], row);
+  if (bs < 0) return 0;
+  int bp = bind(t->pred, m[1], row);
+  if (bp >= 0) {
+    int bo = bind(t->o, m[2], row);
+    if (bo >= 0) rc = bgp(x->a, x->n, x->done, x->left, row, x->out);
+    if (bo > 0) row[t->o->var] = 0;
+  }
+  if (bp > 0) row[t->pred->var] = 0;
+  if (bs > 0) row[t->s->var] = 0;
+  return rc;
+}
+
 /* Binds s and o of a pair, recurses, unbinds. */
 static int bgp_pair(nkg_alg *a, const anode *n, const sq_triple *t, char *done,
                     size_t left, nkg_tid *row, rows *out, nkg_tid x,
@@ -1092,6 +1163,8 @@ static int bgp(nkg_alg *a, const anode *n, char *done, size_t left,
                nkg_tid *row, rows *out) {
   if (!left) {
     rows_push(out, row);
+    rows_done(out);
+    if (a->halt) return 2;
     return out == a->stop_out && out->n >= a->stop_rows ? 2 : 0;
   }
   double est;
@@ -1101,22 +1174,9 @@ static int bgp(nkg_alg *a, const anode *n, char *done, size_t left,
   int rc = 0;
   nkg_tid sv = term_value(t->s, row), ov = term_value(t->o, row);
   if (!t->path) {
-    ids m = {0};
-    nkg_tid pv = term_value(t->pred, row);
-    rc = find(a, sv, pv, ov, &m);
-    for (size_t i = 0; i < m.n && !rc; i += 3) {
-      int bs = bind(t->s, m.v[i], row);
-      if (bs < 0) continue;
-      int bp = bind(t->pred, m.v[i + 1], row);
-      if (bp >= 0) {
-        int bo = bind(t->o, m.v[i + 2], row);
-        if (bo >= 0) rc = bgp(a, n, done, left - 1, row, out);
-        if (bo > 0) row[t->o->var] = 0;
-      }
-      if (bp > 0) row[t->pred->var] = 0;
-      if (bs > 0) row[t->s->var] = 0;
-    }
-    free(m.v);
+    /* the rest is matched for each statement while the lookup is open */
+    bgp_step step = {a, n, t, done, left - 1, row, out};
+    rc = find_each(a, sv, term_value(t->pred, row), ov, bgp_match, &step);
   } else if ((sv && term_is_var(t->s) && !in_graph(a, t->path, sv, &rc)) ||
              (!sv && ov && term_is_var(t->o) &&
               !in_graph(a, t->path, ov, &rc))) {
@@ -1276,6 +1336,7 @@ static int ev_core(nkg_alg *a, const anode *n, const rows *in, rows *out);
 
 static int ev(nkg_alg *a, const anode *n, const rows *in, rows *out) {
   if (a->failed) return -1;
+  if (a->halt) return 2;
   if (!in->n) return 0;
   if (is_unit(a, in) || pushable(a, n, in)) return ev_core(a, n, in, out);
   rows unit, r;
@@ -1652,6 +1713,22 @@ static int order(nkg_alg *a, const sq_query *q, rows *r) {
   return 0;
 }
 
+/* The select expressions of q on row, in order (a later one may use an
+ * earlier one). Returns 0, or -1 after a message. */
+static int select_row(nkg_alg *a, const sq_query *q, nkg_tid *row) {
+  a->serial++;
+  for (size_t k = 0; k < q->nproj; k++) {
+    if (!q->proj_x[k]) continue;
+    nkg_x_ctx c;
+    xctx(a, &c, row);
+    nkg_tid v = 0;
+    int e = nkg_x_eval(&c, q->proj_x[k], &v);
+    if (e < 0) return fail(a, "an expression failed");
+    row[q->proj_var[k]] = e == NKG_X_OK ? v : 0;
+  }
+  return 0;
+}
+
 /* Evaluates a whole query; out gets rows in which only the projected
  * variables are bound (all in scope for CONSTRUCT, DESCRIBE and ASK). */
 static int run_query(nkg_alg *a, const sq_query *q, rows *out) {
@@ -1664,7 +1741,7 @@ static int run_query(nkg_alg *a, const sq_query *q, rows *out) {
   if (a->stop_rows && q == a->ast->q) a->stop_out = &r;
   int rc = ev(a, q->alg, &unit, &r);
   a->stop_out = NULL;
-  if (rc == 2) rc = 0;
+  if (rc == 2 && !a->halt) rc = 0; /* halted: the streamed answer is done */
   if (!rc && q->aggregate) {
     rc = aggregate(a, q, &r, &t);
     rows tmp = r;
@@ -1691,22 +1768,8 @@ static int run_query(nkg_alg *a, const sq_query *q, rows *out) {
     r = t;
     t = tmp;
   }
-  /* select expressions, in order (a later one may use an earlier one) */
-  if (!rc && q->kind == Q_SELECT && q->proj_x) {
-    for (size_t i = 0; i < r.n && !rc; i++) {
-      nkg_tid *row = row_at(&r, i);
-      a->serial++;
-      for (size_t k = 0; k < q->nproj && !rc; k++) {
-        if (!q->proj_x[k]) continue;
-        nkg_x_ctx c;
-        xctx(a, &c, row);
-        nkg_tid v = 0;
-        int e = nkg_x_eval(&c, q->proj_x[k], &v);
-        if (e < 0) rc = fail(a, "an expression failed");
-        row[q->proj_var[k]] = e == NKG_X_OK ? v : 0;
-      }
-    }
-  }
+  if (!rc && q->kind == Q_SELECT && q->proj_x)
+    for (size_t i = 0; i < r.n && !rc; i++) rc = select_row(a, q, row_at(&r, i));
   if (!rc) rc = order(a, q, &r);
   /* projection */
   if (!rc && (q->kind == Q_SELECT || (q->kind == Q_DESCRIBE && q->nproj))) {
@@ -1847,37 +1910,46 @@ void nkg_alg_result_free(nkg_alg_result *r) {
 
 /* Instantiates the template over the solutions (fresh blank nodes per
  * solution); drops triples with an unbound or misplaced term. */
+/* The template of q instantiated on one solution (fresh: nvars + 1 ids,
+ * the solution's blank nodes), added to out; with sink, each triple new to
+ * out is handed to it. Returns 0, or what the sink returned. */
+static int construct_row(nkg_alg *a, const sq_query *q, const nkg_tid *row,
+                         nkg_tid *fresh, tset *out, const nkg_alg_sink *sink) {
+  memset(fresh, 0, (a->nvars + 1) * sizeof *fresh);
+  for (size_t k = 0; k < q->ntmpl; k++) {
+    const sq_triple *t = &q->tmpl[k];
+    const sq_term *pos[3] = {t->s, t->pred, t->o};
+    nkg_tid v[3];
+    int ok = 1;
+    for (int j = 0; j < 3 && ok; j++) {
+      const sq_term *x = pos[j];
+      if (!x) {
+        ok = 0;
+      } else if (x->kind == T_BNODE) {
+        if (!fresh[x->var]) fresh[x->var] = nkg_terms_fresh_bnode(a->terms);
+        v[j] = fresh[x->var];
+      } else if (x->kind == T_VAR) {
+        v[j] = row[x->var];
+      } else {
+        v[j] = x->id;
+      }
+      if (ok && !v[j]) ok = 0;
+    }
+    if (!ok) continue;
+    if (nkg_terms_get(a->terms, v[0])->kind == NKG_T_LIT) continue;
+    if (nkg_terms_get(a->terms, v[1])->kind != NKG_T_IRI) continue;
+    int added;
+    tset_add(out, v, &added);
+    if (added && sink && sink->put(sink->data, v)) return -1;
+  }
+  return 0;
+}
+
 static void construct(nkg_alg *a, const sq_query *q, const rows *sol,
                       tset *out) {
   nkg_tid *fresh = nkg_xcalloc(a->nvars + 1, sizeof *fresh);
-  for (size_t i = 0; i < sol->n; i++) {
-    const nkg_tid *row = row_at(sol, i);
-    memset(fresh, 0, (a->nvars + 1) * sizeof *fresh);
-    for (size_t k = 0; k < q->ntmpl; k++) {
-      const sq_triple *t = &q->tmpl[k];
-      const sq_term *pos[3] = {t->s, t->pred, t->o};
-      nkg_tid v[3];
-      int ok = 1;
-      for (int j = 0; j < 3 && ok; j++) {
-        const sq_term *x = pos[j];
-        if (!x) {
-          ok = 0;
-        } else if (x->kind == T_BNODE) {
-          if (!fresh[x->var]) fresh[x->var] = nkg_terms_fresh_bnode(a->terms);
-          v[j] = fresh[x->var];
-        } else if (x->kind == T_VAR) {
-          v[j] = row[x->var];
-        } else {
-          v[j] = x->id;
-        }
-        if (ok && !v[j]) ok = 0;
-      }
-      if (!ok) continue;
-      if (nkg_terms_get(a->terms, v[0])->kind == NKG_T_LIT) continue;
-      if (nkg_terms_get(a->terms, v[1])->kind != NKG_T_IRI) continue;
-      tset_add(out, v, NULL);
-    }
-  }
+  for (size_t i = 0; i < sol->n; i++)
+    construct_row(a, q, row_at(sol, i), fresh, out, NULL);
   free(fresh);
 }
 
@@ -1963,6 +2035,125 @@ int nkg_alg_run(nkg_alg *a, nkg_alg_result *res) {
   }
   rows_free(&sol);
   return rc;
+}
+
+/* ---- streaming ---------------------------------------------------------- */
+
+/* The end of run_query() for one row at a time: select expressions,
+ * projection, DISTINCT / REDUCED, OFFSET, LIMIT, then the sink (SELECT) or
+ * the template (CONSTRUCT). */
+struct stream {
+  nkg_alg *a;
+  const sq_query *q;
+  const nkg_alg_sink *sink;
+  tset seen;      /* DISTINCT / REDUCED: projected rows */
+  tset triples;   /* CONSTRUCT: triples handed over */
+  nkg_tid *vals;  /* SELECT: the projected row; CONSTRUCT: fresh nodes */
+  long skipped, taken;
+};
+
+static void stream_row(stream *st, nkg_tid *row) {
+  nkg_alg *a = st->a;
+  const sq_query *q = st->q;
+  if (a->halt || a->failed) return;
+  if (q->kind == Q_SELECT) {
+    if (q->proj_x && select_row(a, q, row)) return;
+    for (size_t k = 0; k < q->nproj; k++) st->vals[k] = row[q->proj_var[k]];
+    if (q->distinct || q->reduced) {
+      int added;
+      tset_add(&st->seen, st->vals, &added);
+      if (!added) return;
+    }
+  }
+  if (st->skipped < q->offset) {
+    st->skipped++;
+    return;
+  }
+  if (q->limit >= 0 && st->taken >= q->limit) {
+    a->halt = 1;
+    return;
+  }
+  int rc = q->kind == Q_SELECT
+               ? st->sink->put(st->sink->data, st->vals)
+               : construct_row(a, q, row, st->vals, &st->triples, st->sink);
+  if (rc) {
+    a->failed = 1; /* the sink said why */
+    return;
+  }
+  if (q->limit >= 0 && ++st->taken >= q->limit) a->halt = 1;
+}
+
+static void stream_rows(stream *st, rows *r) {
+  for (size_t i = 0; i < r->n; i++) stream_row(st, row_at(r, i));
+  r->n = 0;
+}
+
+/* 1 when x calls BNODE() (outside EXISTS patterns). */
+static int mints_bnode(const nkg_x *x) {
+  if (!x) return 0;
+  if (x->kind == X_CALL && !strcmp(x->name, "BNODE")) return 1;
+  for (size_t k = 0; k < x->nargs; k++)
+    if (mints_bnode(x->args[k])) return 1;
+  return 0;
+}
+
+int nkg_alg_streams(const nkg_alg *a) {
+  const sq_query *q = a->ast->q;
+  if (q->aggregate || q->nhaving || q->norder || q->values) return 0;
+  if (q->kind == Q_SELECT) {
+    for (size_t k = 0; q->proj_x && k < q->nproj; k++)
+      if (mints_bnode(q->proj_x[k])) return 0;
+    return 1;
+  }
+  if (q->kind == Q_CONSTRUCT) {
+    for (size_t k = 0; k < q->ntmpl; k++) {
+      const sq_triple *t = &q->tmpl[k];
+      if ((t->s && t->s->kind == T_BNODE) ||
+          (t->pred && t->pred->kind == T_BNODE) ||
+          (t->o && t->o->kind == T_BNODE))
+        return 0;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+const char *const *nkg_alg_vars(const nkg_alg *a, size_t *n) {
+  *n = a->ast->q->nproj;
+  return a->ast->q->proj;
+}
+
+int nkg_alg_stream(nkg_alg *a, const nkg_alg_sink *sink) {
+  const sq_query *q = a->ast->q;
+  if (!nkg_alg_streams(a)) return fail(a, "this query cannot stream");
+  stream st = {.a = a, .q = q, .sink = sink};
+  tset_init(&st.seen, q->nproj);
+  tset_init(&st.triples, 3);
+  st.vals = nkg_xcalloc((q->nproj > a->nvars ? q->nproj : a->nvars) + 1,
+                        sizeof *st.vals);
+  rows r, unit;
+  rows_init(&r, a->w);
+  rows_init(&unit, a->w);
+  rows_push(&unit, NULL);
+  r.st = &st;
+  /* rows go on in batches (the evaluation and the writer alternate less
+   * often), one at a time under a LIMIT (which halts at its last row) */
+  r.st_batch = q->limit >= 0 ? 1 : 256;
+  a->graph = 0;
+  a->stop_out = NULL;
+  a->stop_rows = 0;
+  a->halt = 0;
+  int rc = ev(a, q->alg, &unit, &r);
+  if (!rc) rows_flush(&r);
+  if (rc == 2 && a->halt) rc = 0;
+  if (!rc && a->failed) rc = -1;
+  rows_free(&r);
+  rows_free(&unit);
+  tset_free(&st.seen);
+  tset_free(&st.triples);
+  free(st.vals);
+  if (rc && !a->failed) fail(a, "the query failed");
+  return rc ? -1 : 0;
 }
 
 /* ---- explain ------------------------------------------------------------ */

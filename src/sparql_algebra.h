@@ -79,4 +79,37 @@ int nkg_alg_explain(nkg_alg *a, FILE *out);
 int nkg_alg_run(nkg_alg *a, nkg_alg_result *r);
 void nkg_alg_result_free(nkg_alg_result *r);
 
+/* Streaming. Where the algebra allows it, the answer is handed over one
+ * solution (or triple) at a time while the query is evaluated, so the
+ * first row comes before the evaluation ends and the answer is never held
+ * whole. That is a SELECT without GROUP BY, aggregates, HAVING, ORDER BY or
+ * a trailing VALUES, whose select expressions call no BNODE() (DISTINCT
+ * and REDUCED keep a set of the projected rows seen; OFFSET skips; LIMIT
+ * stops the evaluation once it has its rows), and a CONSTRUCT whose
+ * template names no blank node (a set of the triples written). Fresh blank
+ * nodes are minted after the evaluation when the answer is collected, so
+ * their labels would differ; those queries, ASK, DESCRIBE and the others
+ * need all solutions and take nkg_alg_run(). The rows, their order and
+ * the triples are exactly those of nkg_alg_run(). */
+typedef struct {
+  /* SELECT: one solution, values[i] the value of the i-th variable of
+   * nkg_alg_vars() (0 unbound). CONSTRUCT: one triple (s, p, o), each
+   * once. Returns 0 to go on, or -1 to stop the query as failed (the sink
+   * has printed its own message). */
+  int (*put)(void *data, const nkg_tid *values);
+  void *data;
+} nkg_alg_sink;
+
+/* 1 when nkg_alg_stream() can evaluate a's query (see above), else 0. */
+int nkg_alg_streams(const nkg_alg *a);
+
+/* The projected variables of a SELECT (names without '?', in the tree's
+ * arena), as nkg_alg_result.vars; *n is set to their number. */
+const char *const *nkg_alg_vars(const nkg_alg *a, size_t *n);
+
+/* Evaluates a query that nkg_alg_streams(), handing each solution or
+ * triple to sink as soon as it is produced. Returns 0, or -1 after a
+ * message (or after the sink failed); what was handed over stays so. */
+int nkg_alg_stream(nkg_alg *a, const nkg_alg_sink *sink);
+
 #endif

@@ -616,6 +616,15 @@ out:
   return rc;
 }
 
+void nkg_rs_abort(nkg_rs *rs) {
+  if (!rs)
+    return;
+  /* the rows written so far reach the output before the error message */
+  if (!rs->failed)
+    flush_line(rs);
+  rs_free(rs);
+}
+
 int nkg_rs_boolean(FILE *out, const char *what, const char *format, int value) {
   const char *name = what ? what : "output";
   int f = format_of(format);

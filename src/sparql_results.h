@@ -33,6 +33,10 @@ nkg_rs *nkg_rs_begin(FILE *out, const char *what, const char *format,
 int nkg_rs_row(nkg_rs *rs, const nkg_tid *row);
 /* Ends the result set and frees rs (also after a failed row). */
 int nkg_rs_end(nkg_rs *rs);
+/* Frees rs without ending the document: after a query that failed while
+ * its rows were being written, what was written stays unfinished (JSON and
+ * XML do not parse), so that it is not taken for a whole answer. */
+void nkg_rs_abort(nkg_rs *rs);
 
 /* An ASK answer in format (table prints "true" or "false"). */
 int nkg_rs_boolean(FILE *out, const char *what, const char *format, int value);

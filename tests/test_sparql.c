@@ -5,7 +5,9 @@
  * reject, with line and column); then queries run end to end through
  * nkg_sq_parse_query() and the algebra over a small in-memory model (hashes
  * storage with contexts; a graph with a cycle), their answers compared as
- * sorted rows, with the model's size checked unchanged after each. */
+ * sorted rows, with the model's size checked unchanged after each. Each
+ * query that can stream (nkg_alg_streams) is also streamed, and must hand
+ * over the same rows in the same order. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <redland.h>
@@ -99,6 +101,73 @@ static void add_term(nkg_buf *b, nkg_terms *terms, nkg_tid id) {
   }
 }
 
+/* A sink that writes each streamed row (or triple) as "v1 v2|". */
+typedef struct {
+  nkg_terms *terms;
+  size_t width;
+  nkg_buf text;
+} stream_text;
+
+static int stream_put(void *data, const nkg_tid *values) {
+  stream_text *st = data;
+  for (size_t j = 0; j < st->width; j++) {
+    if (j)
+      nkg_buf_addc(&st->text, ' ');
+    add_term(&st->text, st->terms, values[j]);
+  }
+  nkg_buf_addc(&st->text, '|');
+  return 0;
+}
+
+/* The rows (or triples) of r, unsorted, as stream_put() writes them. */
+static char *result_text(nkg_terms *terms, const nkg_alg_result *r,
+                         int triples) {
+  nkg_buf b = {0};
+  nkg_buf_adds(&b, "");
+  size_t n = triples ? r->ntriples : r->nrows, w = triples ? 3 : r->nvars;
+  const nkg_tid *v = triples ? r->triples : r->rows;
+  for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < w; j++) {
+      if (j)
+        nkg_buf_addc(&b, ' ');
+      add_term(&b, terms, v[i * w + j]);
+    }
+    nkg_buf_addc(&b, '|');
+  }
+  return nkg_buf_steal(&b);
+}
+
+/* When query streams, parses it again (the translation annotates the
+ * tree), streams it with a second evaluator and checks that it hands over
+ * exactly r's rows (or triples, written with terms), in r's order. */
+static void check_stream(const nkg_alg_options *o0, const char *query,
+                         nkg_terms *terms, const nkg_alg_result *r) {
+  nkg_alg_options o = *o0;
+  o.terms = nkg_terms_new();
+  sq_ast *ast = NULL;
+  char *error = NULL;
+  ck_assert_int_eq(nkg_sq_parse_query(query, o.base, o.terms, &ast, &error),
+                   0);
+  nkg_alg *alg = nkg_alg_new(&o, ast);
+  ck_assert_ptr_nonnull(alg);
+  if (nkg_alg_streams(alg)) {
+    int triples = ast->q->kind == Q_CONSTRUCT;
+    size_t nvars;
+    nkg_alg_vars(alg, &nvars);
+    stream_text st = {o.terms, triples ? 3 : nvars, {0}};
+    nkg_buf_adds(&st.text, "");
+    nkg_alg_sink sink = {stream_put, &st};
+    ck_assert_int_eq(nkg_alg_stream(alg, &sink), 0);
+    char *want = result_text(terms, r, triples);
+    ck_assert_str_eq(st.text.data, want);
+    free(want);
+    nkg_buf_free(&st.text);
+  }
+  nkg_alg_free(alg);
+  nkg_sq_free(ast);
+  nkg_terms_free(o.terms);
+}
+
 /* Options of run(): the caller's base and unnamed contexts. */
 static const char *run_base;
 static librdf_node *const *run_unnamed;
@@ -133,6 +202,7 @@ static char *run(const char *query) {
     nkg_alg_free(alg);
     goto out;
   }
+  check_stream(&o, query, terms, &r);
   if (ast->q->kind == Q_ASK) {
     nkg_buf_adds(&b, r.boolean ? "true" : "false");
   } else {
@@ -303,6 +373,65 @@ START_TEST(parse_undeclared_prefix) {
 END_TEST
 
 /* ---- evaluation end to end ------------------------------------------------ */
+
+/* 1 when query (after the prefix) streams. */
+static int streams(const char *query) {
+  nkg_terms *terms = nkg_terms_new();
+  sq_ast *ast = NULL;
+  char *error = NULL;
+  nkg_buf q = {0};
+  nkg_buf_printf(&q, "PREFIX : <%s> %s", EX, query);
+  ck_assert_int_eq(nkg_sq_parse_query(q.data, NULL, terms, &ast, &error), 0);
+  nkg_alg_options o = {.world = world, .model = model, .terms = terms,
+                       .source = "test"};
+  nkg_alg *alg = nkg_alg_new(&o, ast);
+  ck_assert_ptr_nonnull(alg);
+  int r = nkg_alg_streams(alg);
+  nkg_alg_free(alg);
+  nkg_sq_free(ast);
+  nkg_terms_free(terms);
+  nkg_buf_free(&q);
+  return r;
+}
+
+START_TEST(stream_which) {
+  ck_assert_int_eq(streams("SELECT * { ?s ?p ?o }"), 1);
+  ck_assert_int_eq(streams("SELECT DISTINCT ?s { ?s ?p ?o } LIMIT 2"), 1);
+  ck_assert_int_eq(streams("SELECT (STR(?s) AS ?x) { ?s ?p ?o }"), 1);
+  ck_assert_int_eq(streams("CONSTRUCT { ?o :inv ?s } WHERE { ?s :p ?o }"), 1);
+  ck_assert_int_eq(streams("SELECT * { ?s ?p ?o } ORDER BY ?s"), 0);
+  ck_assert_int_eq(streams("SELECT ?s (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?s"), 0);
+  ck_assert_int_eq(streams("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"), 0);
+  ck_assert_int_eq(streams("SELECT (BNODE() AS ?b) { ?s ?p ?o }"), 0);
+  ck_assert_int_eq(streams("CONSTRUCT { _:x :of ?s } WHERE { ?s :p ?o }"), 0);
+  ck_assert_int_eq(streams("SELECT * { ?s ?p ?o } VALUES ?s { :a }"), 0);
+  ck_assert_int_eq(streams("ASK { ?s ?p ?o }"), 0);
+  ck_assert_int_eq(streams("DESCRIBE :a"), 0);
+}
+END_TEST
+
+/* Solution modifiers and operators on the streamed path: run() checks the
+ * streamed rows against the collected ones, in order; the sorted answers
+ * are checked here. */
+START_TEST(stream_modifiers) {
+  CHECK_RUN("SELECT DISTINCT ?s { ?s :p ?o }", ":a|:b|:c");
+  CHECK_RUN("SELECT REDUCED ?s { ?s :p ?o }", ":a|:b|:c");
+  CHECK_RUN("SELECT ?s ?o { ?s :p ?o } LIMIT 0", "");
+  CHECK_RUN("SELECT DISTINCT ?s { ?s :p ?o } OFFSET 2", ":b");
+  CHECK_RUN("SELECT DISTINCT ?s { ?s :p ?o } OFFSET 1 LIMIT 1", ":c");
+  CHECK_RUN("SELECT (COUNT(*) AS ?n) { SELECT ?s { ?s :p ?o } LIMIT 3 }", "3");
+  CHECK_RUN("SELECT ?s ?n { ?s :p ?o OPTIONAL { ?s :name ?n } FILTER(?o != :d) }",
+            ":a A|:b B|:c -");
+  CHECK_RUN("SELECT ?x { { ?x :q ?y } UNION { ?x :member 2 } } LIMIT 5",
+            ":a|:b|:s1");
+  CHECK_RUN("SELECT ?s { ?s :p ?o FILTER EXISTS { ?o :p ?z } } LIMIT 1",
+            ":a");
+  CHECK_RUN("SELECT ?s { ?s :p ?o MINUS { ?s :q ?y } }", ":c|:c");
+  CHECK_RUN("SELECT (STR(?o) AS ?t) { :a ?p ?o FILTER isLiteral(?o) }", "A");
+  CHECK_RUN("CONSTRUCT { ?o :inv ?s } WHERE { ?s :p ?o } LIMIT 2", "");
+  CHECK_RUN("SELECT ?s { GRAPH ?g { ?s :r ?o } } LIMIT 1", ":g1");
+}
+END_TEST
 
 START_TEST(paths_closure) {
   CHECK_RUN("SELECT ?o { :a :p+ ?o }", ":a|:b|:c|:d");
@@ -484,6 +613,8 @@ static Suite *sparql_suite(void) {
   suite_add_tcase(s, t);
   t = tcase_create("evaluation");
   tcase_add_checked_fixture(t, setup, teardown);
+  tcase_add_test(t, stream_which);
+  tcase_add_test(t, stream_modifiers);
   tcase_add_test(t, paths_closure);
   tcase_add_test(t, paths_joins);
   tcase_add_test(t, paths_negated);
