@@ -1133,7 +1133,12 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
       ; /* a single word, taken below */
     else if (j - i < 2)
       bounded = 0;
-    if (bounded && !verb && j - i <= 3 &&
+    /* a list that opens with "the entire range of", "the development
+     * of": the head of an "of" phrase, not an item */
+    const nkg_unit *follow = j < st->t.n ? &st->t.units[j] : NULL;
+    int of = !before && follow && follow->end - follow->begin == 2 &&
+             !memcmp(st->doc->text + follow->begin, "of", 2);
+    if (bounded && !verb && !of && j - i <= 3 &&
         !nkg_lex_has(last->mask, NKG_WC_HEAD) &&
         !nkg_lex_has(last->mask, NKG_WC_GENERIC))
       add_unlisted(st, r, b, e);
