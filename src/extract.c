@@ -97,6 +97,7 @@ typedef struct {
   int *n_meeting_more;
   unsigned char *names_country; /* per sentence: names a country */
   unsigned char *one_speaker;   /* per sentence: opens with one official */
+  int half_meeting; /* a meeting word with one official outside quotes */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
   unsigned char *eventref;      /* per sentence: refers to a meeting */
   int meeting_here; /* a meeting rule matched in this sentence */
@@ -971,6 +972,10 @@ static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     st->meeting_here = 1;
   }
   n = nb + na;
+  /* "X met with the minister of ...": a meeting of one named official
+   * and a partner the rules could not name */
+  if (n == 1 && nw == 0)
+    st->half_meeting = 1;
   if (n < 2)
     return;
   st->meeting_here = 1;
@@ -1869,7 +1874,8 @@ static int one_pair_story(const state *st) {
 static void finish_sectors(state *st) {
   nkg_extraction *x = st->x;
   /* a story of one official and no partner is one side's view */
-  int one_pair = one_pair_story(st) && x->n_persons != 1;
+  int one_pair =
+      one_pair_story(st) && (x->n_persons != 1 || st->half_meeting);
   /* pairs found after the fact (from meetings) are in sentence order too */
   if (st->n_pairs > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
