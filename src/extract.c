@@ -96,6 +96,8 @@ typedef struct {
   int (*meeting_more)[4]; /* per meeting: sentences telling it again */
   int *n_meeting_more;
   unsigned char *names_country; /* per sentence: names a country */
+  unsigned char *one_speaker;   /* per sentence: opens with one official */
+  int half_meeting; /* a meeting word with one official outside quotes */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
   unsigned char *eventref;      /* per sentence: refers to a meeting */
   int meeting_here; /* a meeting rule matched in this sentence */
@@ -970,6 +972,10 @@ static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     st->meeting_here = 1;
   }
   n = nb + na;
+  /* "X met with the minister of ...": a meeting of one named official
+   * and a partner the rules could not name */
+  if (n == 1 && nw == 0)
+    st->half_meeting = 1;
   if (n < 2)
     return;
   st->meeting_here = 1;
@@ -1132,7 +1138,12 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
       ; /* a single word, taken below */
     else if (j - i < 2)
       bounded = 0;
-    if (bounded && !verb && j - i <= 3 &&
+    /* a list that opens with "the entire range of", "the development
+     * of": the head of an "of" phrase, not an item */
+    const nkg_unit *follow = j < st->t.n ? &st->t.units[j] : NULL;
+    int of = !before && follow && follow->end - follow->begin == 2 &&
+             !memcmp(st->doc->text + follow->begin, "of", 2);
+    if (bounded && !verb && !of && j - i <= 3 &&
         !nkg_lex_has(last->mask, NKG_WC_HEAD) &&
         !nkg_lex_has(last->mask, NKG_WC_GENERIC))
       add_unlisted(st, r, b, e);
@@ -1187,11 +1198,11 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     return;
   }
   if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
-    /* the listed sectors in it are the other rules' to find */
+    /* the known sectors of the list are its items too (below) */
     unlisted_items(st, r, lf, lt);
-    return;
-  }
-  if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
+    from = lf;
+    to = lt;
+  } else if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
     from = lf;
     to = lt;
   }
@@ -1423,10 +1434,17 @@ static void process_sentence(state *st) {
   run_rules(st, NKG_RK_DATE, on_date);
   run_rules(st, NKG_RK_REMOTE, on_remote);
   run_rules(st, NKG_RK_EVENTREF, on_eventref);
-  for (size_t i = 0; i < st->t.n; i++)
+  size_t n_officials = 0;
+  for (size_t i = 0; i < st->t.n; i++) {
     if (st->t.units[i].cls == NKG_U_COUNTRY ||
         st->t.units[i].cls == NKG_U_DEMONYM)
       st->names_country[st->sentence] = 1;
+    n_officials += st->t.units[i].cls == NKG_U_OFFICIAL;
+  }
+  /* "He stressed the need for ...": what one person says, not what the
+   * two sides do */
+  st->one_speaker[st->sentence] =
+      st->t.n && st->t.units[0].cls == NKG_U_OFFICIAL && n_officials == 1;
 }
 
 /* The country pair in force at sentence s: the last one named at or before
@@ -1837,8 +1855,27 @@ static int cmp_pair_sentence(const void *a, const void *b) {
   return x->sentence < y->sentence ? -1 : x->sentence > y->sentence;
 }
 
+/* Whether every country pair of the story is the same one: the article is
+ * about one bilateral relation, and what it says of fields concerns that
+ * pair even where a sentence names no country ("The talks covered trade,
+ * transport and energy."). */
+static int one_pair_story(const state *st) {
+  if (!st->n_pairs)
+    return 0;
+  int a = st->pairs[0].country_a, b = st->pairs[0].country_b;
+  for (size_t i = 1; i < st->n_pairs; i++) {
+    int c = st->pairs[i].country_a, d = st->pairs[i].country_b;
+    if (!((c == a && d == b) || (c == b && d == a)))
+      return 0;
+  }
+  return 1;
+}
+
 static void finish_sectors(state *st) {
   nkg_extraction *x = st->x;
+  /* a story of one official and no partner is one side's view */
+  int one_pair =
+      one_pair_story(st) && (x->n_persons != 1 || st->half_meeting);
   /* pairs found after the fact (from meetings) are in sentence order too */
   if (st->n_pairs > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
@@ -1848,8 +1885,9 @@ static void finish_sectors(state *st) {
     if (!pair)
       continue;
     /* with no meeting to frame the story, a sector needs a country in its
-     * own sentence */
-    if (!x->n_meetings && !st->names_country[s->sentence])
+     * own sentence, or a story of one pair */
+    if (!x->n_meetings && !st->names_country[s->sentence] &&
+        (!one_pair || st->one_speaker[s->sentence]))
       continue;
     int cs[2] = {pair->country_a, pair->country_b};
     for (int k = 0; k < 2; k++) {
@@ -1909,6 +1947,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
     return -1;
   }
   st.names_country = nkg_xcalloc(doc->n_sentences + 1, 1);
+  st.one_speaker = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.gave_up = nkg_xcalloc(rules->n + 1, 1);
   st.remote = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.eventref = nkg_xcalloc(doc->n_sentences + 1, 1);
@@ -1944,6 +1983,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.meeting_sentence);
   free(st.meeting_more);
   free(st.names_country);
+  free(st.one_speaker);
   free(st.gave_up);
   free(st.remote);
   free(st.eventref);
