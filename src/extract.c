@@ -1518,6 +1518,18 @@ static int home_country(state *st) {
   return -1;
 }
 
+/* Nonzero if a counterpart of person p ("his Chilean counterpart") is from
+ * country c: a counterpart is by definition from the other side, so p is
+ * not from c. */
+static int peer_from(const state *st, int p, int c) {
+  for (size_t i = 0; i < st->n_peers; i++)
+    for (int side = 0; side < 2; side++)
+      if (st->peers[i][side] == p &&
+          st->x->persons[st->peers[i][!side]].country == c)
+        return 1;
+  return 0;
+}
+
 static void infer_countries(state *st) {
   nkg_extraction *x = st->x;
   /* a partner of an envoy posted to X, with no country of their own, is
@@ -1630,7 +1642,8 @@ static void infer_countries(state *st) {
     }
   if (home >= 0 && in_pair)
     for (size_t i = 0; i < x->n_persons; i++)
-      if (x->persons[i].country < 0 && x->persons[i].posted_to < 0) {
+      if (x->persons[i].country < 0 && x->persons[i].posted_to < 0 &&
+          !peer_from(st, (int)i, home)) {
         x->persons[i].country = home;
         if (st->doc->dateline_end > st->doc->dateline_begin)
           set_prov(&x->persons[i].country_prov, -1, st->doc->dateline_begin,
@@ -1684,6 +1697,22 @@ static void infer_other_side(state *st) {
       ps->country_prov.rule = RULE_OTHER_SIDE;
     }
   }
+}
+
+/* Nonzero if pa and pb sit on the same side of a meeting of three or more
+ * ("A met the president of X, B, and its foreign minister, C"): both of
+ * one country, with someone from another at the table. They came
+ * together; the meeting is with the other side. */
+static int same_side(const state *st, const nkg_meeting *m, int pa, int pb) {
+  int c = st->x->persons[pa].country;
+  if (m->n_participants < 3 || c < 0 || st->x->persons[pb].country != c)
+    return 0;
+  for (size_t k = 0; k < m->n_participants; k++) {
+    int o = st->x->persons[m->participants[k]].country;
+    if (o >= 0 && o != c)
+      return 1;
+  }
+  return 0;
 }
 
 static void finish_meetings(state *st) {
@@ -1799,6 +1828,8 @@ static void finish_meetings(state *st) {
     for (size_t a = 0; a < m->n_participants; a++)
       for (size_t b = a + 1; b < m->n_participants; b++) {
         int pa = m->participants[a], pb = m->participants[b];
+        if (same_side(st, m, pa, pb))
+          continue;
         int dup = 0;
         for (size_t k = 0; k < x->n_met && !dup; k++)
           dup = x->met[k].a == pa && x->met[k].b == pb;
