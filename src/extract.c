@@ -155,6 +155,13 @@ static int ascii_ieq(const char *a, size_t an, const char *b, size_t bn) {
   return 1;
 }
 
+static int unit_is(const state *st, size_t i, const char *w) {
+  const nkg_unit *u = &st->t.units[i];
+  size_t n = strlen(w);
+  return u->end - u->begin == n &&
+         strncasecmp(st->doc->text + u->begin, w, n) == 0;
+}
+
 /* Country of a COUNTRY or DEMONYM unit, of a PLACE unit with a country, or
  * of an OFFICIAL unit whose person has one; -1 otherwise. */
 static int unit_country(const state *st, const nkg_unit *u) {
@@ -415,11 +422,95 @@ static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
 
 /* ---- stage 1: officials ---- */
 
+#define MAX_LIST 8
+
+/* "The foreign ministers of A, B and C, X, Y and Z, respectively": a rule
+ * with the groups "names" (a list of names) and "nations" (as many
+ * countries or demonyms, in the same order) gives the i-th person the i-th
+ * country, and each the title of the group "title" (made singular). The
+ * names are claimed one by one, so that each becomes its own OFFICIAL. */
+static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                             size_t nf, size_t nt) {
+  size_t cf, ct;
+  if (!group_units(r, ov, &st->t, "nations", &cf, &ct))
+    return;
+  int nations[MAX_LIST];
+  size_t nn = 0;
+  for (size_t i = cf; i < ct; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (u->cls != NKG_U_COUNTRY && u->cls != NKG_U_DEMONYM)
+      continue;
+    if (nn == MAX_LIST)
+      return;
+    nations[nn++] = u->value;
+  }
+  /* the names, split at commas and "and" */
+  size_t from[MAX_LIST], to[MAX_LIST];
+  size_t n = 0, start = nf;
+  for (size_t i = nf; i <= nt; i++) {
+    int sep = i == nt || unit_is(st, i, ",") || unit_is(st, i, "and");
+    if (!sep)
+      continue;
+    if (i > start) {
+      if (n == MAX_LIST)
+        return;
+      from[n] = start;
+      to[n++] = i;
+    }
+    start = i + 1;
+  }
+  if (n < 2 || n != nn || overlaps_claimed(&st->t, nf, nt))
+    return;
+  nkg_buf title = {0};
+  size_t tf, tt;
+  if (group_units(r, ov, &st->t, "title", &tf, &tt))
+    title_text(st, tf, tt, &title);
+  for (size_t k = 0; k < n; k++) {
+    nkg_buf text = {0}, name = {0};
+    units_text(st, from[k], to[k], &text);
+    nkg_name_normalise(&name, text.data ? text.data : "", text.len);
+    nkg_buf_free(&text);
+    if (!name.len) {
+      nkg_buf_free(&name);
+      continue;
+    }
+    int created;
+    int p = add_or_find_person(st, name.data, &created);
+    nkg_buf_free(&name);
+    nkg_person *ps = &st->x->persons[p];
+    size_t b = st->t.units[from[k]].begin, e = st->t.units[to[k] - 1].end;
+    if (created)
+      set_prov(&ps->prov, st->sentence, b, e, r->id);
+    if (title.len &&
+        (!ps->position || count_words(title.data) > count_words(ps->position))) {
+      free(ps->position);
+      ps->position = nkg_xstrdup(title.data);
+      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+    }
+    if (ps->country < 0) {
+      ps->country = nations[k];
+      set_prov(&ps->country_prov, st->sentence, b, e, r->id);
+    }
+    touch_person(st, p);
+    for (size_t i = from[k]; i < to[k]; i++)
+      st->t.units[i].claimed = 1;
+    mention *m = GROW(st->pending, st->n_pending);
+    m->from = from[k];
+    m->to = to[k];
+    m->person = p;
+  }
+  nkg_buf_free(&title);
+}
+
 static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                         size_t mfrom, size_t mto) {
   size_t nf, nt;
   (void)mfrom;
   (void)mto;
+  if (group_units(r, ov, &st->t, "names", &nf, &nt)) {
+    on_official_list(st, r, ov, nf, nt);
+    return;
+  }
   if (!group_units(r, ov, &st->t, "name", &nf, &nt))
     return;
   /* at most six capitalised words: the particles, hyphens and dots inside
@@ -729,13 +820,6 @@ static void resolve_names(state *st) {
     }
     i = j;
   }
-}
-
-static int unit_is(const state *st, size_t i, const char *w) {
-  const nkg_unit *u = &st->t.units[i];
-  size_t n = strlen(w);
-  return u->end - u->begin == n &&
-         strncasecmp(st->doc->text + u->begin, w, n) == 0;
 }
 
 /* "Hungarian Foreign Minister A, Interior Minister B, and Defence Minister
