@@ -105,6 +105,12 @@ typedef struct {
   size_t n_pending;
   int (*peers)[2];       /* counterparts: "A and his Thai counterpart B" */
   size_t n_peers;
+  /* A sentence that tells of a meeting with one official only: a partial
+   * meeting, which the next sentence may complete ("A took part in the
+   * meeting. Co-chaired by B, the meeting ..."). */
+  int partial_sentence, partial_person;
+  nkg_prov partial_prov;
+  int last_meeting_sentence; /* sentence of the last meeting added */
 } state;
 
 #define GROW(arr, n)                                                           \
@@ -940,6 +946,7 @@ static void add_meeting(state *st, int *people, size_t n, const nkg_prov *prov) 
       return;
     }
   }
+  st->last_meeting_sentence = st->sentence;
   nkg_meeting *m = GROW(st->x->meetings, st->x->n_meetings);
   memset(m, 0, sizeof *m);
   m->participants = nkg_xmalloc(k * sizeof *people);
@@ -998,6 +1005,62 @@ static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
  * and several after it ("A received B and C"), one meeting with each. */
 #define MAX_ANY 4
 
+/* Nonzero if a meeting was added while reading sentence s. */
+static int meeting_told(const state *st, int s) {
+  return st->x->n_meetings > 0 && st->last_meeting_sentence == s;
+}
+
+/* A meeting sentence with one official, p. "During the meeting with B,
+ * the two sides ..." (p after "with", after the meeting word): a meeting
+ * of p and the person the story is about, the first it names. Otherwise a partial meeting:
+ * with the partial one of the sentence before, a meeting of the two
+ * ("A took part in the council's meeting in X. Co-chaired by B, the
+ * meeting ..."), unless either sentence tells a meeting of its own or
+ * both are of one country. */
+static void partial_meeting(state *st, int p, int after_trigger,
+                            const nkg_prov *prov) {
+  const nkg_person *ps = &st->x->persons[p];
+  int people[2];
+  size_t at = st->t.n;
+  for (size_t i = 0; i < st->t.n && at == st->t.n; i++)
+    if (st->t.units[i].cls == NKG_U_OFFICIAL && st->t.units[i].value == p)
+      at = i;
+  size_t w = at;
+  while (w > 0 && (unit_is(st, w - 1, "the") || unit_is(st, w - 1, "his") ||
+                   unit_is(st, w - 1, "her")))
+    w--;
+  int q = st->x->n_persons ? 0 : -1; /* the first person of the story */
+  if (after_trigger && w > 0 && unit_is(st, w - 1, "with") && q >= 0 &&
+      q != p && st->x->persons[q].country != ps->country) {
+    people[0] = q;
+    people[1] = p;
+    add_meeting(st, people, 2, prov);
+    st->meeting_here = 1;
+    return;
+  }
+  q = st->partial_person;
+  if (st->partial_sentence == st->sentence - 1 && q >= 0 && q != p &&
+      !meeting_told(st, st->sentence - 1) &&
+      (ps->country < 0 || st->x->persons[q].country != ps->country)) {
+    int saved = st->sentence;
+    people[0] = q;
+    people[1] = p;
+    st->sentence = st->partial_sentence;
+    add_meeting(st, people, 2, &st->partial_prov);
+    st->sentence = saved;
+    /* this sentence tells it too: its date or place may be here */
+    size_t m = st->x->n_meetings - 1;
+    if (st->meeting_sentence[m] != saved && st->n_meeting_more[m] < 4)
+      st->meeting_more[m][st->n_meeting_more[m]++] = saved;
+    st->meeting_here = 1;
+    st->partial_person = -1;
+    return;
+  }
+  st->partial_sentence = st->sentence;
+  st->partial_person = p;
+  st->partial_prov = *prov;
+}
+
 static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   if (st->meeting_here)
@@ -1048,6 +1111,10 @@ static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   set_prov(&prov, st->sentence, st->t.units[from].begin,
            st->t.units[to - 1].end, r->id);
   int people[MAX_ANY + 1];
+  if (nb + na == 1 && nw == 0) {
+    partial_meeting(st, nb ? before[0] : after[0], nb == 0, &prov);
+    return;
+  }
   if (nw >= 2) {
     memcpy(people, witness, nw * sizeof *people);
     add_meeting(st, people, nw, &prov);
@@ -1443,6 +1510,19 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
                   st->t.units[f].end - st->t.units[f].begin, "yesterday", 9))
       day--;
     civil_from_days(day, &y, &m, &d);
+  }
+  if (y < 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+    /* "On December 24" with no year to read it by: the meeting's date is
+     * unknown, and a date told elsewhere ("the talks of December 15, 2021")
+     * is not it. "?" marks it; a full date of the sentence wins. */
+    date_at *da = GROW(st->dates, st->n_dates);
+    memcpy(da->date, "?", 2);
+    da->sentence = st->sentence;
+    da->begin = st->t.units[from].begin;
+    da->end = st->t.units[to - 1].end;
+    da->rule = r->id;
+    da->priority = rule_priority(st, r) + 1000;
+    return;
   }
   if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 ||
       d > days_in_month(y, m))
@@ -1874,6 +1954,8 @@ static void finish_meetings(state *st) {
         d = best_date(st, k);
       date_rule = RULE_CONTEXT_DATE;
     }
+    if (d && d->date[0] == '?')
+      d = NULL;
     if (d && !d->date[0]) {
       /* "on the same day", "later": the date of the meeting told last
        * before this one, if it has one */
@@ -2017,6 +2099,9 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.doc = doc;
   st.x = out;
   st.last_subject = -1;
+  st.partial_sentence = -2;
+  st.partial_person = -1;
+  st.last_meeting_sentence = -1;
   st.trace = getenv("NEWSKG_TRACE") != NULL;
   st.md = pcre2_match_data_create(64, NULL);
   if (!st.md) {
