@@ -1031,7 +1031,8 @@ static void partial_meeting(state *st, int p, int after_trigger,
     w--;
   int q = st->x->n_persons ? 0 : -1; /* the first person of the story */
   if (after_trigger && w > 0 && unit_is(st, w - 1, "with") && q >= 0 &&
-      q != p && st->x->persons[q].country != ps->country) {
+      q != p &&
+      (ps->country < 0 || st->x->persons[q].country != ps->country)) {
     people[0] = q;
     people[1] = p;
     add_meeting(st, people, 2, prov);
@@ -1715,7 +1716,7 @@ static void infer_countries(state *st) {
           if (x->persons[m->participants[k]].country == pb->posted_to)
             hosts_present = 1;
         int c = hosts_present ? pb->country : pb->posted_to;
-        if (c >= 0) {
+        if (c >= 0 && !peer_from(st, m->participants[a], c)) {
           pa->country = c;
           pa->country_prov = m->prov;
           pa->country_prov.rule = RULE_ENVOY_HOST;
