@@ -709,7 +709,14 @@ static int resolve_title(state *st, size_t from, size_t to, int country) {
            title.len >= 2;
       nkg_buf_free(&initials);
     }
-    if (ok && (best < 0 || st->last_seen[i] > st->last_seen[best]))
+    /* "the Kyrgyz minister": one known to be Kyrgyz beats one whose
+     * country is not known, then the one mentioned last */
+    int exact = country >= 0 && ps->country == country;
+    int best_exact = best >= 0 && country >= 0 &&
+                     st->x->persons[best].country == country;
+    if (ok && (best < 0 || exact > best_exact ||
+               (exact == best_exact &&
+                st->last_seen[i] > st->last_seen[best])))
       best = (int)i;
   }
   nkg_buf_free(&title);
