@@ -107,6 +107,12 @@ typedef struct {
   size_t n_pending;
   int (*peers)[2];       /* counterparts: "A and his Thai counterpart B" */
   size_t n_peers;
+  /* A sentence that tells of a meeting with one official only: a partial
+   * meeting, which the next sentence may complete ("A took part in the
+   * meeting. Co-chaired by B, the meeting ..."). */
+  int partial_sentence, partial_person;
+  nkg_prov partial_prov;
+  int last_meeting_sentence; /* sentence of the last meeting added */
 } state;
 
 #define GROW(arr, n)                                                           \
@@ -155,6 +161,13 @@ static int ascii_ieq(const char *a, size_t an, const char *b, size_t bn) {
       return 0;
   }
   return 1;
+}
+
+static int unit_is(const state *st, size_t i, const char *w) {
+  const nkg_unit *u = &st->t.units[i];
+  size_t n = strlen(w);
+  return u->end - u->begin == n &&
+         strncasecmp(st->doc->text + u->begin, w, n) == 0;
 }
 
 /* Country of a COUNTRY or DEMONYM unit, of a PLACE unit with a country, or
@@ -417,11 +430,95 @@ static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
 
 /* ---- stage 1: officials ---- */
 
+#define MAX_LIST 8
+
+/* "The foreign ministers of A, B and C, X, Y and Z, respectively": a rule
+ * with the groups "names" (a list of names) and "nations" (as many
+ * countries or demonyms, in the same order) gives the i-th person the i-th
+ * country, and each the title of the group "title" (made singular). The
+ * names are claimed one by one, so that each becomes its own OFFICIAL. */
+static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
+                             size_t nf, size_t nt) {
+  size_t cf, ct;
+  if (!group_units(r, ov, &st->t, "nations", &cf, &ct))
+    return;
+  int nations[MAX_LIST];
+  size_t nn = 0;
+  for (size_t i = cf; i < ct; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (u->cls != NKG_U_COUNTRY && u->cls != NKG_U_DEMONYM)
+      continue;
+    if (nn == MAX_LIST)
+      return;
+    nations[nn++] = u->value;
+  }
+  /* the names, split at commas and "and" */
+  size_t from[MAX_LIST], to[MAX_LIST];
+  size_t n = 0, start = nf;
+  for (size_t i = nf; i <= nt; i++) {
+    int sep = i == nt || unit_is(st, i, ",") || unit_is(st, i, "and");
+    if (!sep)
+      continue;
+    if (i > start) {
+      if (n == MAX_LIST)
+        return;
+      from[n] = start;
+      to[n++] = i;
+    }
+    start = i + 1;
+  }
+  if (n < 2 || n != nn || overlaps_claimed(&st->t, nf, nt))
+    return;
+  nkg_buf title = {0};
+  size_t tf, tt;
+  if (group_units(r, ov, &st->t, "title", &tf, &tt))
+    title_text(st, tf, tt, &title);
+  for (size_t k = 0; k < n; k++) {
+    nkg_buf text = {0}, name = {0};
+    units_text(st, from[k], to[k], &text);
+    nkg_name_normalise(&name, text.data ? text.data : "", text.len);
+    nkg_buf_free(&text);
+    if (!name.len) {
+      nkg_buf_free(&name);
+      continue;
+    }
+    int created;
+    int p = add_or_find_person(st, name.data, &created);
+    nkg_buf_free(&name);
+    nkg_person *ps = &st->x->persons[p];
+    size_t b = st->t.units[from[k]].begin, e = st->t.units[to[k] - 1].end;
+    if (created)
+      set_prov(&ps->prov, st->sentence, b, e, r->id);
+    if (title.len &&
+        (!ps->position || count_words(title.data) > count_words(ps->position))) {
+      free(ps->position);
+      ps->position = nkg_xstrdup(title.data);
+      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+    }
+    if (ps->country < 0) {
+      ps->country = nations[k];
+      set_prov(&ps->country_prov, st->sentence, b, e, r->id);
+    }
+    touch_person(st, p);
+    for (size_t i = from[k]; i < to[k]; i++)
+      st->t.units[i].claimed = 1;
+    mention *m = GROW(st->pending, st->n_pending);
+    m->from = from[k];
+    m->to = to[k];
+    m->person = p;
+  }
+  nkg_buf_free(&title);
+}
+
 static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                         size_t mfrom, size_t mto) {
   size_t nf, nt;
   (void)mfrom;
   (void)mto;
+  if (group_units(r, ov, &st->t, "names", &nf, &nt)) {
+    on_official_list(st, r, ov, nf, nt);
+    return;
+  }
   if (!group_units(r, ov, &st->t, "name", &nf, &nt))
     return;
   /* at most six capitalised words: the particles, hyphens and dots inside
@@ -614,7 +711,14 @@ static int resolve_title(state *st, size_t from, size_t to, int country) {
            title.len >= 2;
       nkg_buf_free(&initials);
     }
-    if (ok && (best < 0 || st->last_seen[i] > st->last_seen[best]))
+    /* "the Kyrgyz minister": one known to be Kyrgyz beats one whose
+     * country is not known, then the one mentioned last */
+    int exact = country >= 0 && ps->country == country;
+    int best_exact = best >= 0 && country >= 0 &&
+                     st->x->persons[best].country == country;
+    if (ok && (best < 0 || exact > best_exact ||
+               (exact == best_exact &&
+                st->last_seen[i] > st->last_seen[best])))
       best = (int)i;
   }
   nkg_buf_free(&title);
@@ -731,13 +835,6 @@ static void resolve_names(state *st) {
     }
     i = j;
   }
-}
-
-static int unit_is(const state *st, size_t i, const char *w) {
-  const nkg_unit *u = &st->t.units[i];
-  size_t n = strlen(w);
-  return u->end - u->begin == n &&
-         strncasecmp(st->doc->text + u->begin, w, n) == 0;
 }
 
 /* "Hungarian Foreign Minister A, Interior Minister B, and Defence Minister
@@ -858,6 +955,7 @@ static void add_meeting(state *st, int *people, size_t n, const nkg_prov *prov) 
       return;
     }
   }
+  st->last_meeting_sentence = st->sentence;
   nkg_meeting *m = GROW(st->x->meetings, st->x->n_meetings);
   memset(m, 0, sizeof *m);
   m->participants = nkg_xmalloc(k * sizeof *people);
@@ -916,6 +1014,63 @@ static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
  * and several after it ("A received B and C"), one meeting with each. */
 #define MAX_ANY 4
 
+/* Nonzero if a meeting was added while reading sentence s. */
+static int meeting_told(const state *st, int s) {
+  return st->x->n_meetings > 0 && st->last_meeting_sentence == s;
+}
+
+/* A meeting sentence with one official, p. "During the meeting with B,
+ * the two sides ..." (p after "with", after the meeting word): a meeting
+ * of p and the person the story is about, the first it names. Otherwise a partial meeting:
+ * with the partial one of the sentence before, a meeting of the two
+ * ("A took part in the council's meeting in X. Co-chaired by B, the
+ * meeting ..."), unless either sentence tells a meeting of its own or
+ * both are of one country. */
+static void partial_meeting(state *st, int p, int after_trigger,
+                            const nkg_prov *prov) {
+  const nkg_person *ps = &st->x->persons[p];
+  int people[2];
+  size_t at = st->t.n;
+  for (size_t i = 0; i < st->t.n && at == st->t.n; i++)
+    if (st->t.units[i].cls == NKG_U_OFFICIAL && st->t.units[i].value == p)
+      at = i;
+  size_t w = at;
+  while (w > 0 && (unit_is(st, w - 1, "the") || unit_is(st, w - 1, "his") ||
+                   unit_is(st, w - 1, "her")))
+    w--;
+  int q = st->x->n_persons ? 0 : -1; /* the first person of the story */
+  if (after_trigger && w > 0 && unit_is(st, w - 1, "with") && q >= 0 &&
+      q != p &&
+      (ps->country < 0 || st->x->persons[q].country != ps->country)) {
+    people[0] = q;
+    people[1] = p;
+    add_meeting(st, people, 2, prov);
+    st->meeting_here = 1;
+    return;
+  }
+  q = st->partial_person;
+  if (st->partial_sentence == st->sentence - 1 && q >= 0 && q != p &&
+      !meeting_told(st, st->sentence - 1) &&
+      (ps->country < 0 || st->x->persons[q].country != ps->country)) {
+    int saved = st->sentence;
+    people[0] = q;
+    people[1] = p;
+    st->sentence = st->partial_sentence;
+    add_meeting(st, people, 2, &st->partial_prov);
+    st->sentence = saved;
+    /* this sentence tells it too: its date or place may be here */
+    size_t m = st->x->n_meetings - 1;
+    if (st->meeting_sentence[m] != saved && st->n_meeting_more[m] < 4)
+      st->meeting_more[m][st->n_meeting_more[m]++] = saved;
+    st->meeting_here = 1;
+    st->partial_person = -1;
+    return;
+  }
+  st->partial_sentence = st->sentence;
+  st->partial_person = p;
+  st->partial_prov = *prov;
+}
+
 static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   if (st->meeting_here)
@@ -966,6 +1121,10 @@ static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   set_prov(&prov, st->sentence, st->t.units[from].begin,
            st->t.units[to - 1].end, r->id);
   int people[MAX_ANY + 1];
+  if (nb + na == 1 && nw == 0) {
+    partial_meeting(st, nb ? before[0] : after[0], nb == 0, &prov);
+    return;
+  }
   if (nw >= 2) {
     memcpy(people, witness, nw * sizeof *people);
     add_meeting(st, people, nw, &prov);
@@ -1371,6 +1530,19 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
       day--;
     civil_from_days(day, &y, &m, &d);
   }
+  if (y < 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+    /* "On December 24" with no year to read it by: the meeting's date is
+     * unknown, and a date told elsewhere ("the talks of December 15, 2021")
+     * is not it. "?" marks it; a full date of the sentence wins. */
+    date_at *da = GROW(st->dates, st->n_dates);
+    memcpy(da->date, "?", 2);
+    da->sentence = st->sentence;
+    da->begin = st->t.units[from].begin;
+    da->end = st->t.units[to - 1].end;
+    da->rule = r->id;
+    da->priority = rule_priority(st, r) + 1000;
+    return;
+  }
   if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 ||
       d > days_in_month(y, m))
     return;
@@ -1536,6 +1708,18 @@ static int home_country(state *st) {
   return -1;
 }
 
+/* Nonzero if a counterpart of person p ("his Chilean counterpart") is from
+ * country c: a counterpart is by definition from the other side, so p is
+ * not from c. */
+static int peer_from(const state *st, int p, int c) {
+  for (size_t i = 0; i < st->n_peers; i++)
+    for (int side = 0; side < 2; side++)
+      if (st->peers[i][side] == p &&
+          st->x->persons[st->peers[i][!side]].country == c)
+        return 1;
+  return 0;
+}
+
 static void infer_countries(state *st) {
   nkg_extraction *x = st->x;
   /* a partner of an envoy posted to X, with no country of their own, is
@@ -1557,7 +1741,7 @@ static void infer_countries(state *st) {
           if (x->persons[m->participants[k]].country == pb->posted_to)
             hosts_present = 1;
         int c = hosts_present ? pb->country : pb->posted_to;
-        if (c >= 0) {
+        if (c >= 0 && !peer_from(st, m->participants[a], c)) {
           pa->country = c;
           pa->country_prov = m->prov;
           pa->country_prov.rule = RULE_ENVOY_HOST;
@@ -1648,7 +1832,8 @@ static void infer_countries(state *st) {
     }
   if (home >= 0 && in_pair)
     for (size_t i = 0; i < x->n_persons; i++)
-      if (x->persons[i].country < 0 && x->persons[i].posted_to < 0) {
+      if (x->persons[i].country < 0 && x->persons[i].posted_to < 0 &&
+          !peer_from(st, (int)i, home)) {
         x->persons[i].country = home;
         if (st->doc->dateline_end > st->doc->dateline_begin)
           set_prov(&x->persons[i].country_prov, -1, st->doc->dateline_begin,
@@ -1702,6 +1887,22 @@ static void infer_other_side(state *st) {
       ps->country_prov.rule = RULE_OTHER_SIDE;
     }
   }
+}
+
+/* Nonzero if pa and pb sit on the same side of a meeting of three or more
+ * ("A met the president of X, B, and its foreign minister, C"): both of
+ * one country, with someone from another at the table. They came
+ * together; the meeting is with the other side. */
+static int same_side(const state *st, const nkg_meeting *m, int pa, int pb) {
+  int c = st->x->persons[pa].country;
+  if (m->n_participants < 3 || c < 0 || st->x->persons[pb].country != c)
+    return 0;
+  for (size_t k = 0; k < m->n_participants; k++) {
+    int o = st->x->persons[m->participants[k]].country;
+    if (o >= 0 && o != c)
+      return 1;
+  }
+  return 0;
 }
 
 static void finish_meetings(state *st) {
@@ -1779,6 +1980,8 @@ static void finish_meetings(state *st) {
         d = best_date(st, k);
       date_rule = RULE_CONTEXT_DATE;
     }
+    if (d && d->date[0] == '?')
+      d = NULL;
     if (d && !d->date[0]) {
       /* "on the same day", "later": the date of the meeting told last
        * before this one, if it has one */
@@ -1817,6 +2020,8 @@ static void finish_meetings(state *st) {
     for (size_t a = 0; a < m->n_participants; a++)
       for (size_t b = a + 1; b < m->n_participants; b++) {
         int pa = m->participants[a], pb = m->participants[b];
+        if (same_side(st, m, pa, pb))
+          continue;
         int dup = 0;
         for (size_t k = 0; k < x->n_met && !dup; k++)
           dup = x->met[k].a == pa && x->met[k].b == pb;
@@ -1940,6 +2145,9 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.doc = doc;
   st.x = out;
   st.last_subject = -1;
+  st.partial_sentence = -2;
+  st.partial_person = -1;
+  st.last_meeting_sentence = -1;
   st.trace = getenv("NEWSKG_TRACE") != NULL;
   st.md = pcre2_match_data_create(64, NULL);
   if (!st.md) {

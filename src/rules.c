@@ -96,7 +96,7 @@ int nkg_rule_group(const nkg_rule *r, const char *name) {
 
 /* Groups each kind needs (at least one of the listed, "" for none). */
 static const char *const required_groups[NKG_RK_COUNT][4] = {
-    {"name", NULL, NULL},         /* official */
+    {"name", "names", NULL},      /* official */
     {"title", "pron", "country"}, /* anaphor */
     {NULL, NULL, NULL},           /* meeting */
     {NULL, NULL, NULL},           /* cooperation */

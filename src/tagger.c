@@ -137,6 +137,13 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       nkg_unit_class cls;
       if (upper) {
         cls = class_of_capitalised(e, &value);
+        /* "Abdulmohsen A. Alfadley": a one-letter stop word ("A", "I")
+         * with a dot right after it, inside a name, is an initial */
+        if (cls == NKG_U_WORD && m == 1 && lens[i] == 1 && i + 1 < nt &&
+            lens[i + 1] == 1 && words[i + 1][0] == '.' &&
+            toks[i].end == toks[i + 1].begin && t->n > 0 &&
+            t->units[t->n - 1].cls == NKG_U_NAME)
+          cls = NKG_U_NAME;
       } else if (nkg_lex_has(e->mask, NKG_WC_SECTOR) && !is_head_of(t, e)) {
         cls = NKG_U_SECTOR;
         value = e->value[NKG_WC_SECTOR];
