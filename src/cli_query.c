@@ -386,6 +386,7 @@ int nkg_cli_query(int argc, char **argv) {
     nkg_query_set_logger(world, o.store);
   if (!(store = nkg_store_open(world, o.store, 0)))
     goto done;
+  loaded.store_is_set = nkg_store_is_set(store);
   if (o.n_inputs > 0 && !nkg_store_is_transient(store)) {
     nkg_error("query: DATA cannot be added to --store '%s' by a query (use "
               "'newskg load')",
