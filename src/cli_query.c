@@ -130,7 +130,11 @@ static void print_query_help(librdf_world *world) {
          "  csv        SPARQL 1.1 Query Results CSV (values only)\n"
          "  tsv        SPARQL 1.1 Query Results TSV (RDF terms)\n");
   printf("\nStore specifications (--store TYPE[:NAME][;OPTIONS]):\n"
-         "  hashes             in memory (the default)\n"
+         "  compact            in memory, newskg's own storage (the "
+         "default)\n"
+         "  hashes             in memory, librdf's hash storage "
+         "(NEWSKG_MEMORY=hashes\n"
+         "                     makes it the default)\n"
          "  sqlite:PATH        an SQLite file made by 'newskg load'\n"
          "  postgresql:DB;host='H',user='U',password='P'\n"
          "  file:PATH          an RDF/XML file (format='turtle' for "
