@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "document.h"
 #include "graph.h"
+#include "memstore.h"
 #include "query.h"
 #include "util.h"
 
@@ -29,6 +30,10 @@ librdf_world *nkg_cli_open_world(void) {
   }
   librdf_world_open(world);
   nkg_query_set_logger(world, NULL);
+  if (nkg_memstore_register(world)) {
+    librdf_free_world(world);
+    return NULL;
+  }
   return world;
 }
 

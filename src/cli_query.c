@@ -137,7 +137,11 @@ static void print_query_help(librdf_world *world) {
          "template\n"
          "has no blank node): the first rows come before the query ends.\n");
   printf("\nStore specifications (--store TYPE[:NAME][;OPTIONS]):\n"
-         "  hashes             in memory (the default)\n"
+         "  compact            in memory, newskg's own storage (the "
+         "default)\n"
+         "  hashes             in memory, librdf's hash storage "
+         "(NEWSKG_MEMORY=hashes\n"
+         "                     makes it the default)\n"
          "  sqlite:PATH        an SQLite file made by 'newskg load'\n"
          "  postgresql:DB;host='H',user='U',password='P'\n"
          "  file:PATH          an RDF/XML file (format='turtle' for "
@@ -394,6 +398,7 @@ int nkg_cli_query(int argc, char **argv) {
     nkg_query_set_logger(world, o.store);
   if (!(store = nkg_store_open(world, o.store, 0)))
     goto done;
+  loaded.store_is_set = nkg_store_is_set(store);
   if (o.n_inputs > 0 && !nkg_store_is_transient(store)) {
     nkg_error("query: DATA cannot be added to --store '%s' by a query (use "
               "'newskg load')",

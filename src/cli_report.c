@@ -210,6 +210,7 @@ int nkg_cli_report(int argc, char **argv) {
   status = NKG_FAIL;
   if (!(store = nkg_store_open(world, o.store, 0)))
     goto done;
+  loaded.store_is_set = nkg_store_is_set(store);
   if (o.n_inputs > 0 && !nkg_store_is_transient(store)) {
     nkg_error("report: DATA cannot be added to --store '%s' by a report "
               "(use 'newskg load')",

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "graph.h"
+#include "memstore.h"
 #include "sqlitedb.h"
 #include "util.h"
 
@@ -18,6 +19,7 @@ struct nkg_store {
   librdf_storage *storage;
   librdf_model *model;
   int transient;
+  int is_set; /* keeps one copy of a quad (compact) */
   int in_transaction;
   nkg_sqlite *guard; /* sqlite opened for reading: see hold_read_lock() */
   nkg_pstats *stats; /* read from the guard's connection, once */
@@ -216,8 +218,17 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
   }
   user_opts = nkg_xstrdup(semi ? semi + 1 : "");
   if (!*type) {
+    /* NEWSKG_MEMORY=hashes keeps librdf's own storage as the default (to
+     * compare the two); anything but hashes or compact is an error */
+    const char *env = getenv("NEWSKG_MEMORY");
+    if (env && *env && strcmp(env, "hashes") &&
+        strcmp(env, NKG_MEMSTORE_NAME)) {
+      nkg_error("NEWSKG_MEMORY='%s' is neither 'hashes' nor '%s'", env,
+                NKG_MEMSTORE_NAME);
+      goto out;
+    }
     free(type);
-    type = nkg_xstrdup("hashes");
+    type = nkg_xstrdup(env && *env ? env : NKG_MEMSTORE_NAME);
   }
 
   if (!storage_known(world, type)) {
@@ -281,6 +292,9 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
       free(name);
       name = nkg_xstrdup("newskg");
     }
+  } else if (!strcmp(type, NKG_MEMSTORE_NAME)) {
+    transient = 1;
+    add_option(&opts, user_opts, "contexts", "yes");
   } else if (!strcmp(type, "memory")) {
     transient = 1;
     add_option(&opts, user_opts, "contexts", "yes");
@@ -337,6 +351,7 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
   s = nkg_xcalloc(1, sizeof *s);
   s->spec = nkg_xstrdup(given);
   s->transient = transient;
+  s->is_set = !strcmp(type, NKG_MEMSTORE_NAME);
   s->storage = librdf_new_storage(world, type, *name ? name : NULL,
                                   opts.data ? opts.data : "");
   if (!s->storage) {
@@ -447,6 +462,8 @@ const nkg_pstats *nkg_store_stats(nkg_store *s) {
 librdf_model *nkg_store_model(nkg_store *s) { return s->model; }
 
 int nkg_store_is_transient(const nkg_store *s) { return s->transient; }
+
+int nkg_store_is_set(const nkg_store *s) { return s->is_set; }
 
 const char *nkg_store_spec(const nkg_store *s) { return s->spec; }
 
@@ -586,7 +603,7 @@ typedef struct {
 /* 1 when the statement is new in graph g (always 1 without a record). */
 static int first_time(librdf_world *world, nkg_store_loaded *loaded,
                       librdf_statement *st, librdf_node *g) {
-  if (!loaded)
+  if (!loaded || loaded->store_is_set)
     return 1;
   size_t n = librdf_statement_encode_parts2(world, st, g, NULL, 0,
                                             LIBRDF_STATEMENT_ALL);

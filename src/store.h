@@ -3,8 +3,13 @@
  *
  * A store specification is TYPE[:NAME][;OPTIONS]:
  *
- *   (NULL), "", "hashes", "hashes:"  in-memory hashes, hash-type 'memory'
- *                                   (the default; fast, nothing persists)
+ *   (NULL), "", "compact"           in memory, newskg's own storage
+ *                                   (memstore.h; the default: about 32
+ *                                   bytes a quad besides the terms;
+ *                                   NEWSKG_MEMORY=hashes makes hashes the
+ *                                   default instead)
+ *   "hashes", "hashes:"             in-memory hashes, hash-type 'memory'
+ *                                   (librdf's; 1.6 KB a quad)
  *   "memory"                        librdf's list store (slow: tests only)
  *   "sqlite:PATH"                   an SQLite file (librdf-storage-sqlite)
  *   "postgresql:DB;host='h',user='u',password='p'"
@@ -75,6 +80,11 @@ librdf_model *nkg_store_model(nkg_store *s);
  * memory, memory): adding command-line data to them is harmless. */
 int nkg_store_is_transient(const nkg_store *s);
 
+/* Nonzero for stores that keep one copy of a quad however often it is
+ * added (compact): no nkg_store_loaded record of the statements is needed
+ * then (set its store_is_set). */
+int nkg_store_is_set(const nkg_store *s);
+
 /* The specification as given (for messages). */
 const char *nkg_store_spec(const nkg_store *s);
 
@@ -107,6 +117,7 @@ const char *nkg_store_parser_for(librdf_world *world, const char *path,
  * would match twice), and the graph names that quads gave. Zero-initialise;
  * nkg_store_loaded_free() releases it. */
 typedef struct {
+  int store_is_set; /* the store is a set (nkg_store_is_set): keep no seen */
   nkg_byteset seen;
   nkg_byteset named;
   unsigned char *key; /* the encoded statement, reused */
