@@ -1122,6 +1122,10 @@ static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
            st->t.units[to - 1].end, r->id);
   int people[MAX_ANY + 1];
   if (nb + na == 1 && nw == 0) {
+    /* "X met with the minister of ...": a meeting of one named official
+     * and a partner the rules could not name (yet: a later sentence may
+     * name them) */
+    st->half_meeting = 1;
     partial_meeting(st, nb ? before[0] : after[0], nb == 0, &prov);
     return;
   }
@@ -1131,10 +1135,6 @@ static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     st->meeting_here = 1;
   }
   n = nb + na;
-  /* "X met with the minister of ...": a meeting of one named official
-   * and a partner the rules could not name */
-  if (n == 1 && nw == 0)
-    st->half_meeting = 1;
   if (n < 2)
     return;
   st->meeting_here = 1;

@@ -432,8 +432,10 @@ static void on_label(report *r, const char *const *c, const int *bound) {
     r->label[res] = string_id(r, c[1]);
 }
 
-/* Each report query but the labels' answers one property a row: the
- * columns after the first are unbound but for one. */
+/* The handlers merge rows into their resource: a column may be unbound
+ * (an OPTIONAL that found nothing), and a resource may come in several
+ * rows (one per participant, position, ...); the first value of a
+ * single-valued column wins, in the queries' ORDER BY. */
 
 static void on_document(report *r, const char *const *c, const int *bound) {
   if (!bound[0])
