@@ -477,15 +477,6 @@ static int m_add(librdf_storage *storage, librdf_statement *st) {
   return m_context_add(storage, NULL, st);
 }
 
-static int m_add_stream(librdf_storage *storage, librdf_stream *str) {
-  for (; !librdf_stream_end(str); librdf_stream_next(str)) {
-    librdf_statement *st = librdf_stream_get_object(str);
-    if (!st || m_context_add(storage, NULL, st))
-      return 1;
-  }
-  return 0;
-}
-
 static int m_context_add_stream(librdf_storage *storage, librdf_node *context,
                                 librdf_stream *str) {
   for (; !librdf_stream_end(str); librdf_stream_next(str)) {
@@ -494,6 +485,10 @@ static int m_context_add_stream(librdf_storage *storage, librdf_node *context,
       return 1;
   }
   return 0;
+}
+
+static int m_add_stream(librdf_storage *storage, librdf_stream *str) {
+  return m_context_add_stream(storage, NULL, str);
 }
 
 /* Drops the quads that match (any of s p o given, g as in cursor_new). */
