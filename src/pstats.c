@@ -119,8 +119,17 @@ static entry *get_entry(nkg_pstats *s, const char *p, size_t plen) {
   return e;
 }
 
+static void count_class(nkg_pstats *s, const char *c, size_t clen) {
+  if (!s->classes) s->classes = nkg_pstats_new();
+  get_entry(s->classes, c, clen)->v.triples++;
+}
+
 void nkg_pstats_count(nkg_pstats *s, const char *p, size_t plen,
-                      uint64_t subject, uint64_t object) {
+                      uint64_t subject, uint64_t object, const char *cls,
+                      size_t clen) {
+  if (cls && plen == sizeof NKG_PSTATS_RDF_TYPE - 1 &&
+      !memcmp(p, NKG_PSTATS_RDF_TYPE, plen))
+    count_class(s, cls, clen);
   entry *e = s->last ? &s->e[s->last - 1] : NULL;
   if (!e || e->len != plen || memcmp(e->iri, p, plen)) {
     e = get_entry(s, p, plen);
@@ -159,11 +168,6 @@ const nkg_pstat *nkg_pstats_get(const nkg_pstats *s, const char *p,
 const nkg_pstat *nkg_pstats_total(const nkg_pstats *s) { return &s->total; }
 
 size_t nkg_pstats_predicates(const nkg_pstats *s) { return s->n; }
-
-void nkg_pstats_count_class(nkg_pstats *s, const char *c, size_t clen) {
-  if (!s->classes) s->classes = nkg_pstats_new();
-  get_entry(s->classes, c, clen)->v.triples++;
-}
 
 void nkg_pstats_set_class(nkg_pstats *s, const char *c, size_t clen,
                           double members) {

@@ -39,9 +39,12 @@ void nkg_pstats_free(nkg_pstats *s);
 
 /* Counts one statement with the predicate IRI p (plen bytes), and the
  * hashes of its subject and object (any hash that tells terms apart, the
- * same for the same term). About 0.1 microsecond a statement. */
+ * same for the same term). cls is the object's IRI (clen bytes) when the
+ * object is an IRI, else NULL: with p rdf:type the statement also counts
+ * a member of that class (below). About 0.1 microsecond a statement. */
 void nkg_pstats_count(nkg_pstats *s, const char *p, size_t plen,
-                      uint64_t subject, uint64_t object);
+                      uint64_t subject, uint64_t object, const char *cls,
+                      size_t clen);
 
 /* Sets the numbers of the predicate p (plen bytes), or the totals when p
  * is NULL. */
@@ -54,12 +57,10 @@ const nkg_pstat *nkg_pstats_get(const nkg_pstats *s, const char *p,
 
 /* Classes: the members of each class, that is the statements
  * "x rdf:type C" for each IRI C (rdf:type's objects are few and their
- * sizes far apart, so an average per object misleads). Counted in memory
- * by nkg_pstats_count_class() for each such statement, or set from a
- * store. nkg_pstats_class() gives C's members, 0 when it has none, or -1
+ * sizes far apart, so an average per object misleads). Counted by
+ * nkg_pstats_count() for each such statement, or set from a store. nkg_pstats_class() gives C's members, 0 when it has none, or -1
  * when no class was ever counted or set (no numbers). */
 #define NKG_PSTATS_RDF_TYPE "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-void nkg_pstats_count_class(nkg_pstats *s, const char *c, size_t clen);
 void nkg_pstats_set_class(nkg_pstats *s, const char *c, size_t clen,
                           double members);
 double nkg_pstats_class(const nkg_pstats *s, const char *c, size_t clen);

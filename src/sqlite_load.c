@@ -573,14 +573,11 @@ int nkg_sqlite_load_add(nkg_sqlite_load *l, librdf_statement *st,
     size_t plen = 0, clen = 0;
     const char *p = (const char *)raptor_uri_as_counted_string(
         terms[1]->value.uri, &plen);
-    nkg_pstats_count(l->stats, p, plen, sk, ok);
-    if (terms[2]->type == RAPTOR_TERM_TYPE_URI &&
-        plen == sizeof NKG_PSTATS_RDF_TYPE - 1 &&
-        !memcmp(p, NKG_PSTATS_RDF_TYPE, plen)) {
-      const char *c = (const char *)raptor_uri_as_counted_string(
-          terms[2]->value.uri, &clen);
-      nkg_pstats_count_class(l->stats, c, clen);
-    }
+    const char *c = terms[2]->type == RAPTOR_TERM_TYPE_URI
+                        ? (const char *)raptor_uri_as_counted_string(
+                              terms[2]->value.uri, &clen)
+                        : NULL;
+    nkg_pstats_count(l->stats, p, plen, sk, ok, c, clen);
   }
   return 1;
 }

@@ -628,26 +628,25 @@ int nkg_store_add(librdf_world *world, librdf_model *model,
              : librdf_model_add_statement(model, st);
   if (rc)
     return -1;
-  if (loaded && loaded->stats && st->predicate &&
-      st->predicate->type == RAPTOR_TERM_TYPE_URI) {
-    size_t plen = 0;
-    const unsigned char *p =
-        raptor_uri_as_counted_string(st->predicate->value.uri, &plen);
-    if (p)
-      nkg_pstats_count(loaded->stats, (const char *)p, plen,
-                       nkg_store_term_hash(st->subject),
-                       nkg_store_term_hash(st->object));
-    if (p && plen == sizeof NKG_PSTATS_RDF_TYPE - 1 &&
-        !memcmp(p, NKG_PSTATS_RDF_TYPE, plen) && st->object &&
-        st->object->type == RAPTOR_TERM_TYPE_URI) {
-      size_t clen = 0;
-      const unsigned char *c =
-          raptor_uri_as_counted_string(st->object->value.uri, &clen);
-      if (c)
-        nkg_pstats_count_class(loaded->stats, (const char *)c, clen);
-    }
-  }
+  if (loaded && loaded->stats)
+    nkg_store_count_stats(loaded->stats, st);
   return 1;
+}
+
+void nkg_store_count_stats(nkg_pstats *stats, librdf_statement *st) {
+  if (!st->predicate || st->predicate->type != RAPTOR_TERM_TYPE_URI)
+    return;
+  size_t plen = 0, clen = 0;
+  const unsigned char *p =
+      raptor_uri_as_counted_string(st->predicate->value.uri, &plen);
+  const unsigned char *c =
+      st->object && st->object->type == RAPTOR_TERM_TYPE_URI
+          ? raptor_uri_as_counted_string(st->object->value.uri, &clen)
+          : NULL;
+  if (p)
+    nkg_pstats_count(stats, (const char *)p, plen,
+                     nkg_store_term_hash(st->subject),
+                     nkg_store_term_hash(st->object), (const char *)c, clen);
 }
 
 /* Eight bytes at a time (nkg_hash64 takes one): this runs twice for every

@@ -63,6 +63,11 @@ const nkg_pstats *nkg_store_stats(nkg_store *s);
  * terms apart, for nkg_pstats_count(). */
 uint64_t nkg_store_term_hash(librdf_node *t);
 
+/* Counts st (its predicate, subject, object, and its class when it is an
+ * rdf:type statement) into stats; nkg_store_add() calls it for each
+ * statement it adds. */
+void nkg_store_count_stats(nkg_pstats *stats, librdf_statement *st);
+
 /* Returns 0 when spec may be opened for reading, or -1 after a message
  * "newskg: --store 'SPEC': ..." when its options would create or empty a
  * store (new='yes' and any other value of new). For a usage error before

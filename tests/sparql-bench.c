@@ -182,26 +182,8 @@ static char *slurp(const char *path) {
 static nkg_pstats *count_stats(librdf_model *model) {
   nkg_pstats *ps = nkg_pstats_new();
   librdf_stream *s = librdf_model_as_stream(model);
-  for (; s && !librdf_stream_end(s); librdf_stream_next(s)) {
-    librdf_statement *st = librdf_stream_get_object(s);
-    librdf_node *p = librdf_statement_get_predicate(st);
-    if (!p || !librdf_node_is_resource(p)) continue;
-    size_t n;
-    const unsigned char *iri =
-        librdf_uri_as_counted_string(librdf_node_get_uri(p), &n);
-    librdf_node *o = librdf_statement_get_object(st);
-    nkg_pstats_count(ps, (const char *)iri, n,
-                     nkg_store_term_hash(librdf_statement_get_subject(st)),
-                     nkg_store_term_hash(o));
-    if (n == sizeof NKG_PSTATS_RDF_TYPE - 1 &&
-        !memcmp(iri, NKG_PSTATS_RDF_TYPE, n) && o &&
-        librdf_node_is_resource(o)) {
-      size_t cn;
-      const unsigned char *c =
-          librdf_uri_as_counted_string(librdf_node_get_uri(o), &cn);
-      nkg_pstats_count_class(ps, (const char *)c, cn);
-    }
-  }
+  for (; s && !librdf_stream_end(s); librdf_stream_next(s))
+    nkg_store_count_stats(ps, librdf_stream_get_object(s));
   if (s) librdf_free_stream(s);
   return ps;
 }
