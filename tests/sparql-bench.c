@@ -20,7 +20,8 @@
  * With BENCH_OUT=DIR (tests/bench/query-scale): DATA is any RDF file
  * (N-Quads keep their graphs) loaded as `newskg query` loads it, into the
  * store BENCH_STORE_SPEC (default: the compact in-memory store) with the
- * per-predicate statistics, and the arguments are .rq files. Each runs
+ * per-predicate statistics, and the arguments are .rq files. The load
+ * includes the first lookup (the compact store indexes its quads then). Each runs
  * through nkg_query_run(), the code of `newskg query`, its answer written
  * as SPARQL JSON to DIR/NAME.json. Prints "load SECONDS", then for each query
  * "start NAME" and "query NAME SECONDS" (wall time of the run, writing
@@ -225,6 +226,23 @@ static int bench_out(const char *dir, const char *data, char **queries,
   if (!parser || !ctx ||
       nkg_store_parse_file(world, model, data, parser, ctx, &loaded) < 0)
     goto out;
+  /* The compact store sorts and indexes its quads at the first lookup:
+   * that belongs to the load (as Oxigraph's indexes belong to its load),
+   * not to whichever query comes first. */
+  librdf_node *none = librdf_new_node_from_uri_string(
+      world, (const unsigned char *)"urn:nkg:bench:none");
+  librdf_statement *pattern =
+      none ? librdf_new_statement_from_nodes(world, none, NULL, NULL) : NULL;
+  librdf_stream *found =
+      pattern ? librdf_model_find_statements(model, pattern) : NULL;
+  if (found)
+    librdf_free_stream(found);
+  if (pattern)
+    librdf_free_statement(pattern);
+  if (!found) {
+    fprintf(stderr, "sparql-bench: %s: cannot look up a statement\n", data);
+    goto out;
+  }
   printf("load %.3f\n", now() - t0);
   for (int i = 0; i < nqueries; i++) {
     const char *slash = strrchr(queries[i], '/');
