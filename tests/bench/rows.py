@@ -2,6 +2,7 @@
 """rows.py: the rows of SPARQL JSON results, in a form that compares.
 
   rows.py RESULTS.json...
+  rows.py --rows RESULTS.json      the sorted rows themselves, one a line
 
 For each file prints one line: its name, the number of rows, and a SHA-256
 of its rows sorted, each row its terms in the head's variable order, each
@@ -43,12 +44,12 @@ def term(t):
     return lex
 
 
-def digest(path):
+def sorted_rows(path):
     try:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
     except (OSError, ValueError):
-        return "-", "-"
+        return None
     if "boolean" in doc:
         rows = [str(doc["boolean"]).lower()]
     else:
@@ -56,10 +57,22 @@ def digest(path):
         rows = ["\t".join(term(b.get(v)) for v in names)
                 for b in doc.get("results", {}).get("bindings", [])]
     rows.sort()
+    return rows
+
+
+def digest(path):
+    rows = sorted_rows(path)
+    if rows is None:
+        return "-", "-"
     h = hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
     return str(len(rows)), h
 
 
-for p in sys.argv[1:]:
-    n, h = digest(p)
-    print(p.rsplit("/", 1)[-1], n, h)
+if sys.argv[1:2] == ["--rows"]:
+    for p in sys.argv[2:]:
+        for r in sorted_rows(p) or []:
+            print(r)
+else:
+    for p in sys.argv[1:]:
+        n, h = digest(p)
+        print(p.rsplit("/", 1)[-1], n, h)
