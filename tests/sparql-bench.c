@@ -15,15 +15,29 @@
  * (pstats.h), and each query runs without them, then with them; the line
  * gives both evaluation times (the fastest of BENCH_RUNS rounds, default
  * 5, the two alternating), their ratio, and whether the rows are the same,
- * in the same order. */
+ * in the same order.
+ *
+ * With BENCH_OUT=DIR (tests/bench/query-scale): DATA is any RDF file
+ * (N-Quads keep their graphs) loaded as `newskg query` loads it, into the
+ * store BENCH_STORE_SPEC (default: the compact in-memory store) with the
+ * per-predicate statistics, and the arguments are .rq files. The load
+ * includes the first lookup (the compact store indexes its quads then). Each runs
+ * through nkg_query_run(), the code of `newskg query`, its answer written
+ * as SPARQL JSON to DIR/NAME.json. Prints "load SECONDS", then for each query
+ * "start NAME" and "query NAME SECONDS" (wall time of the run, writing
+ * included). BENCH_QUERY_TIMEOUT (seconds) ends the process with SIGALRM
+ * when one query runs longer: the caller sees which one started last. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <redland.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "cli_data.h"
 #include "pstats.h"
 #include "query.h"
 #include "sparql_algebra.h"
@@ -188,12 +202,104 @@ static nkg_pstats *count_stats(librdf_model *model) {
   return ps;
 }
 
+/* BENCH_OUT=dir: see the head of this file. Returns 0, or 1 after a
+ * message. */
+static int bench_out(const char *dir, const char *data, char **queries,
+                     int nqueries) {
+  int rc = 1;
+  librdf_world *world = nkg_cli_open_world(); /* compact registered */
+  if (!world)
+    return 1;
+  nkg_store *store = nkg_store_open(world, getenv("BENCH_STORE_SPEC"), 0);
+  nkg_store_loaded loaded = {0};
+  librdf_node *ctx = NULL;
+  const char *to = getenv("BENCH_QUERY_TIMEOUT");
+  unsigned timeout = to && atoi(to) > 0 ? (unsigned)atoi(to) : 0;
+  if (!store)
+    goto out;
+  librdf_model *model = nkg_store_model(store);
+  loaded.store_is_set = nkg_store_is_set(store);
+  loaded.stats = nkg_pstats_new();
+  const char *parser = nkg_store_parser_for(world, data, NULL);
+  ctx = nkg_store_file_context(world, data);
+  double t0 = now();
+  if (!parser || !ctx ||
+      nkg_store_parse_file(world, model, data, parser, ctx, &loaded) < 0)
+    goto out;
+  /* The compact store sorts and indexes its quads at the first lookup:
+   * that belongs to the load (as Oxigraph's indexes belong to its load),
+   * not to whichever query comes first. */
+  librdf_node *none = librdf_new_node_from_uri_string(
+      world, (const unsigned char *)"urn:nkg:bench:none");
+  librdf_statement *pattern =
+      none ? librdf_new_statement_from_nodes(world, none, NULL, NULL) : NULL;
+  librdf_stream *found =
+      pattern ? librdf_model_find_statements(model, pattern) : NULL;
+  if (found)
+    librdf_free_stream(found);
+  if (pattern)
+    librdf_free_statement(pattern);
+  if (!found) {
+    fprintf(stderr, "sparql-bench: %s: cannot look up a statement\n", data);
+    goto out;
+  }
+  printf("load %.3f\n", now() - t0);
+  for (int i = 0; i < nqueries; i++) {
+    const char *slash = strrchr(queries[i], '/');
+    const char *name = slash ? slash + 1 : queries[i];
+    char *text = slurp(queries[i]);
+    if (!text) {
+      fprintf(stderr, "sparql-bench: %s: cannot read\n", queries[i]);
+      goto out;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%.*s.json", dir,
+             (int)(strlen(name) - (strlen(name) > 3 ? 3 : 0)), name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+      fprintf(stderr, "sparql-bench: %s: cannot write\n", path);
+      free(text);
+      goto out;
+    }
+    nkg_query_options qo = {.source = queries[i],
+                            .results_format = "json",
+                            .stats = loaded.stats};
+    int ask;
+    printf("start %s\n", name);
+    alarm(timeout);
+    t0 = now();
+    int failed = nkg_query_run(world, model, text, &qo, f, &ask) != 0;
+    double secs = now() - t0;
+    alarm(0);
+    failed = fclose(f) != 0 || failed;
+    free(text);
+    if (failed) {
+      fprintf(stderr, "sparql-bench: %s: the query failed\n", queries[i]);
+      goto out;
+    }
+    printf("query %s %.3f\n", name, secs);
+  }
+  rc = 0;
+out:
+  if (ctx)
+    librdf_free_node(ctx);
+  nkg_pstats_free(loaded.stats);
+  nkg_store_loaded_free(&loaded);
+  if (store)
+    nkg_store_close(store);
+  librdf_free_world(world);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s DATA.nt QUERY...\n", argv[0]);
     return 2;
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
+  const char *tsv = getenv("BENCH_OUT");
+  if (tsv && *tsv)
+    return bench_out(tsv, argv[1], argv + 2, argc - 2);
   const char *opts = getenv("BENCH_STORAGE");
   librdf_world *world = librdf_new_world();
   librdf_world_open(world);
