@@ -1218,6 +1218,12 @@ static int single_adjective(const state *st, const nkg_unit *u) {
   return 0;
 }
 
+/* Nonzero if unit u is the word w (as written). */
+static int word_is(const state *st, const nkg_unit *u, const char *w) {
+  size_t n = strlen(w);
+  return u->end - u->begin == n && !memcmp(st->doc->text + u->begin, w, n);
+}
+
 /* A comma or a conjunction between the items of a list. */
 static int list_separator(const state *st, const nkg_unit *u) {
   if (!u)
@@ -1364,6 +1370,23 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   } else if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
     from = lf;
     to = lt;
+    /* a list of two known sectors or more is a list of fields: the
+     * items between them that the gazetteer does not know are fields too
+     * ("trade , student exchange and tourism"), from the first known one
+     * (the words before it may end the cue's clause: "how the two nations
+     * could strengthen") */
+    size_t known = 0, first = to, last = to;
+    for (size_t i = from; i < last; i++)
+      if (st->t.units[i].cls == NKG_U_SECTOR) {
+        known++;
+        first = first < i ? first : i;
+        /* "minerals such as cobalt , nickel": instances of that
+         * sector, not fields of their own */
+        if (i + 1 < last && word_is(st, &st->t.units[i + 1], "such"))
+          last = i + 1;
+      }
+    if (known >= 2)
+      unlisted_items(st, r, first, last);
   }
   for (size_t i = from; i < to; i++) {
     const nkg_unit *u = &st->t.units[i];
