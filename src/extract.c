@@ -1260,9 +1260,14 @@ static void add_unlisted(state *st, const nkg_rule *r, size_t b, size_t e) {
  * flood forecasting". A run next to a sector is part of that sector's
  * item ("agricultural mechanisation"); one that ends in a head noun
  * ("other areas") or a generic word names no sector, and generic words
- * that open a run are not part of it ("mutual trust": "trust"). */
+ * that open a run are not part of it ("mutual trust": "trust"). With
+ * strict, only runs between list separators (commas, "and", "or") count,
+ * and a single word not before "and" + a known sector or a comma is a
+ * modifier of the next item ("safe and environmentally sound shipping"):
+ * for the lists of sectors.after-cue, whose separators include "in" and
+ * "for". */
 static void unlisted_items(state *st, const nkg_rule *r, size_t from,
-                           size_t to) {
+                           size_t to, int strict) {
   /* in a list of at least two known sectors, a single word between
    * separators is an item too ("mining , anti-monopoly , and tourism") */
   size_t known = 0;
@@ -1296,6 +1301,14 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     size_t e0 = st->t.units[i].end;
     int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
     int single = j - i == 1 && !nkg_lex_has(last->mask, NKG_WC_HEAD);
+    if (strict) {
+      const nkg_unit *next2 = j + 1 < to ? &st->t.units[j + 1] : NULL;
+      bounded = bounded && list_separator(st, before) &&
+                (!after || list_separator(st, after));
+      if (single && after && !word_is(st, after, ",") &&
+          !(next2 && (next2->cls == NKG_U_SECTOR || word_is(st, next2, "the"))))
+        single = 0;
+    }
     if (bounded && !verb && single && known >= 2 &&
              list_separator(st, before) &&
              (!after || list_separator(st, after)) &&
@@ -1364,7 +1377,7 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   }
   if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
     /* the known sectors of the list are its items too (below) */
-    unlisted_items(st, r, lf, lt);
+    unlisted_items(st, r, lf, lt, 0);
     from = lf;
     to = lt;
   } else if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
@@ -1386,7 +1399,7 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
           last = i + 1;
       }
     if (known >= 2)
-      unlisted_items(st, r, first, last);
+      unlisted_items(st, r, first, last, 1);
   }
   for (size_t i = from; i < to; i++) {
     const nkg_unit *u = &st->t.units[i];
