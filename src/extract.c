@@ -1612,6 +1612,55 @@ static void on_eventref(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   st->eventref[st->sentence] = 1;
 }
 
+/* A capitalised sector word that the tagger read as a portfolio ("Trade",
+ * "Environment"): outside a title or an office ("Minister of Trade and
+ * Industry", "the Ministry for the Environment", "Trade Minister"), it is
+ * the field, as in Title Case lists ("the Environment and Water Resources,
+ * the Security and Defense; ..."). The run of capitalised words and "and",
+ * "&", "," around it decides: an office word right before its "of"/"for"
+ * or right after it keeps it a portfolio. */
+static int office_unit(const nkg_unit *u) {
+  return u->cls == NKG_U_ORG || u->cls == NKG_U_TITLE ||
+         u->cls == NKG_U_RANK || u->cls == NKG_U_OFFICIAL ||
+         u->cls == NKG_U_MOD || u->cls == NKG_U_HON;
+}
+
+static int capital_run_unit(const state *st, const nkg_unit *u) {
+  return u->cls == NKG_U_PORT || u->cls == NKG_U_SECTOR ||
+         u->cls == NKG_U_NAME || word_is(st, u, "and") ||
+         word_is(st, u, "&") || word_is(st, u, ",");
+}
+
+static void sector_ports(state *st) {
+  nkg_tagged *t = &st->t;
+  int changed = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    if (t->units[i].cls != NKG_U_PORT || t->units[i].sector < 0)
+      continue;
+    size_t l = i, r = i + 1;
+    while (l > 0 && capital_run_unit(st, &t->units[l - 1]))
+      l--;
+    while (r < t->n && capital_run_unit(st, &t->units[r]))
+      r++;
+    int office = (r < t->n && office_unit(&t->units[r])) ||
+                 (l > 0 && office_unit(&t->units[l - 1]));
+    if (l > 1 && (word_is(st, &t->units[l - 1], "of") ||
+                  word_is(st, &t->units[l - 1], "for"))) {
+      size_t k = l - 2;
+      if (k > 0 && word_is(st, &t->units[k], "the"))
+        k--;
+      office = office || office_unit(&t->units[k]);
+    }
+    if (office)
+      continue;
+    t->units[i].cls = NKG_U_SECTOR;
+    t->units[i].value = t->units[i].sector;
+    changed = 1;
+  }
+  if (changed)
+    nkg_tagged_render(t);
+}
+
 /* ---- the document ---- */
 
 static void process_sentence(state *st) {
@@ -1629,6 +1678,7 @@ static void process_sentence(state *st) {
       st->last_subject = st->t.units[i].value;
       break;
     }
+  sector_ports(st);
   if (st->trace)
     fprintf(stderr, "newskg: %s: sentence %d: %s\n", st->doc->name,
             st->sentence, st->t.tags.data);
