@@ -1218,6 +1218,12 @@ static int single_adjective(const state *st, const nkg_unit *u) {
   return 0;
 }
 
+/* Nonzero if unit u is the word w (as written). */
+static int word_is(const state *st, const nkg_unit *u, const char *w) {
+  size_t n = strlen(w);
+  return u->end - u->begin == n && !memcmp(st->doc->text + u->begin, w, n);
+}
+
 /* A comma or a conjunction between the items of a list. */
 static int list_separator(const state *st, const nkg_unit *u) {
   if (!u)
@@ -1254,9 +1260,14 @@ static void add_unlisted(state *st, const nkg_rule *r, size_t b, size_t e) {
  * flood forecasting". A run next to a sector is part of that sector's
  * item ("agricultural mechanisation"); one that ends in a head noun
  * ("other areas") or a generic word names no sector, and generic words
- * that open a run are not part of it ("mutual trust": "trust"). */
+ * that open a run are not part of it ("mutual trust": "trust"). With
+ * strict, only runs between list separators (commas, "and", "or") count,
+ * and a single word not before "and" + a known sector or a comma is a
+ * modifier of the next item ("safe and environmentally sound shipping"):
+ * for the lists of sectors.after-cue, whose separators include "in" and
+ * "for". */
 static void unlisted_items(state *st, const nkg_rule *r, size_t from,
-                           size_t to) {
+                           size_t to, int strict) {
   /* in a list of at least two known sectors, a single word between
    * separators is an item too ("mining , anti-monopoly , and tourism") */
   size_t known = 0;
@@ -1290,6 +1301,14 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     size_t e0 = st->t.units[i].end;
     int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
     int single = j - i == 1 && !nkg_lex_has(last->mask, NKG_WC_HEAD);
+    if (strict) {
+      const nkg_unit *next2 = j + 1 < to ? &st->t.units[j + 1] : NULL;
+      bounded = bounded && list_separator(st, before) &&
+                (!after || list_separator(st, after));
+      if (single && after && !word_is(st, after, ",") &&
+          !(next2 && (next2->cls == NKG_U_SECTOR || word_is(st, next2, "the"))))
+        single = 0;
+    }
     if (bounded && !verb && single && known >= 2 &&
              list_separator(st, before) &&
              (!after || list_separator(st, after)) &&
@@ -1358,12 +1377,29 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   }
   if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
     /* the known sectors of the list are its items too (below) */
-    unlisted_items(st, r, lf, lt);
+    unlisted_items(st, r, lf, lt, 0);
     from = lf;
     to = lt;
   } else if (group_units(r, ov, &st->t, "list", &lf, &lt)) {
     from = lf;
     to = lt;
+    /* a list of two known sectors or more is a list of fields: the
+     * items between them that the gazetteer does not know are fields too
+     * ("trade , student exchange and tourism"), from the first known one
+     * (the words before it may end the cue's clause: "how the two nations
+     * could strengthen") */
+    size_t known = 0, first = to, last = to;
+    for (size_t i = from; i < last; i++)
+      if (st->t.units[i].cls == NKG_U_SECTOR) {
+        known++;
+        first = first < i ? first : i;
+        /* "minerals such as cobalt , nickel": instances of that
+         * sector, not fields of their own */
+        if (i + 1 < last && word_is(st, &st->t.units[i + 1], "such"))
+          last = i + 1;
+      }
+    if (known >= 2)
+      unlisted_items(st, r, first, last, 1);
   }
   for (size_t i = from; i < to; i++) {
     const nkg_unit *u = &st->t.units[i];
@@ -1576,6 +1612,55 @@ static void on_eventref(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   st->eventref[st->sentence] = 1;
 }
 
+/* A capitalised sector word that the tagger read as a portfolio ("Trade",
+ * "Environment"): outside a title or an office ("Minister of Trade and
+ * Industry", "the Ministry for the Environment", "Trade Minister"), it is
+ * the field, as in Title Case lists ("the Environment and Water Resources,
+ * the Security and Defense; ..."). The run of capitalised words and "and",
+ * "&", "," around it decides: an office word right before its "of"/"for"
+ * or right after it keeps it a portfolio. */
+static int office_unit(const nkg_unit *u) {
+  return u->cls == NKG_U_ORG || u->cls == NKG_U_TITLE ||
+         u->cls == NKG_U_RANK || u->cls == NKG_U_OFFICIAL ||
+         u->cls == NKG_U_MOD || u->cls == NKG_U_HON;
+}
+
+static int capital_run_unit(const state *st, const nkg_unit *u) {
+  return u->cls == NKG_U_PORT || u->cls == NKG_U_SECTOR ||
+         u->cls == NKG_U_NAME || word_is(st, u, "and") ||
+         word_is(st, u, "&") || word_is(st, u, ",");
+}
+
+static void sector_ports(state *st) {
+  nkg_tagged *t = &st->t;
+  int changed = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    if (t->units[i].cls != NKG_U_PORT || t->units[i].sector < 0)
+      continue;
+    size_t l = i, r = i + 1;
+    while (l > 0 && capital_run_unit(st, &t->units[l - 1]))
+      l--;
+    while (r < t->n && capital_run_unit(st, &t->units[r]))
+      r++;
+    int office = (r < t->n && office_unit(&t->units[r])) ||
+                 (l > 0 && office_unit(&t->units[l - 1]));
+    if (l > 1 && (word_is(st, &t->units[l - 1], "of") ||
+                  word_is(st, &t->units[l - 1], "for"))) {
+      size_t k = l - 2;
+      if (k > 0 && word_is(st, &t->units[k], "the"))
+        k--;
+      office = office || office_unit(&t->units[k]);
+    }
+    if (office)
+      continue;
+    t->units[i].cls = NKG_U_SECTOR;
+    t->units[i].value = t->units[i].sector;
+    changed = 1;
+  }
+  if (changed)
+    nkg_tagged_render(t);
+}
+
 /* ---- the document ---- */
 
 static void process_sentence(state *st) {
@@ -1593,6 +1678,7 @@ static void process_sentence(state *st) {
       st->last_subject = st->t.units[i].value;
       break;
     }
+  sector_ports(st);
   if (st->trace)
     fprintf(stderr, "newskg: %s: sentence %d: %s\n", st->doc->name,
             st->sentence, st->t.tags.data);

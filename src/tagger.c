@@ -27,6 +27,7 @@ static void push_unit(nkg_tagged *t, size_t b, size_t e, nkg_unit_class cls,
   u->cls = cls;
   u->value = value;
   u->mask = mask;
+  u->sector = -1;
   u->claimed = 0;
 }
 
@@ -159,6 +160,8 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       if (cls == NKG_U_WORD && m > 1 && !nkg_lex_has(e->mask, NKG_WC_STOP))
         m = 1, eend = toks[i].end;
       push_unit(t, b, eend, cls, value, e->mask);
+      if (nkg_lex_has(e->mask, NKG_WC_SECTOR))
+        t->units[t->n - 1].sector = e->value[NKG_WC_SECTOR];
       i += m;
       continue;
     }
@@ -267,6 +270,7 @@ void nkg_tagged_collapse(nkg_tagged *t, size_t from, size_t to,
   u->cls = cls;
   u->value = value;
   u->mask = 0;
+  u->sector = -1;
   u->claimed = 1;
   memmove(&t->units[from + 1], &t->units[to],
           (t->n - to) * sizeof *t->units);

@@ -54,6 +54,7 @@ typedef struct {
   nkg_unit_class cls;
   int value;       /* lexicon index, month, weekday, number or person */
   unsigned mask;   /* every lexicon class the phrase had (1 << nkg_word_class) */
+  int sector;      /* its sector (lexicon index) when mask has SECTOR, else -1 */
   int claimed;     /* part of a mention already used by a rule */
 } nkg_unit;
 
