@@ -223,6 +223,7 @@ static void render_literal(nkg_buf *b, const char *s, size_t n) {
 
 void nkg_tagged_render(nkg_tagged *t) {
   nkg_buf_clear(&t->tags);
+  t->version++;
   if (t->pos_cap < t->n + 1) {
     t->pos_cap = t->n + 1;
     t->pos = nkg_xrealloc(t->pos, t->pos_cap * sizeof *t->pos);
