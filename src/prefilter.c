@@ -18,8 +18,15 @@ typedef struct pf_node {
   size_t n;
 } pf_node;
 
+/* A byte pair a is coded a[0] << 8 | a[1]; a single byte b, 65536 + b. */
+typedef struct {
+  uint32_t *codes; /* ascending, no repeats */
+  size_t n;
+} code_set;
+
 struct nkg_prefilter {
   pf_node *root;
+  code_set sig; /* the pairs and bytes every match holds: tested first */
 };
 
 typedef struct {
@@ -352,6 +359,59 @@ static pf_node *parse_alt(parser *ps) {
   return any;
 }
 
+static int cmp_code(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The pairs and bytes that every occurrence of x holds: a literal's own,
+ * all those of a sequence's parts, those common to all alternatives. */
+static code_set signature(const pf_node *x) {
+  code_set r = {0};
+  if (x->kind == PF_LIT) {
+    const unsigned char *u = (const unsigned char *)x->lit;
+    r.codes = nkg_xmalloc((x->len ? x->len : 1) * sizeof *r.codes);
+    if (x->len == 1)
+      r.codes[r.n++] = 65536 + u[0];
+    for (size_t i = 0; i + 1 < x->len; i++)
+      r.codes[r.n++] = (uint32_t)u[i] << 8 | u[i + 1];
+  } else if (x->kind == PF_SEQ) {
+    for (size_t i = 0; i < x->n; i++) {
+      code_set k = signature(x->kids[i]);
+      r.codes = nkg_xrealloc(r.codes, (r.n + k.n + 1) * sizeof *r.codes);
+      memcpy(r.codes + r.n, k.codes, k.n * sizeof *k.codes);
+      r.n += k.n;
+      free(k.codes);
+    }
+  } else {
+    for (size_t i = 0; i < x->n; i++) {
+      code_set k = signature(x->kids[i]);
+      if (i == 0) {
+        r = k;
+        continue;
+      }
+      size_t kept = 0;
+      for (size_t a = 0; a < r.n; a++)
+        for (size_t b = 0; b < k.n; b++)
+          if (r.codes[a] == k.codes[b]) {
+            r.codes[kept++] = r.codes[a];
+            break;
+          }
+      r.n = kept;
+      free(k.codes);
+    }
+  }
+  if (r.n > 1) {
+    qsort(r.codes, r.n, sizeof *r.codes, cmp_code);
+    size_t u = 1;
+    for (size_t i = 1; i < r.n; i++)
+      if (r.codes[i] != r.codes[u - 1])
+        r.codes[u++] = r.codes[i];
+    r.n = u;
+  }
+  return r;
+}
+
 nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
   parser ps = {p, p + n, 0};
   pf_node *root = parse_alt(&ps);
@@ -363,6 +423,7 @@ nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
     return NULL;
   nkg_prefilter *f = nkg_xmalloc(sizeof *f);
   f->root = root;
+  f->sig = signature(root);
   return f;
 }
 
@@ -392,6 +453,44 @@ static int may_hold(const nkg_prefilter_index *x, const pf_node *l) {
   return 1;
 }
 
+/* 0 if the subject of x cannot hold what node x requires, order aside:
+ * bit tests only, and most rules stop here. */
+static int present(const nkg_prefilter_index *ix, const pf_node *x) {
+  switch (x->kind) {
+  case PF_LIT:
+    return may_hold(ix, x);
+  case PF_SEQ:
+    for (size_t i = 0; i < x->n; i++)
+      if (!present(ix, x->kids[i]))
+        return 0;
+    return 1;
+  case PF_ANY:
+    for (size_t i = 0; i < x->n; i++)
+      if (present(ix, x->kids[i]))
+        return 1;
+    return 0;
+  }
+  return 0;
+}
+
+/* The first occurrence of l in s[from..n), or NULL. Subjects are a
+ * sentence long and literals a word or two: memchr() on the first byte and
+ * a compare beat memmem(), whose set-up per call costs more than the
+ * search here. */
+static const char *find(const pf_node *l, const char *s, size_t n,
+                        size_t from) {
+  const char *p = s + from, *last = s + n - l->len;
+  while (p <= last) {
+    p = memchr(p, l->lit[0], (size_t)(last - p) + 1);
+    if (!p)
+      return NULL;
+    if (memcmp(p + 1, l->lit + 1, l->len - 1) == 0)
+      return p;
+    p++;
+  }
+  return NULL;
+}
+
 /* The earliest end of an occurrence of x at or after from in s[0..n), or
  * SIZE_MAX if there is none. Earliest ends compose: in a sequence, each
  * part starting after the earliest end of the one before leaves the most
@@ -400,9 +499,9 @@ static size_t earliest_end(const pf_node *x, const nkg_prefilter_index *ix,
                            const char *s, size_t n, size_t from) {
   switch (x->kind) {
   case PF_LIT: {
-    if (from > n || !may_hold(ix, x))
+    if (from > n || x->len > n - from || !may_hold(ix, x))
       return SIZE_MAX;
-    const char *at = memmem(s + from, n - from, x->lit, x->len);
+    const char *at = find(x, s, n, from);
     return at ? (size_t)(at - s) + x->len : SIZE_MAX;
   }
   case PF_SEQ:
@@ -425,7 +524,17 @@ static size_t earliest_end(const pf_node *x, const nkg_prefilter_index *ix,
 int nkg_prefilter_may_match(const nkg_prefilter *f,
                             const nkg_prefilter_index *x, const char *s,
                             size_t n, size_t from) {
-  return !f || earliest_end(f->root, x, s, n, from) != SIZE_MAX;
+  if (!f)
+    return 1;
+  for (size_t i = 0; i < f->sig.n; i++) {
+    uint32_t c = f->sig.codes[i];
+    const uint64_t *bits = c < 65536 ? x->pairs : x->bytes;
+    c &= 0xffff;
+    if (!((bits[c >> 6] >> (c & 63)) & 1))
+      return 0;
+  }
+  return present(x, f->root) &&
+         earliest_end(f->root, x, s, n, from) != SIZE_MAX;
 }
 
 static void describe(const pf_node *x, nkg_buf *out) {
@@ -463,5 +572,6 @@ void nkg_prefilter_free(nkg_prefilter *f) {
   if (!f)
     return;
   node_free(f->root);
+  free(f->sig.codes);
   free(f);
 }
