@@ -18,7 +18,12 @@ typedef struct pf_node {
   size_t n;
 } pf_node;
 
-/* A byte pair a is coded a[0] << 8 | a[1]; a single byte b, 65536 + b. */
+/* The bit of the byte pair a, b in nkg_prefilter_index.pairs. */
+static unsigned pair_bit(unsigned a, unsigned b) {
+  return ((a << 8 | b) * 0x9E3779B1u >> 16) & (NKG_PREFILTER_PAIR_BITS - 1);
+}
+
+/* A byte pair a is coded pair_bit(a[0], a[1]); a single byte b, 65536 + b. */
 typedef struct {
   uint32_t *codes; /* ascending, no repeats */
   size_t n;
@@ -374,7 +379,7 @@ static code_set signature(const pf_node *x) {
     if (x->len == 1)
       r.codes[r.n++] = 65536 + u[0];
     for (size_t i = 0; i + 1 < x->len; i++)
-      r.codes[r.n++] = (uint32_t)u[i] << 8 | u[i + 1];
+      r.codes[r.n++] = pair_bit(u[i], u[i + 1]);
   } else if (x->kind == PF_SEQ) {
     for (size_t i = 0; i < x->n; i++) {
       code_set k = signature(x->kids[i]);
@@ -434,8 +439,8 @@ void nkg_prefilter_index_build(nkg_prefilter_index *x, const char *s,
   for (size_t i = 0; i < n; i++) {
     x->bytes[u[i] >> 6] |= UINT64_C(1) << (u[i] & 63);
     if (i + 1 < n) {
-      unsigned pair = (unsigned)u[i] << 8 | u[i + 1];
-      x->pairs[pair >> 6] |= UINT64_C(1) << (pair & 63);
+      unsigned bit = pair_bit(u[i], u[i + 1]);
+      x->pairs[bit >> 6] |= UINT64_C(1) << (bit & 63);
     }
   }
 }
@@ -446,8 +451,8 @@ static int may_hold(const nkg_prefilter_index *x, const pf_node *l) {
   if (l->len == 1)
     return (x->bytes[u[0] >> 6] >> (u[0] & 63)) & 1;
   for (size_t i = 0; i + 1 < l->len; i++) {
-    unsigned pair = (unsigned)u[i] << 8 | u[i + 1];
-    if (!((x->pairs[pair >> 6] >> (pair & 63)) & 1))
+    unsigned bit = pair_bit(u[i], u[i + 1]);
+    if (!((x->pairs[bit >> 6] >> (bit & 63)) & 1))
       return 0;
   }
   return 1;

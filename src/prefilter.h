@@ -30,10 +30,13 @@ typedef struct nkg_prefilter nkg_prefilter;
 nkg_prefilter *nkg_prefilter_new(const char *p, size_t n);
 
 /* The bytes and byte pairs a subject holds: most absent literals are ruled
- * out by a few bit tests, before any memmem(). Built once per subject and
- * shared by every prefilter tried on it; no allocation. */
+ * out by a few bit tests, before any search. Pairs are hashed to 4096 bits
+ * (a cleared 512-byte map per subject stays in the L1 cache; a collision
+ * only lets the search run). Built once per subject and shared by every
+ * prefilter tried on it; no allocation. */
+#define NKG_PREFILTER_PAIR_BITS 4096
 typedef struct {
-  uint64_t pairs[65536 / 64];
+  uint64_t pairs[NKG_PREFILTER_PAIR_BITS / 64];
   uint64_t bytes[256 / 64];
 } nkg_prefilter_index;
 
