@@ -80,6 +80,8 @@ typedef struct {
   nkg_extraction *x;
   pcre2_match_data *md;
   nkg_tagged t;
+  nkg_prefilter_index *pf; /* of t.tags when t.version is pf_version */
+  unsigned long pf_version;
   int sentence;
   int *last_seen; /* per person: last sentence mentioned */
   size_t last_seen_cap;
@@ -390,7 +392,16 @@ static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
     if (r->kind != kind)
       continue;
     size_t start = 0;
+    /* the prefilter skips most rules of most sentences in a few bit tests;
+     * a callback may re-render the tags, hence the version check */
     while (start <= st->t.tags.len) {
+      if (r->pre && st->pf_version != st->t.version) {
+        nkg_prefilter_index_build(st->pf, st->t.tags.data, st->t.tags.len);
+        st->pf_version = st->t.version;
+      }
+      if (!nkg_prefilter_may_match(r->pre, st->pf, st->t.tags.data,
+                                   st->t.tags.len, start))
+        break;
       int rc = pcre2_match(r->code, (PCRE2_SPTR)st->t.tags.data,
                            st->t.tags.len, start, 0, st->md,
                            st->rules->mctx);
@@ -2240,6 +2251,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
     nkg_error("%s: out of memory", doc->name);
     return -1;
   }
+  st.pf = nkg_xmalloc(sizeof *st.pf);
+  st.pf_version = 0; /* t.version starts at 1 with the first rendering */
   st.names_country = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.one_speaker = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.gave_up = nkg_xcalloc(rules->n + 1, 1);
@@ -2268,6 +2281,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.pending);
   free(st.peers);
   pcre2_match_data_free(st.md);
+  free(st.pf);
   nkg_tagged_free(&st.t);
   free(st.last_seen);
   free(st.pairs);

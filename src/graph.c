@@ -802,14 +802,18 @@ static int sorted(raptor_statement *const *v, size_t n) {
 static int write_lines(raptor_statement *const *v, size_t n, int quads,
                        sink *k) {
   const raptor_statement *prev = NULL;
+  /* the statements' terms live until the end of this call */
+  nkg_nt_memo *memo = nkg_nt_memo_new();
   for (size_t i = 0; i < n; i++) {
     const raptor_statement *st = v[i];
     if (prev && (quads ? !cmp_quad_p(&prev, &st) : !cmp_triple(prev, st)))
       continue;
     /* Invalid UTF-8 (NKG_NT_BAD_UTF8) is cut short as raptor cuts it, and
      * cannot come from the cleaned text; a NULL term is a bug. */
-    if (nkg_nt_write_statement(k->buf, st, quads) == NKG_NT_BAD_TERM) {
+    if (nkg_nt_write_statement_memo(k->buf, st, quads, memo) ==
+        NKG_NT_BAD_TERM) {
       nkg_error("cannot write a statement with a missing term");
+      nkg_nt_memo_free(memo);
       return -1;
     }
     prev = st;
@@ -818,6 +822,7 @@ static int write_lines(raptor_statement *const *v, size_t n, int quads,
     else if (k->f && k->buf->len >= 65536)
       sink_drain(k, 0);
   }
+  nkg_nt_memo_free(memo);
   return 0;
 }
 

@@ -3,6 +3,7 @@
  * term's own URI string, so nothing is copied. */
 #include "iricache.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,10 +66,24 @@ static void grow(nkg_iri_cache *c) {
 /* The hash of an IRI: its length and its last 32 bytes. newskg's IRIs
  * share long prefixes (the base, the kind) and differ at the end (a slug,
  * a hash, a sentence number), and hashing the whole string was 4% of
- * extract; a collision costs a string comparison, never a wrong term. */
+ * extract; a collision costs a string comparison, never a wrong term. The
+ * bytes are mixed 8 at a time (FNV-1a, a byte at a time, was still 3%):
+ * the hash only places entries in this table, it names nothing. */
 static uint64_t iri_hash(const char *iri, size_t len) {
+  const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
   size_t from = len > 32 ? len - 32 : 0;
-  return nkg_hash64(iri + from, len - from, NKG_HASH_SEED ^ len);
+  const char *p = iri + from;
+  size_t n = len - from;
+  uint64_t h = (uint64_t)len * k, w;
+  for (; n >= 8; p += 8, n -= 8) {
+    memcpy(&w, p, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 29;
+  }
+  w = 0;
+  memcpy(&w, p, n);
+  h = (h ^ w) * k;
+  return h ^ (h >> 32);
 }
 
 raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri) {

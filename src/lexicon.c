@@ -14,6 +14,8 @@
 
 typedef struct {
   char *key; /* normalised phrase: word keys joined by ' ' */
+  size_t len;    /* of key */
+  uint64_t hash; /* nkg_hash64() of key: probes compare it first */
   nkg_lex_entry entry;
 } slot;
 
@@ -49,14 +51,28 @@ struct nkg_lexicon {
 
 /* ---- the phrase table ---- */
 
-static slot *table_find(const nkg_lexicon *lex, const char *key, size_t n) {
-  uint64_t h = nkg_hash64(key, n, NKG_HASH_SEED);
+/* The slot of key[0..n), whose nkg_hash64() is h: its own, or the empty
+ * slot where it would go. */
+static slot *table_find_h(const nkg_lexicon *lex, const char *key, size_t n,
+                          uint64_t h) {
   size_t mask = lex->n_slots - 1;
   for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
     slot *s = &lex->slots[i];
-    if (!s->key || (strlen(s->key) == n && memcmp(s->key, key, n) == 0))
+    if (!s->key ||
+        (s->hash == h && s->len == n && memcmp(s->key, key, n) == 0))
       return s;
   }
+}
+
+static slot *table_find(const nkg_lexicon *lex, const char *key, size_t n) {
+  return table_find_h(lex, key, n, nkg_hash64(key, n, NKG_HASH_SEED));
+}
+
+/* Gives an empty slot found by table_find() the key key[0..n) (taken). */
+static void slot_set_key(slot *sl, char *key, size_t n) {
+  sl->key = key;
+  sl->len = n;
+  sl->hash = nkg_hash64(key, n, NKG_HASH_SEED);
 }
 
 static void table_grow(nkg_lexicon *lex) {
@@ -66,7 +82,7 @@ static void table_grow(nkg_lexicon *lex) {
   lex->slots = nkg_xcalloc(lex->n_slots, sizeof *lex->slots);
   for (size_t i = 0; i < old_n; i++)
     if (old[i].key)
-      *table_find(lex, old[i].key, strlen(old[i].key)) = old[i];
+      *table_find_h(lex, old[i].key, old[i].len, old[i].hash) = old[i];
   free(old);
 }
 
@@ -75,8 +91,9 @@ static uint64_t prefix_hash(const char *key, size_t n) {
   return h ? h : 1;
 }
 
-static int prefix_has(const nkg_lexicon *lex, const char *key, size_t n) {
-  uint64_t h = prefix_hash(key, n);
+/* Whether a key prefix whose nkg_hash64() is key_hash was recorded. */
+static int prefix_has_h(const nkg_lexicon *lex, uint64_t key_hash) {
+  uint64_t h = key_hash ? key_hash : 1; /* as prefix_hash() */
   size_t mask = lex->n_prefixes - 1;
   for (size_t i = (size_t)h & mask; lex->prefixes[i]; i = (i + 1) & mask)
     if (lex->prefixes[i] == h)
@@ -158,7 +175,8 @@ static void add_phrase(nkg_lexicon *lex, const char *s, size_t n,
   slot *sl = table_find(lex, key.data, key.len);
   if (!sl->key) {
     prefix_add(lex, key.data, key.len);
-    sl->key = nkg_buf_steal(&key);
+    size_t len = key.len;
+    slot_set_key(sl, nkg_buf_steal(&key), len);
     lex->used++;
   }
   /* the first entry of a class wins: files list the usual sense first */
@@ -186,29 +204,36 @@ size_t nkg_lexicon_match(const nkg_lexicon *lex, const char *const *words,
     maxw = n - i;
   nkg_buf exact = {0}, folded = {0};
   int exact_live = 1, folded_live = 1;
+  /* FNV-1a runs on: each form's hash grows with its key, not rehashed */
   nkg_buf_addc(&exact, '=');
+  uint64_t exact_h = nkg_hash64("=", 1, NKG_HASH_SEED);
+  uint64_t folded_h = NKG_HASH_SEED;
   for (size_t len = 1; len <= maxw && (exact_live || folded_live); len++) {
     const char *w = words[i + len - 1];
     size_t wl = lens[i + len - 1];
     const slot *hit = NULL;
     if (exact_live) {
+      size_t from = exact.len;
       if (len > 1)
         nkg_buf_addc(&exact, ' ');
       nkg_word_key(&exact, w, wl, 1);
-      exact_live = prefix_has(lex, exact.data, exact.len);
+      exact_h = nkg_hash64(exact.data + from, exact.len - from, exact_h);
+      exact_live = prefix_has_h(lex, exact_h);
       if (exact_live) {
-        const slot *sl = table_find(lex, exact.data, exact.len);
+        const slot *sl = table_find_h(lex, exact.data, exact.len, exact_h);
         if (sl->key)
           hit = sl;
       }
     }
     if (folded_live) {
+      size_t from = folded.len;
       if (len > 1)
         nkg_buf_addc(&folded, ' ');
       nkg_word_key(&folded, w, wl, 0);
-      folded_live = prefix_has(lex, folded.data, folded.len);
+      folded_h = nkg_hash64(folded.data + from, folded.len - from, folded_h);
+      folded_live = prefix_has_h(lex, folded_h);
       if (folded_live && !hit) {
-        const slot *sl = table_find(lex, folded.data, folded.len);
+        const slot *sl = table_find_h(lex, folded.data, folded.len, folded_h);
         if (sl->key)
           hit = sl;
       }
@@ -543,8 +568,12 @@ static int load_words(nkg_lexicon *lex, nkg_buf *path) {
   return rc;
 }
 
+/* Compiles each line of name; anchored patterns match only at the start
+ * of the subject (PCRE2_ANCHORED given here, not at match time, where it
+ * would keep PCRE2 from using the JIT code). */
 static int load_patterns(nkg_lexicon *lex, const char *name, pattern **out,
-                         size_t *n_out, int need_place, nkg_buf *path) {
+                         size_t *n_out, int need_place, int anchored,
+                         nkg_buf *path) {
   reader r;
   if (reader_open(&r, lex->dir, name, path) < 0)
     return -1;
@@ -553,9 +582,11 @@ static int load_patterns(nkg_lexicon *lex, const char *name, pattern **out,
   while ((line = reader_next(&r))) {
     int err;
     PCRE2_SIZE off;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)line, PCRE2_ZERO_TERMINATED,
-                                     PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF,
-                                     &err, &off, NULL);
+    pcre2_code *code = pcre2_compile(
+        (PCRE2_SPTR)line, PCRE2_ZERO_TERMINATED,
+        PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF |
+            (anchored ? PCRE2_ANCHORED : 0),
+        &err, &off, NULL);
     if (!code) {
       PCRE2_UCHAR msg[256];
       pcre2_get_error_message(err, msg, sizeof msg);
@@ -599,7 +630,8 @@ static int load_abbreviations(nkg_lexicon *lex, nkg_buf *path) {
       table_grow(lex);
     slot *sl = table_find(lex, key.data, key.len);
     if (!sl->key) {
-      sl->key = nkg_buf_steal(&key);
+      size_t len = key.len;
+      slot_set_key(sl, nkg_buf_steal(&key), len);
       lex->used++;
     }
     nkg_buf_free(&key);
@@ -626,10 +658,10 @@ nkg_lexicon *nkg_lexicon_load(const char *dir) {
   if (load_abbreviations(lex, &path) < 0)
     rc = -1;
   if (load_patterns(lex, "furniture.txt", &lex->furniture, &lex->n_furniture,
-                    0, &path) < 0)
+                    0, 0, &path) < 0)
     rc = -1;
   if (load_patterns(lex, "datelines.txt", &lex->datelines, &lex->n_datelines,
-                    1, &path) < 0)
+                    1, 1, &path) < 0)
     rc = -1;
   nkg_buf_free(&path);
   if (rc < 0) {
@@ -777,8 +809,9 @@ int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
         pcre2_match_data_create_from_pattern(lex->datelines[i].code, NULL);
     if (!md)
       return 0;
-    if (pcre2_match(lex->datelines[i].code, (PCRE2_SPTR)s, n, 0,
-                    PCRE2_ANCHORED, md, NULL) >= 0) {
+    /* anchored: compiled so (load_patterns) */
+    if (pcre2_match(lex->datelines[i].code, (PCRE2_SPTR)s, n, 0, 0, md,
+                    NULL) >= 0) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
       int g = pcre2_substring_number_from_name(lex->datelines[i].code,
                                                (PCRE2_SPTR) "place");

@@ -6,6 +6,8 @@
  * tests/fuzz/fuzz_ntwriter.c compare the two writers. */
 #include "ntwriter.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The two escaping modes raptor_string_escaped_write() is called with. */
@@ -226,31 +228,85 @@ static nkg_nt_status worse(nkg_nt_status a, nkg_nt_status b) {
   return a > b ? a : b;
 }
 
+#define MEMO_SLOTS 256 /* a power of two */
+
+/* A direct-mapped table: a term, and where its written form lies in
+ * bytes. A slot taken by another term is overwritten; the arena only grows
+ * for the memo's life (one batch of statements). */
+typedef struct {
+  const raptor_term *t; /* NULL: empty */
+  size_t off, len;
+  nkg_nt_status status;
+} memo_slot;
+
+struct nkg_nt_memo {
+  memo_slot slots[MEMO_SLOTS];
+  nkg_buf bytes;
+};
+
+nkg_nt_memo *nkg_nt_memo_new(void) {
+  return nkg_xcalloc(1, sizeof(nkg_nt_memo));
+}
+
+void nkg_nt_memo_free(nkg_nt_memo *m) {
+  if (!m)
+    return;
+  nkg_buf_free(&m->bytes);
+  free(m);
+}
+
+/* nkg_nt_write_term(), through memo m (NULL for none) for IRI terms. */
+static nkg_nt_status write_term_memo(nkg_buf *out, const raptor_term *t,
+                                     nkg_nt_memo *m) {
+  if (!m || !t || t->type != RAPTOR_TERM_TYPE_URI)
+    return nkg_nt_write_term(out, t);
+  uintptr_t a = (uintptr_t)t;
+  memo_slot *sl = &m->slots[(a >> 4 ^ a >> 12) & (MEMO_SLOTS - 1)];
+  if (sl->t == t) {
+    nkg_buf_add(out, m->bytes.data + sl->off, sl->len);
+    return sl->status;
+  }
+  size_t from = out->len;
+  nkg_nt_status rc = nkg_nt_write_term(out, t);
+  /* NKG_NT_BAD_TERM writes nothing and is not kept */
+  if (rc != NKG_NT_BAD_TERM) {
+    *sl = (memo_slot){t, m->bytes.len, out->len - from, rc};
+    nkg_buf_add(&m->bytes, out->data + from, out->len - from);
+  }
+  return rc;
+}
+
 /* raptor_statement_ntriples_write(st, out, quads). */
-nkg_nt_status nkg_nt_write_statement(nkg_buf *out, const raptor_statement *st,
-                                     int quads) {
+nkg_nt_status nkg_nt_write_statement_memo(nkg_buf *out,
+                                          const raptor_statement *st,
+                                          int quads, nkg_nt_memo *m) {
   nkg_nt_status rc = NKG_NT_OK, t;
   if (!st)
     return NKG_NT_BAD_TERM;
-  if ((t = nkg_nt_write_term(out, st->subject)) == NKG_NT_BAD_TERM)
+  if ((t = write_term_memo(out, st->subject, m)) == NKG_NT_BAD_TERM)
     return t;
   rc = worse(rc, t);
   nkg_buf_addc(out, ' ');
-  if ((t = nkg_nt_write_term(out, st->predicate)) == NKG_NT_BAD_TERM)
+  if ((t = write_term_memo(out, st->predicate, m)) == NKG_NT_BAD_TERM)
     return t;
   rc = worse(rc, t);
   nkg_buf_addc(out, ' ');
-  if ((t = nkg_nt_write_term(out, st->object)) == NKG_NT_BAD_TERM)
+  if ((t = write_term_memo(out, st->object, m)) == NKG_NT_BAD_TERM)
     return t;
   rc = worse(rc, t);
   if (st->graph && quads) {
     nkg_buf_addc(out, ' ');
-    if ((t = nkg_nt_write_term(out, st->graph)) == NKG_NT_BAD_TERM)
+    if ((t = write_term_memo(out, st->graph, m)) == NKG_NT_BAD_TERM)
       return t;
     rc = worse(rc, t);
   }
   nkg_buf_add(out, " .\n", 3);
   return rc;
+}
+
+nkg_nt_status nkg_nt_write_statement(nkg_buf *out, const raptor_statement *st,
+                                     int quads) {
+  return nkg_nt_write_statement_memo(out, st, quads, NULL);
 }
 
 static int buf_write_byte(void *ctx, const int byte) {

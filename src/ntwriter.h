@@ -29,8 +29,8 @@
  *
  * Terms must come from raptor's constructors, which put a NUL after every
  * string (the writer, like raptor, relies on it). No state is kept between
- * calls; the functions are safe to call from several threads on different
- * buffers. */
+ * calls but in a memo the caller owns; the functions are safe to call from
+ * several threads on different buffers and memos. */
 #ifndef NKG_NTWRITER_H
 #define NKG_NTWRITER_H
 
@@ -57,6 +57,23 @@ nkg_nt_status nkg_nt_write_term(nkg_buf *out, const raptor_term *t);
  * it. */
 nkg_nt_status nkg_nt_write_statement(nkg_buf *out, const raptor_statement *st,
                                      int quads);
+
+/* A memo of the written form of IRI terms, keyed by the term's address: a
+ * document's statements share their IRI terms (iricache.h) and, sorted,
+ * repeat the same subject, predicates and graph line after line; these are
+ * escaped once and then copied. The terms must stay alive, unchanged, for
+ * as long as the memo is used (one batch of statements): a freed term's
+ * address may be given to another. One memo per thread. */
+typedef struct nkg_nt_memo nkg_nt_memo;
+
+nkg_nt_memo *nkg_nt_memo_new(void);
+void nkg_nt_memo_free(nkg_nt_memo *m);
+
+/* nkg_nt_write_statement(), the same bytes and status, with IRI terms
+ * taken from or added to memo m. */
+nkg_nt_status nkg_nt_write_statement_memo(nkg_buf *out,
+                                          const raptor_statement *st,
+                                          int quads, nkg_nt_memo *m);
 
 /* A raptor iostream that appends what is written to it to out: where a
  * test puts raptor's serialiser bytes to compare them with ours (raptor's

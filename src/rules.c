@@ -188,6 +188,7 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
   r->where = nkg_xstrdup(where);
   r->pattern = nkg_buf_steal(&pat);
   r->code = code;
+  r->pre = nkg_prefilter_new(r->pattern, strlen(r->pattern));
   const char *const *req = required_groups[kind];
   if (req[0]) {
     int found = 0;
@@ -319,6 +320,7 @@ void nkg_rules_free(nkg_rules *rs) {
     free(rs->rules[i].where);
     free(rs->rules[i].pattern);
     pcre2_code_free(rs->rules[i].code);
+    nkg_prefilter_free(rs->rules[i].pre);
   }
   free(rs->rules);
   pcre2_match_context_free(rs->mctx);

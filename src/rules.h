@@ -18,6 +18,8 @@
 #include <pcre2.h>
 #include <stddef.h>
 
+#include "prefilter.h"
+
 typedef enum {
   NKG_RK_OFFICIAL,
   NKG_RK_ANAPHOR,
@@ -39,6 +41,7 @@ typedef struct {
   char *where;   /* "file:line" */
   char *pattern; /* after placeholder expansion */
   pcre2_code *code;
+  nkg_prefilter *pre; /* what a sentence must contain to match, or NULL */
 } nkg_rule;
 
 struct nkg_rules {

@@ -206,6 +206,25 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
 /* Writes a literal unit: ASCII lower case, quotes and dashes folded. */
 static void render_literal(nkg_buf *b, const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
+    /* a run of ASCII, written at once; the cases below, for ASCII */
+    size_t j = i;
+    while (j < n && (unsigned char)s[j] < 0x80)
+      j++;
+    if (j > i) {
+      nkg_buf_reserve(b, j - i);
+      char *o = b->data + b->len;
+      for (size_t k = i; k < j; k++) {
+        char c = s[k];
+        *o++ = c == '`'                ? '\''
+               : c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a')
+               : c == ' '             ? '_'
+                                      : c;
+      }
+      b->len += j - i;
+      b->data[b->len] = '\0';
+      i = j;
+      continue;
+    }
     size_t len;
     unsigned cp = nkg_utf8_decode(s, n, i, &len);
     if (cp == 0x2019 || cp == 0x2018 || cp == '`')
@@ -226,6 +245,7 @@ static void render_literal(nkg_buf *b, const char *s, size_t n) {
 
 void nkg_tagged_render(nkg_tagged *t) {
   nkg_buf_clear(&t->tags);
+  t->version++;
   if (t->pos_cap < t->n + 1) {
     t->pos_cap = t->n + 1;
     t->pos = nkg_xrealloc(t->pos, t->pos_cap * sizeof *t->pos);

@@ -63,6 +63,7 @@ typedef struct {
   nkg_unit *units;
   size_t n, cap;
   nkg_buf tags;     /* the tagged string */
+  unsigned long version; /* changes each time tags is written */
   size_t *pos;      /* pos[i]: offset of unit i in tags; pos[n] = tags.len */
   size_t pos_cap;
 } nkg_tagged;

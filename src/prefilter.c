@@ -1,0 +1,582 @@
+/* prefilter.c: required literals of a PCRE2 pattern; see prefilter.h. */
+#define _GNU_SOURCE /* memmem */
+#include "prefilter.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { PF_LIT, PF_SEQ, PF_ANY } pf_kind;
+
+/* PF_LIT: the bytes lit[0..len). PF_SEQ: every kid, in order, without
+ * overlap. PF_ANY: at least one kid. */
+typedef struct pf_node {
+  pf_kind kind;
+  char *lit;
+  size_t len;
+  struct pf_node **kids;
+  size_t n;
+} pf_node;
+
+/* The bit of the byte pair a, b in nkg_prefilter_index.pairs. */
+static unsigned pair_bit(unsigned a, unsigned b) {
+  return ((a << 8 | b) * 0x9E3779B1u >> 16) & (NKG_PREFILTER_PAIR_BITS - 1);
+}
+
+/* A byte pair a is coded pair_bit(a[0], a[1]); a single byte b, 65536 + b. */
+typedef struct {
+  uint32_t *codes; /* ascending, no repeats */
+  size_t n;
+} code_set;
+
+struct nkg_prefilter {
+  pf_node *root;
+  code_set sig; /* the pairs and bytes every match holds: tested first */
+};
+
+typedef struct {
+  const char *p, *end;
+  int bail; /* a construct the reader does not know: no prefilter */
+} parser;
+
+#define NO_CHAR SIZE_MAX
+
+static void node_free(pf_node *x) {
+  if (!x)
+    return;
+  for (size_t i = 0; i < x->n; i++)
+    node_free(x->kids[i]);
+  free(x->kids);
+  free(x->lit);
+  free(x);
+}
+
+static pf_node *node_new(pf_kind kind) {
+  pf_node *x = nkg_xcalloc(1, sizeof *x);
+  x->kind = kind;
+  return x;
+}
+
+static void node_add(pf_node *x, pf_node *kid) {
+  x->kids = nkg_xrealloc(x->kids, (x->n + 1) * sizeof *x->kids);
+  x->kids[x->n++] = kid;
+}
+
+/* Ends the literal run: a non-empty run becomes a PF_LIT of seq. */
+static void flush(pf_node *seq, nkg_buf *run) {
+  if (run->len) {
+    pf_node *l = node_new(PF_LIT);
+    l->lit = nkg_xstrndup(run->data, run->len);
+    l->len = run->len;
+    node_add(seq, l);
+  }
+  nkg_buf_clear(run);
+}
+
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+
+static int is_alnum(int c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Reads a quantifier (?, *, +, {n}, {n,}, {n,m}, then an optional lazy '?'
+ * or possessive '+'); *min gets its lower bound. Braces in any other form
+ * (PCRE2 versions differ on "{,n}" and spaces) make the reader give up. */
+static int read_quantifier(parser *ps, long *min) {
+  char c = *ps->p++;
+  if (c == '?' || c == '*')
+    *min = 0;
+  else if (c == '+')
+    *min = 1;
+  else {
+    const char *q = ps->p;
+    long v = 0;
+    if (q >= ps->end || !is_digit(*q))
+      return 0;
+    while (q < ps->end && is_digit(*q)) {
+      if (v < 100000)
+        v = v * 10 + (*q - '0');
+      q++;
+    }
+    if (q < ps->end && *q == ',') {
+      q++;
+      while (q < ps->end && is_digit(*q))
+        q++;
+    }
+    if (q >= ps->end || *q != '}')
+      return 0;
+    ps->p = q + 1;
+    *min = v;
+  }
+  if (ps->p < ps->end && (*ps->p == '?' || *ps->p == '+'))
+    ps->p++;
+  return 1;
+}
+
+/* Skips a character class from its '['. */
+static int skip_class(parser *ps) {
+  const char *q = ps->p + 1;
+  if (q < ps->end && *q == '^')
+    q++;
+  if (q < ps->end && *q == ']') /* a ']' first is literal */
+    q++;
+  while (q < ps->end && *q != ']') {
+    if (*q == '\\') {
+      if (q + 1 >= ps->end || q[1] == 'Q' || q[1] == 'E' ||
+          (q + 2 < ps->end && q[2] == '{' && strchr("xopPN", q[1])))
+        return 0;
+      q += 2;
+    } else if (*q == '[' && q + 1 < ps->end &&
+               (q[1] == ':' || q[1] == '=' || q[1] == '.')) {
+      /* only [:name:] */
+      const char *r = q + 2;
+      if (q[1] != ':')
+        return 0;
+      while (r < ps->end && *r >= 'a' && *r <= 'z')
+        r++;
+      if (r + 1 >= ps->end || r[0] != ':' || r[1] != ']')
+        return 0;
+      q = r + 2;
+    } else {
+      q++;
+    }
+  }
+  if (q >= ps->end)
+    return 0;
+  ps->p = q + 1;
+  return 1;
+}
+
+/* Bytes of the UTF-8 character whose lead byte is c, or 0 if c cannot lead. */
+static size_t utf8_len(unsigned char c) {
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF)
+    return 2;
+  if (c >= 0xE0 && c <= 0xEF)
+    return 3;
+  if (c >= 0xF0 && c <= 0xF4)
+    return 4;
+  return 0;
+}
+
+static pf_node *parse_alt(parser *ps);
+
+/* Reads a group from its '('. *node gets what it requires (NULL for
+ * nothing, and always for a lookaround, whose text a match does not
+ * consume). */
+static void parse_group(parser *ps, pf_node **node) {
+  int look = 0;
+  *node = NULL;
+  ps->p++;
+  if (ps->p < ps->end && *ps->p == '*') {
+    ps->bail = 1;
+    return;
+  }
+  if (ps->p < ps->end && *ps->p == '?') {
+    ps->p++;
+    char c = ps->p < ps->end ? *ps->p : '\0';
+    char d = ps->p + 1 < ps->end ? ps->p[1] : '\0';
+    if (c == ':' || c == '>' || c == '|') {
+      ps->p++;
+    } else if (c == '=' || c == '!') {
+      ps->p++;
+      look = 1;
+    } else if (c == '<' && (d == '=' || d == '!')) {
+      ps->p += 2;
+      look = 1;
+    } else if (c == '<' || (c == 'P' && d == '<') || c == '\'') {
+      /* a named group: (?<name>, (?P<name>, (?'name' */
+      char close = c == '\'' ? '\'' : '>';
+      ps->p += c == 'P' ? 2 : 1;
+      if (ps->p >= ps->end ||
+          !(*ps->p == '_' || (is_alnum(*ps->p) && !is_digit(*ps->p)))) {
+        ps->bail = 1;
+        return;
+      }
+      while (ps->p < ps->end && (*ps->p == '_' || is_alnum(*ps->p)))
+        ps->p++;
+      if (ps->p >= ps->end || *ps->p != close) {
+        ps->bail = 1;
+        return;
+      }
+      ps->p++;
+    } else {
+      /* options, comments, conditionals, recursion, callouts */
+      ps->bail = 1;
+      return;
+    }
+  }
+  pf_node *x = parse_alt(ps);
+  if (ps->bail || ps->p >= ps->end || *ps->p != ')') {
+    node_free(x);
+    ps->bail = 1;
+    return;
+  }
+  ps->p++;
+  if (look)
+    node_free(x);
+  else
+    *node = x;
+}
+
+/* One alternative: up to '|', ')' or the end. NULL if it requires nothing. */
+static pf_node *parse_seq(parser *ps) {
+  pf_node *seq = node_new(PF_SEQ);
+  nkg_buf run = {0};
+  size_t last_char = NO_CHAR; /* where the last literal character starts */
+  pf_node *pending = NULL;    /* a group just read: a quantifier may drop it */
+  while (ps->p < ps->end && !ps->bail) {
+    unsigned char c = (unsigned char)*ps->p;
+    if (c == '|' || c == ')')
+      break;
+    if (c == '?' || c == '*' || c == '+' || c == '{') {
+      long min;
+      if (!read_quantifier(ps, &min)) {
+        ps->bail = 1;
+        break;
+      }
+      if (last_char != NO_CHAR) {
+        /* the quantified character is not kept, nor joined to what follows */
+        run.len = last_char;
+        flush(seq, &run);
+        last_char = NO_CHAR;
+      } else if (pending && min == 0) {
+        node_free(pending);
+        pending = NULL;
+      }
+      if (pending)
+        node_add(seq, pending);
+      pending = NULL;
+      continue;
+    }
+    if (pending)
+      node_add(seq, pending);
+    pending = NULL;
+    if (c == '\\') {
+      unsigned char e = ps->p + 1 < ps->end ? (unsigned char)ps->p[1] : 0;
+      if (e && e < 0x80 && !is_alnum(e)) { /* an escaped literal */
+        last_char = run.len;
+        nkg_buf_addc(&run, (char)e);
+      } else if (e && strchr("bBAzZGdDsSwWhHvVRX", e)) {
+        /* zero-width, or one character of a class */
+        flush(seq, &run);
+        last_char = NO_CHAR;
+      } else {
+        ps->bail = 1;
+        break;
+      }
+      ps->p += 2;
+    } else if (c == '[') {
+      flush(seq, &run);
+      last_char = NO_CHAR;
+      if (!skip_class(ps))
+        ps->bail = 1;
+    } else if (c == '(') {
+      flush(seq, &run);
+      last_char = NO_CHAR;
+      parse_group(ps, &pending);
+    } else if (c == '.' || c == '^' || c == '$') {
+      flush(seq, &run);
+      last_char = NO_CHAR;
+      ps->p++;
+    } else {
+      size_t k = utf8_len(c);
+      if (!k || ps->p + k > ps->end) {
+        ps->bail = 1;
+        break;
+      }
+      last_char = run.len;
+      nkg_buf_add(&run, ps->p, k);
+      ps->p += k;
+    }
+  }
+  flush(seq, &run);
+  if (pending)
+    node_add(seq, pending);
+  nkg_buf_free(&run);
+  if (ps->bail || seq->n == 0) {
+    node_free(seq);
+    return NULL;
+  }
+  return seq;
+}
+
+/* 1 if literal a occurs inside literal b. */
+static int lit_in(const pf_node *a, const pf_node *b) {
+  return a->len <= b->len && memmem(b->lit, b->len, a->lit, a->len) != NULL;
+}
+
+/* Alternatives: NULL if one of them requires nothing. An alternative that
+ * is one literal containing another alternative's literal is dropped: any
+ * occurrence of it holds the shorter one, which ends no later. */
+static pf_node *parse_alt(parser *ps) {
+  pf_node *any = node_new(PF_ANY);
+  int empty = 0;
+  for (;;) {
+    pf_node *s = parse_seq(ps);
+    if (ps->bail)
+      break;
+    if (!s)
+      empty = 1;
+    else if (s->n == 1) { /* unwrap a sequence of one */
+      node_add(any, s->kids[0]);
+      s->n = 0;
+      node_free(s);
+    } else {
+      node_add(any, s);
+    }
+    if (ps->p < ps->end && *ps->p == '|') {
+      ps->p++;
+      continue;
+    }
+    break;
+  }
+  if (ps->bail || empty || any->n == 0) {
+    node_free(any);
+    return NULL;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < any->n; i++) {
+    pf_node *b = any->kids[i];
+    int drop = 0;
+    for (size_t j = 0; j < any->n && !drop && b->kind == PF_LIT; j++) {
+      const pf_node *a = any->kids[j];
+      /* of two equal literals, the later one goes */
+      drop = j != i && a && a->kind == PF_LIT && lit_in(a, b) &&
+             (a->len < b->len || j < i);
+    }
+    if (drop) {
+      node_free(b);
+      any->kids[i] = NULL;
+    }
+  }
+  for (size_t i = 0; i < any->n; i++)
+    if (any->kids[i])
+      any->kids[kept++] = any->kids[i];
+  any->n = kept;
+  if (any->n == 1) {
+    pf_node *one = any->kids[0];
+    any->n = 0;
+    node_free(any);
+    return one;
+  }
+  return any;
+}
+
+static int cmp_code(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The pairs and bytes that every occurrence of x holds: a literal's own,
+ * all those of a sequence's parts, those common to all alternatives. */
+static code_set signature(const pf_node *x) {
+  code_set r = {0};
+  if (x->kind == PF_LIT) {
+    const unsigned char *u = (const unsigned char *)x->lit;
+    r.codes = nkg_xmalloc((x->len ? x->len : 1) * sizeof *r.codes);
+    if (x->len == 1)
+      r.codes[r.n++] = 65536 + u[0];
+    for (size_t i = 0; i + 1 < x->len; i++)
+      r.codes[r.n++] = pair_bit(u[i], u[i + 1]);
+  } else if (x->kind == PF_SEQ) {
+    for (size_t i = 0; i < x->n; i++) {
+      code_set k = signature(x->kids[i]);
+      r.codes = nkg_xrealloc(r.codes, (r.n + k.n + 1) * sizeof *r.codes);
+      memcpy(r.codes + r.n, k.codes, k.n * sizeof *k.codes);
+      r.n += k.n;
+      free(k.codes);
+    }
+  } else {
+    for (size_t i = 0; i < x->n; i++) {
+      code_set k = signature(x->kids[i]);
+      if (i == 0) {
+        r = k;
+        continue;
+      }
+      size_t kept = 0;
+      for (size_t a = 0; a < r.n; a++)
+        for (size_t b = 0; b < k.n; b++)
+          if (r.codes[a] == k.codes[b]) {
+            r.codes[kept++] = r.codes[a];
+            break;
+          }
+      r.n = kept;
+      free(k.codes);
+    }
+  }
+  if (r.n > 1) {
+    qsort(r.codes, r.n, sizeof *r.codes, cmp_code);
+    size_t u = 1;
+    for (size_t i = 1; i < r.n; i++)
+      if (r.codes[i] != r.codes[u - 1])
+        r.codes[u++] = r.codes[i];
+    r.n = u;
+  }
+  return r;
+}
+
+nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
+  parser ps = {p, p + n, 0};
+  pf_node *root = parse_alt(&ps);
+  if (ps.bail || ps.p != ps.end) { /* a stray ')' */
+    node_free(root);
+    return NULL;
+  }
+  if (!root)
+    return NULL;
+  nkg_prefilter *f = nkg_xmalloc(sizeof *f);
+  f->root = root;
+  f->sig = signature(root);
+  return f;
+}
+
+void nkg_prefilter_index_build(nkg_prefilter_index *x, const char *s,
+                               size_t n) {
+  memset(x, 0, sizeof *x);
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i < n; i++) {
+    x->bytes[u[i] >> 6] |= UINT64_C(1) << (u[i] & 63);
+    if (i + 1 < n) {
+      unsigned bit = pair_bit(u[i], u[i + 1]);
+      x->pairs[bit >> 6] |= UINT64_C(1) << (bit & 63);
+    }
+  }
+}
+
+/* 0 if the subject of x cannot hold the literal l. */
+static int may_hold(const nkg_prefilter_index *x, const pf_node *l) {
+  const unsigned char *u = (const unsigned char *)l->lit;
+  if (l->len == 1)
+    return (x->bytes[u[0] >> 6] >> (u[0] & 63)) & 1;
+  for (size_t i = 0; i + 1 < l->len; i++) {
+    unsigned bit = pair_bit(u[i], u[i + 1]);
+    if (!((x->pairs[bit >> 6] >> (bit & 63)) & 1))
+      return 0;
+  }
+  return 1;
+}
+
+/* 0 if the subject of x cannot hold what node x requires, order aside:
+ * bit tests only, and most rules stop here. */
+static int present(const nkg_prefilter_index *ix, const pf_node *x) {
+  switch (x->kind) {
+  case PF_LIT:
+    return may_hold(ix, x);
+  case PF_SEQ:
+    for (size_t i = 0; i < x->n; i++)
+      if (!present(ix, x->kids[i]))
+        return 0;
+    return 1;
+  case PF_ANY:
+    for (size_t i = 0; i < x->n; i++)
+      if (present(ix, x->kids[i]))
+        return 1;
+    return 0;
+  }
+  return 0;
+}
+
+/* The first occurrence of l in s[from..n), or NULL. Subjects are a
+ * sentence long and literals a word or two: memchr() on the first byte and
+ * a compare beat memmem(), whose set-up per call costs more than the
+ * search here. */
+static const char *find(const pf_node *l, const char *s, size_t n,
+                        size_t from) {
+  const char *p = s + from, *last = s + n - l->len;
+  while (p <= last) {
+    p = memchr(p, l->lit[0], (size_t)(last - p) + 1);
+    if (!p)
+      return NULL;
+    if (memcmp(p + 1, l->lit + 1, l->len - 1) == 0)
+      return p;
+    p++;
+  }
+  return NULL;
+}
+
+/* The earliest end of an occurrence of x at or after from in s[0..n), or
+ * SIZE_MAX if there is none. Earliest ends compose: in a sequence, each
+ * part starting after the earliest end of the one before leaves the most
+ * room for the rest. */
+static size_t earliest_end(const pf_node *x, const nkg_prefilter_index *ix,
+                           const char *s, size_t n, size_t from) {
+  switch (x->kind) {
+  case PF_LIT: {
+    if (from > n || x->len > n - from || !may_hold(ix, x))
+      return SIZE_MAX;
+    const char *at = find(x, s, n, from);
+    return at ? (size_t)(at - s) + x->len : SIZE_MAX;
+  }
+  case PF_SEQ:
+    for (size_t i = 0; i < x->n && from != SIZE_MAX; i++)
+      from = earliest_end(x->kids[i], ix, s, n, from);
+    return from;
+  case PF_ANY: {
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < x->n; i++) {
+      size_t e = earliest_end(x->kids[i], ix, s, n, from);
+      if (e < best)
+        best = e;
+    }
+    return best;
+  }
+  }
+  return SIZE_MAX;
+}
+
+int nkg_prefilter_may_match(const nkg_prefilter *f,
+                            const nkg_prefilter_index *x, const char *s,
+                            size_t n, size_t from) {
+  if (!f)
+    return 1;
+  for (size_t i = 0; i < f->sig.n; i++) {
+    uint32_t c = f->sig.codes[i];
+    const uint64_t *bits = c < 65536 ? x->pairs : x->bytes;
+    c &= 0xffff;
+    if (!((bits[c >> 6] >> (c & 63)) & 1))
+      return 0;
+  }
+  return present(x, f->root) &&
+         earliest_end(f->root, x, s, n, from) != SIZE_MAX;
+}
+
+static void describe(const pf_node *x, nkg_buf *out) {
+  switch (x->kind) {
+  case PF_LIT:
+    nkg_buf_addc(out, '"');
+    nkg_buf_add(out, x->lit, x->len);
+    nkg_buf_addc(out, '"');
+    break;
+  case PF_SEQ:
+    for (size_t i = 0; i < x->n; i++) {
+      if (i)
+        nkg_buf_addc(out, ' ');
+      describe(x->kids[i], out);
+    }
+    break;
+  case PF_ANY:
+    nkg_buf_addc(out, '{');
+    for (size_t i = 0; i < x->n; i++) {
+      if (i)
+        nkg_buf_addc(out, '|');
+      describe(x->kids[i], out);
+    }
+    nkg_buf_addc(out, '}');
+    break;
+  }
+}
+
+void nkg_prefilter_describe(const nkg_prefilter *f, nkg_buf *out) {
+  if (f)
+    describe(f->root, out);
+}
+
+void nkg_prefilter_free(nkg_prefilter *f) {
+  if (!f)
+    return;
+  node_free(f->root);
+  free(f->sig.codes);
+  free(f);
+}
