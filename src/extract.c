@@ -8,7 +8,9 @@
  * sentence, fill in what only the whole document tells: countries of people
  * from their meeting partners, meeting dates and places, the country pair
  * each sector mention belongs to. A document with neither a meeting nor a
- * cooperation between two countries is off-genre and yields nothing. */
+ * cooperation between two countries is off-genre and yields nothing; a
+ * meeting only the fallback found, of people of one country, does not
+ * count. */
 #define _POSIX_C_SOURCE 200809L
 #include "extract.h"
 
@@ -115,6 +117,7 @@ typedef struct {
   int partial_sentence, partial_person;
   nkg_prov partial_prov;
   int last_meeting_sentence; /* sentence of the last meeting added */
+  int ruled_meeting; /* a meeting rule (not the meetany fallback) matched */
 } state;
 
 #define GROW(arr, n)                                                           \
@@ -1012,11 +1015,13 @@ static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
       size_t na = officials_in(st, af, at, people, MAX_PARTICIPANTS);
       people[na++] = each[i];
       add_meeting(st, people, na, &prov);
+      st->ruled_meeting = 1;
     }
     return;
   }
   size_t n = officials_in(st, from, to, people, MAX_PARTICIPANTS * 2);
   add_meeting(st, people, n, &prov);
+  st->ruled_meeting |= n >= 2;
 }
 
 /* The fallback for a sentence no meeting rule matched: a meeting word
@@ -2232,6 +2237,23 @@ void nkg_extraction_free(nkg_extraction *x) {
   memset(x, 0, sizeof *x);
 }
 
+/* Nonzero if the people of m who represent a country all represent the
+ * same one: a domestic event ("the award was presented by the minister
+ * and the governor"), which by itself does not put a story in the genre
+ * of relations between countries. */
+static int one_country_meeting(const nkg_extraction *x, const nkg_meeting *m) {
+  int c = -1;
+  for (size_t k = 0; k < m->n_participants; k++) {
+    int o = x->persons[m->participants[k]].country;
+    if (o < 0)
+      continue;
+    if (c >= 0 && o != c)
+      return 0;
+    c = o;
+  }
+  return c >= 0;
+}
+
 int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
                          nkg_document *doc, nkg_extraction *out) {
   state st;
@@ -2271,7 +2293,12 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   finish_pairs_from_meetings(&st);
   finish_meetings(&st);
   finish_sectors(&st);
-  int relevant = out->n_meetings > 0 || out->n_cooperates > 0;
+  /* The genre is relations between countries: a cooperation between two,
+   * a meeting told by a meeting rule, or a fallback meeting (a meeting
+   * word near two officials) of people not all of one country. */
+  int relevant = out->n_cooperates > 0 || st.ruled_meeting;
+  for (size_t i = 0; i < out->n_meetings && !relevant; i++)
+    relevant = !one_country_meeting(out, &out->meetings[i]);
   if (!relevant) {
     nkg_extraction_free(out);
   } else {

@@ -76,8 +76,26 @@ static size_t edit_distance(const char *a, const char *b) {
   return prev[lb];
 }
 
+/* Nonzero if a, with no hyphen, is one of the parts of the hyphenated b
+ * ("Khasawneh" of "Al-Khasawneh"): a later mention may drop the
+ * article or the other half of a double name. */
+static int hyphen_part(const char *a, const char *b) {
+  size_t la = strlen(a);
+  if (la < 4 || strchr(a, '-') || !strchr(b, '-'))
+    return 0;
+  for (const char *p = b;;) {
+    const char *e = strchr(p, '-');
+    size_t lp = e ? (size_t)(e - p) : strlen(p);
+    if (lp == la && memcmp(p, a, la) == 0)
+      return 1;
+    if (!e)
+      return 0;
+    p = e + 1;
+  }
+}
+
 static int close_tokens(const char *a, const char *b) {
-  if (strcmp(a, b) == 0)
+  if (strcmp(a, b) == 0 || hyphen_part(a, b) || hyphen_part(b, a))
     return 1;
   size_t la = strlen(a), lb = strlen(b);
   if (la < 5 || lb < 5 || (la > lb ? la - lb : lb - la) > 2)
