@@ -41,6 +41,7 @@ typedef struct {
   size_t nslots, nnodes;
   pooled *pool;
   size_t npool;
+  int context_index; /* the file has newskg_context (contextUri) */
   int failed; /* a message was printed: later ones would repeat it */
 } sq;
 
@@ -225,8 +226,16 @@ static unsigned shape_of(int sk, int pk, int ok, int g) {
  * (predicateUri, objectUri, objectLiteral). */
 static void shape_sql(nkg_buf *b, int sk, int pk, int ok, int g) {
   if (g == G_LIST) {
-    nkg_buf_adds(b, "SELECT DISTINCT contextUri FROM triples WHERE "
-                    "contextUri IS NOT NULL");
+    /* with an index on contextUri, a seek from each graph to the next
+     * (10,000 graphs of 3.7M quads: 10,000 seeks instead of reading the
+     * 3.7M entries of the index); without it one scan */
+    nkg_buf_adds(b, sk ? "WITH RECURSIVE g(c) AS (SELECT MIN(contextUri) "
+                         "FROM triples WHERE contextUri IS NOT NULL UNION "
+                         "ALL SELECT (SELECT MIN(contextUri) FROM triples "
+                         "WHERE contextUri > g.c) FROM g WHERE g.c IS NOT "
+                         "NULL) SELECT c FROM g WHERE c IS NOT NULL"
+                       : "SELECT DISTINCT contextUri FROM triples WHERE "
+                         "contextUri IS NOT NULL");
     return;
   }
   nkg_buf_adds(b, triple_columns);
@@ -410,8 +419,9 @@ static cursor *cursor_new(librdf_storage *storage, librdf_node *s,
               : !has_g             ? G_ANY
               : g                  ? G_ONE
                                    : G_NONE;
-  pooled *e = pool_take(m, ref[0].kind, ref[1].kind != K_NONE, ref[2].kind,
-                        gpart);
+  /* the graph list's shape says whether the seeks may be used */
+  int sk = gpart == G_LIST ? m->context_index : ref[0].kind;
+  pooled *e = pool_take(m, sk, ref[1].kind != K_NONE, ref[2].kind, gpart);
   if (!e) {
     cur_finished(c);
     return NULL;
@@ -520,6 +530,16 @@ static int s_open(librdf_storage *storage, librdf_model *model) {
     sq_fail(m, "cannot start a read transaction");
     return 1;
   }
+  nkg_sqlite_stmt *ix = nkg_sqlite_prepare(
+      m->db, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = "
+             "'newskg_context'");
+  int rc = ix ? nkg_sqlite_step(ix) : -1;
+  nkg_sqlite_finalize(ix);
+  if (rc < 0) {
+    sq_fail(m, "cannot read the schema");
+    return 1;
+  }
+  m->context_index = rc > 0;
   for (int k = 1; k < N_KINDS; k++)
     if (!(m->text_of[k] = nkg_sqlite_prepare(m->db, text_sql[k])) ||
         !(m->id_of[k] = nkg_sqlite_prepare(m->db, id_sql[k]))) {
