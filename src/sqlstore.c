@@ -39,6 +39,12 @@ typedef struct {
   uint64_t *keys;
   librdf_node **nodes;
   size_t nslots, nnodes;
+  /* the ids of IRIs by their raptor_uri (raptor interns URIs: one pointer
+   * per string while any node holds it; every key is the URI of a node
+   * in the table above, so it stays valid), open addressing */
+  uintptr_t *uri_keys;
+  long long *uri_ids;
+  size_t uri_slots, nuris;
   pooled *pool;
   size_t npool;
   int context_index; /* the file has newskg_context (contextUri) */
@@ -82,6 +88,49 @@ static void cache_grow(sq *m) {
       *cache_slot(m, keys[i]) = nodes[i];
   free(keys);
   free(nodes);
+}
+
+static long long *uri_slot(sq *m, uintptr_t key) {
+  size_t mask = m->uri_slots - 1;
+  for (size_t i = (size_t)mix(key) & mask;; i = (i + 1) & mask)
+    if (!m->uri_keys[i] || m->uri_keys[i] == key) {
+      m->uri_keys[i] = key;
+      return &m->uri_ids[i];
+    }
+}
+
+/* Remembers that the IRI u (held by a node of the cache) has the id. */
+static void uri_put(sq *m, librdf_uri *u, long long id) {
+  if ((m->nuris + 1) * 4 > m->uri_slots * 3) {
+    size_t old = m->uri_slots;
+    uintptr_t *keys = m->uri_keys;
+    long long *ids = m->uri_ids;
+    m->uri_slots = old ? old * 2 : 4096;
+    m->uri_keys = nkg_xcalloc(m->uri_slots, sizeof *m->uri_keys);
+    m->uri_ids = nkg_xcalloc(m->uri_slots, sizeof *m->uri_ids);
+    for (size_t i = 0; i < old; i++)
+      if (keys[i])
+        *uri_slot(m, keys[i]) = ids[i];
+    free(keys);
+    free(ids);
+  }
+  long long *slot = uri_slot(m, (uintptr_t)u);
+  if (!*slot)
+    m->nuris++;
+  *slot = id;
+}
+
+/* The id of the IRI u if known, else 0. */
+static long long uri_get(const sq *m, librdf_uri *u) {
+  if (!m->uri_slots)
+    return 0;
+  size_t mask = m->uri_slots - 1;
+  uintptr_t key = (uintptr_t)u;
+  for (size_t i = (size_t)mix(key) & mask; m->uri_keys[i];
+       i = (i + 1) & mask)
+    if (m->uri_keys[i] == key)
+      return m->uri_ids[i];
+  return 0;
 }
 
 /* The node of a term of the file, decoded once and owned by m; NULL after
@@ -141,6 +190,8 @@ static librdf_node *node_of(sq *m, int kind, long long id) {
   *slot = n;
   if (n)
     m->nnodes++;
+  if (n && kind == K_URI)
+    uri_put(m, librdf_node_get_uri(n), id);
 out:
   nkg_sqlite_reset(st);
   if (!n) /* an empty slot again (the key stays: harmless, no node) */
@@ -158,6 +209,8 @@ static int ref_of(sq *m, librdf_node *n, term_ref *r) {
   switch (t->type) {
   case RAPTOR_TERM_TYPE_URI:
     r->kind = K_URI;
+    if ((r->id = uri_get(m, t->value.uri)))
+      return 1;
     text = raptor_uri_as_counted_string(t->value.uri, &len);
     break;
   case RAPTOR_TERM_TYPE_BLANK:
@@ -200,6 +253,8 @@ static int ref_of(sq *m, librdf_node *n, term_ref *r) {
     sq_fail(m, "cannot look a term up");
     return -1;
   }
+  if (rc > 0 && r->kind == K_URI)
+    return node_of(m, K_URI, r->id) ? 1 : -1; /* now known by pointer */
   return rc > 0;
 }
 
@@ -498,6 +553,8 @@ static void s_terminate(librdf_storage *storage) {
       librdf_free_node(m->nodes[i]);
   free(m->keys);
   free(m->nodes);
+  free(m->uri_keys);
+  free(m->uri_ids);
   nkg_sqlite_close(m->db); /* ends the read transaction */
   free(m->path);
   free(m);
