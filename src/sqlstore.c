@@ -180,10 +180,12 @@ static librdf_node *node_of(sq *m, int kind, long long id) {
         goto out;
       dt_uri = librdf_node_get_uri(d);
     }
-    n = librdf_new_node_from_typed_counted_literal(
-        m->world, (const unsigned char *)text, len,
-        lang && lang_len ? lang : NULL, lang && lang_len ? lang_len : 0,
-        dt_uri);
+    /* raptor's constructor, as the parser made the term: librdf's
+     * rewrites an xsd:boolean's lexical form ("0" -> "false") */
+    n = raptor_new_term_from_counted_literal(
+        librdf_world_get_raptor(m->world), (const unsigned char *)text, len,
+        dt_uri, lang && lang_len ? (const unsigned char *)lang : NULL,
+        lang && lang_len && lang_len < 256 ? (unsigned char)lang_len : 0);
   }
   if (!n)
     sq_fail(m, "cannot make a node of a term");
