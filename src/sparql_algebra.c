@@ -204,8 +204,11 @@ struct nkg_alg {
   size_t ndflt;
   int dflt_nocontext;  /* statements without a context belong to it */
   int dflt_all;        /* every statement belongs to it */
-  nkg_tid *named;      /* named graphs */
+  nkg_tid *named;      /* named graphs (named_graphs()) */
   size_t nnamed;
+  int named_listed;    /* named is complete: FROM NAMED, or listed */
+  librdf_node **unnamed; /* copies of the options' unnamed contexts */
+  size_t nunnamed;
   int dataset_ready;
   /* evaluation */
   nkg_tid graph;       /* the active graph: 0 for the default graph */
@@ -1350,9 +1353,33 @@ static int ev(nkg_alg *a, const anode *n, const rows *in, rows *out) {
   return rc;
 }
 
+/* Lists the named graphs once, when no FROM NAMED gave them: every
+ * context of the model but the unnamed ones. */
+static void named_graphs(nkg_alg *a) {
+  if (a->named_listed) return;
+  a->named_listed = 1;
+  ids named = {0};
+  librdf_iterator *it = librdf_model_get_contexts(a->model);
+  if (it) {
+    for (; !librdf_iterator_end(it); librdf_iterator_next(it)) {
+      librdf_node *c = librdf_iterator_get_object(it);
+      if (!c) continue;
+      int unnamed = 0;
+      for (size_t k = 0; k < a->nunnamed && !unnamed; k++)
+        unnamed = librdf_node_equals(c, a->unnamed[k]);
+      if (!unnamed) ids_push(&named, nkg_terms_from_node(a->terms, c));
+    }
+    librdf_free_iterator(it);
+  }
+  free(a->named);
+  a->named = named.v;
+  a->nnamed = named.n;
+}
+
 static int ev_graph(nkg_alg *a, const anode *n, const rows *in, rows *out) {
   nkg_tid saved = a->graph;
   int rc = 0;
+  named_graphs(a);
   if (!term_is_var(n->gterm)) {
     int named = 0;
     for (size_t k = 0; k < a->nnamed; k++)
@@ -1842,21 +1869,19 @@ static int dataset(nkg_alg *a, const nkg_alg_options *o, const sq_query *q) {
     for (size_t k = 0; k < q->nfrom_named; k++)
       ids_push(&named, nkg_terms_iri(a->terms, q->from_named[k]));
   } else {
-    librdf_iterator *it = librdf_model_get_contexts(a->model);
-    if (it) {
-      for (; !librdf_iterator_end(it); librdf_iterator_next(it)) {
-        librdf_node *c = librdf_iterator_get_object(it);
-        if (!c) continue;
-        int unnamed = 0;
-        for (size_t k = 0; k < o->nunnamed && !unnamed; k++)
-          unnamed = librdf_node_equals(c, o->unnamed[k]);
-        if (!unnamed) ids_push(&named, nkg_terms_from_node(a->terms, c));
-      }
-      librdf_free_iterator(it);
+    /* listed by named_graphs() when a GRAPH needs them: a store may hold
+     * 10,000s of graphs, and most queries never ask */
+    a->unnamed = nkg_xcalloc(o->nunnamed + 1, sizeof *a->unnamed);
+    for (size_t k = 0; k < o->nunnamed; k++) {
+      a->unnamed[a->nunnamed] = librdf_new_node_from_node(o->unnamed[k]);
+      if (!a->unnamed[a->nunnamed++]) return fail(a, "cannot copy a node");
     }
+    a->named = named.v;
+    return 0;
   }
   a->named = named.v;
   a->nnamed = named.n;
+  a->named_listed = 1;
   return 0;
 }
 
@@ -1893,6 +1918,9 @@ void nkg_alg_free(nkg_alg *a) {
   for (size_t k = 0; k < a->ndflt; k++)
     if (a->dflt[k]) librdf_free_node(a->dflt[k]);
   free(a->dflt);
+  for (size_t k = 0; k < a->nunnamed; k++)
+    if (a->unnamed[k]) librdf_free_node(a->unnamed[k]);
+  free(a->unnamed);
   free(a->named);
   if (a->xenv) nkg_x_env_free(a->xenv);
   tset_free(&a->pstat_of);

@@ -414,7 +414,8 @@ void nkg_store_close(nkg_store *s) {
 }
 
 /* Reads newskg_predicate_stats through c; NULL when the table is missing
- * or its totals do not match the triples table. */
+ * or its totals do not match the triples table (counted unless the load's
+ * stamp vouches for them). */
 static nkg_pstats *read_stats(nkg_sqlite *c) {
   nkg_sqlite_stmt *st = nkg_sqlite_prepare(
       c, "SELECT predicate, triples, subjects, objects FROM "
@@ -439,9 +440,20 @@ static nkg_pstats *read_stats(nkg_sqlite *c) {
     nkg_pstats_set(ps, n ? p : NULL, n, &v);
     have_total |= !n;
   }
-  int ok = rc == 0 && have_total && nkg_sqlite_step(count) > 0 &&
-           (double)nkg_sqlite_column_int(count, 0) ==
-               nkg_pstats_total(ps)->triples;
+  /* a stamp written by the load with the statistics, and removed by a
+   * trigger when anything else writes the triples (sqlite_load.c), saves
+   * the count; a store without one (older, or written by another) is
+   * counted */
+  nkg_sqlite_stmt *stamp =
+      nkg_sqlite_prepare(c, "SELECT triples FROM newskg_stats_stamp");
+  int stamped = stamp && nkg_sqlite_step(stamp) > 0 &&
+                (double)nkg_sqlite_column_int(stamp, 0) ==
+                    nkg_pstats_total(ps)->triples;
+  nkg_sqlite_finalize(stamp);
+  int ok = rc == 0 && have_total &&
+           (stamped || (nkg_sqlite_step(count) > 0 &&
+                        (double)nkg_sqlite_column_int(count, 0) ==
+                            nkg_pstats_total(ps)->triples));
   nkg_sqlite_finalize(st);
   nkg_sqlite_finalize(count);
   if (!ok) {
