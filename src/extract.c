@@ -1313,9 +1313,12 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     }
     const nkg_unit *last = &st->t.units[j - 1];
     size_t b = st->t.units[i].begin, e = last->end;
-    /* "setting up", "combating illegal": a verb, not a sector */
+    /* "setting up", "combating illegal": a verb, not a sector; but a
+     * hyphenated compound is a noun ("education-training",
+     * "capacity-building") */
     size_t e0 = st->t.units[i].end;
-    int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
+    int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3) &&
+               !memchr(st->doc->text + b, '-', e0 - b);
     int single = j - i == 1 && !nkg_lex_has(last->mask, NKG_WC_HEAD);
     if (strict) {
       const nkg_unit *next2 = j + 1 < to ? &st->t.units[j + 1] : NULL;
