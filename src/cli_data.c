@@ -12,6 +12,7 @@
 #include "document.h"
 #include "graph.h"
 #include "memstore.h"
+#include "sqlstore.h"
 #include "query.h"
 #include "util.h"
 
@@ -30,7 +31,7 @@ librdf_world *nkg_cli_open_world(void) {
   }
   librdf_world_open(world);
   nkg_query_set_logger(world, NULL);
-  if (nkg_memstore_register(world)) {
+  if (nkg_memstore_register(world) || nkg_sqlstore_register(world)) {
     librdf_free_world(world);
     return NULL;
   }

@@ -1314,9 +1314,12 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     }
     const nkg_unit *last = &st->t.units[j - 1];
     size_t b = st->t.units[i].begin, e = last->end;
-    /* "setting up", "combating illegal": a verb, not a sector */
+    /* "setting up", "combating illegal": a verb, not a sector; but a
+     * hyphenated compound is a noun ("education-training",
+     * "capacity-building") */
     size_t e0 = st->t.units[i].end;
-    int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
+    int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3) &&
+               !memchr(st->doc->text + b, '-', e0 - b);
     int single = j - i == 1 && !nkg_lex_has(last->mask, NKG_WC_HEAD);
     if (strict) {
       const nkg_unit *next2 = j + 1 < to ? &st->t.units[j + 1] : NULL;
@@ -2251,6 +2254,25 @@ static int one_pair_story(const state *st) {
   return 1;
 }
 
+/* The country pair a sector of sentence s belongs to: the pair in force,
+ * unless that pair was named in an earlier paragraph and the sentence's
+ * own paragraph names another one after it ("Both sides discussed trade.
+ * They reaffirmed the relations between A and B."): a story of several
+ * pairs tells each one in its own paragraph. */
+static const pair_at *sector_pair(const state *st, int s) {
+  const pair_at *p = pair_for(st, s);
+  if (!p || p->sentence >= s)
+    return p;
+  const nkg_sentence *ss = st->doc->sentences;
+  if (ss[p->sentence].paragraph == ss[s].paragraph)
+    return p;
+  const pair_at *next = p + 1;
+  if (next < st->pairs + st->n_pairs &&
+      ss[next->sentence].paragraph == ss[s].paragraph)
+    return next;
+  return p;
+}
+
 static void finish_sectors(state *st) {
   nkg_extraction *x = st->x;
   /* a story of one official and no partner is one side's view */
@@ -2261,7 +2283,7 @@ static void finish_sectors(state *st) {
     qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
   for (size_t i = 0; i < st->n_sectors; i++) {
     const sector_at *s = &st->sectors[i];
-    const pair_at *pair = pair_for(st, s->sentence);
+    const pair_at *pair = sector_pair(st, s->sentence);
     if (!pair)
       continue;
     /* with no meeting to frame the story, a sector needs a country in its

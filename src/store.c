@@ -11,6 +11,7 @@
 
 #include "graph.h"
 #include "memstore.h"
+#include "sqlstore.h"
 #include "sqlitedb.h"
 #include "util.h"
 
@@ -127,6 +128,14 @@ static nkg_sqlite *hold_read_lock(const char *path) {
     c = NULL;
   }
   return c;
+}
+
+/* Whether an sqlite store opened for reading is read through newskg's
+ * own storage (sqlstore.h), the default, or through librdf's sqlite
+ * storage (NEWSKG_SQLITE=librdf, to compare the two). */
+static int use_sqlstore(void) {
+  const char *env = getenv("NEWSKG_SQLITE");
+  return !env || strcmp(env, "librdf");
 }
 
 int nkg_store_split_sqlite(const char *spec, char **path, char **opts) {
@@ -352,7 +361,15 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
   s->spec = nkg_xstrdup(given);
   s->transient = transient;
   s->is_set = !strcmp(type, NKG_MEMSTORE_NAME);
-  s->storage = librdf_new_storage(world, type, *name ? name : NULL,
+  const char *open_type = type;
+  if (!create && !strcmp(type, "sqlite")) {
+    /* the guard first: while it is held no load can commit, so the
+     * reader's own transaction below sees the state the guard sees */
+    s->guard = hold_read_lock(name);
+    if (use_sqlstore())
+      open_type = NKG_SQLSTORE_NAME;
+  }
+  s->storage = librdf_new_storage(world, open_type, *name ? name : NULL,
                                   opts.data ? opts.data : "");
   if (!s->storage) {
     nkg_error("--store '%s': cannot open the %s storage%s%s", given, type,
@@ -372,9 +389,6 @@ nkg_store *nkg_store_open(librdf_world *world, const char *spec, int create) {
   if (!librdf_model_supports_contexts(s->model))
     nkg_warn("--store '%s': the %s storage keeps no named graphs", given,
              type);
-  if (!create && !strcmp(type, "sqlite"))
-    s->guard = hold_read_lock(name);
-
 out:
   nkg_buf_free(&opts);
   free(type);

@@ -11,7 +11,9 @@
  *   "hashes", "hashes:"             in-memory hashes, hash-type 'memory'
  *                                   (librdf's; 1.6 KB a quad)
  *   "memory"                        librdf's list store (slow: tests only)
- *   "sqlite:PATH"                   an SQLite file (librdf-storage-sqlite)
+ *   "sqlite:PATH"                   an SQLite file (librdf-storage-sqlite;
+ *                                   read by query through newskg-sqlite,
+ *                                   sqlstore.h, unless NEWSKG_SQLITE=librdf)
  *   "postgresql:DB;host='h',user='u',password='p'"
  *   "TYPE:NAME;OPTIONS"             any other librdf storage installed
  *
