@@ -100,6 +100,7 @@ typedef struct {
   int (*meeting_more)[4]; /* per meeting: sentences telling it again */
   int *n_meeting_more;
   unsigned char *names_country; /* per sentence: names a country */
+  int *country_named; /* per country: times named in the story */
   unsigned char *one_speaker;   /* per sentence: opens with one official */
   int half_meeting; /* a meeting word with one official outside quotes */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
@@ -1313,9 +1314,12 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     }
     const nkg_unit *last = &st->t.units[j - 1];
     size_t b = st->t.units[i].begin, e = last->end;
-    /* "setting up", "combating illegal": a verb, not a sector */
+    /* "setting up", "combating illegal": a verb, not a sector; but a
+     * hyphenated compound is a noun ("education-training",
+     * "capacity-building") */
     size_t e0 = st->t.units[i].end;
-    int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3);
+    int verb = e0 - b > 4 && !memcmp(st->doc->text + e0 - 3, "ing", 3) &&
+               !memchr(st->doc->text + b, '-', e0 - b);
     int single = j - i == 1 && !nkg_lex_has(last->mask, NKG_WC_HEAD);
     if (strict) {
       const nkg_unit *next2 = j + 1 < to ? &st->t.units[j + 1] : NULL;
@@ -1711,8 +1715,10 @@ static void process_sentence(state *st) {
   size_t n_officials = 0;
   for (size_t i = 0; i < st->t.n; i++) {
     if (st->t.units[i].cls == NKG_U_COUNTRY ||
-        st->t.units[i].cls == NKG_U_DEMONYM)
+        st->t.units[i].cls == NKG_U_DEMONYM) {
       st->names_country[st->sentence] = 1;
+      st->country_named[st->t.units[i].value]++;
+    }
     n_officials += st->t.units[i].cls == NKG_U_OFFICIAL;
   }
   /* "He stressed the need for ...": what one person says, not what the
@@ -1793,8 +1799,12 @@ static int dateline_place(state *st) {
   return place;
 }
 
+static int host_named(const state *st, int c);
+
 /* The country the story is told from: the dateline's, else that of the
- * place of its first meeting; -1 if neither is known. */
+ * place of its first meeting when the story names that country (not
+ * Belgium for a meeting in Brussels of two other countries); -1 if
+ * neither is known. */
 static int home_country(state *st) {
   int dp = dateline_place(st);
   if (dp >= 0 && st->x->places[dp].country >= 0)
@@ -1804,8 +1814,10 @@ static int home_country(state *st) {
     /* or where it is told again: a headline, then the story */
     for (int k = 0; k < st->n_meeting_more[i] && !p; k++)
       p = best_place(st, st->meeting_more[i][k]);
-    if (p)
-      return st->x->places[p->place].country;
+    if (p) {
+      int c = st->x->places[p->place].country;
+      return c >= 0 && host_named(st, c) ? c : -1;
+    }
   }
   return -1;
 }
@@ -1820,6 +1832,59 @@ static int peer_from(const state *st, int p, int c) {
           st->x->persons[st->peers[i][!side]].country == c)
         return 1;
   return 0;
+}
+
+/* Nonzero if the story names country c other than through a town: a
+ * meeting in a third country (two ministers in Brussels or New York, and
+ * Belgium or the United States named nowhere) says nothing about who its
+ * participants represent. */
+static int host_named(const state *st, int c) {
+  if (st->country_named[c])
+    return 1;
+  for (size_t i = 0; i < st->x->n_persons; i++)
+    if (st->x->persons[i].country == c)
+      return 1;
+  return 0;
+}
+
+/* Nonzero if person p meets someone from country c: p is not from c. */
+static int meets_from(const state *st, int p, int c) {
+  const nkg_extraction *x = st->x;
+  for (size_t i = 0; i < x->n_meetings; i++) {
+    const nkg_meeting *m = &x->meetings[i];
+    int in = 0, other = 0;
+    for (size_t a = 0; a < m->n_participants; a++) {
+      in |= m->participants[a] == p;
+      other |= m->participants[a] != p &&
+               x->persons[m->participants[a]].country == c;
+    }
+    if (in && other)
+      return 1;
+  }
+  return 0;
+}
+
+/* The country named most often in the story other than country but and
+ * those of the people p meets, if it is named at least twice and more
+ * often than any other; else -1. */
+static int most_named_but(const state *st, int p, int but) {
+  size_t n = nkg_lexicon_n_countries(st->lex);
+  int best = -1, second = 0;
+  for (size_t c = 0; c < n; c++) {
+    if ((int)c == but || !st->country_named[c] || meets_from(st, p, (int)c))
+      continue;
+    if (best < 0 || st->country_named[c] > st->country_named[best]) {
+      if (best >= 0)
+        second = st->country_named[best];
+      best = (int)c;
+    } else if (st->country_named[c] > second) {
+      second = st->country_named[c];
+    }
+  }
+  if (best < 0 || st->country_named[best] < 2 ||
+      st->country_named[best] == second)
+    return -1;
+  return best;
 }
 
 static void infer_countries(state *st) {
@@ -1893,6 +1958,17 @@ static void infer_countries(state *st) {
           pa->country_prov.rule = RULE_COUNTERPART;
           break;
         }
+      /* with no pair: the country the story names most, other than the
+       * counterpart's ("Foreign Minister A met his Greek counterpart B",
+       * in a story about Cyprus), if one is named most */
+      if (pa->country < 0) {
+        int c = most_named_but(st, st->peers[i][side], pb->country);
+        if (c >= 0) {
+          pa->country = c;
+          pa->country_prov = pa->prov;
+          pa->country_prov.rule = RULE_COUNTERPART;
+        }
+      }
     }
   /* a meeting held in a known country: participants with no country of
    * their own, meeting someone from elsewhere, are the hosts */
@@ -1908,7 +1984,7 @@ static void infer_countries(state *st) {
       if (c >= 0 && c != host)
         foreign = 1;
     }
-    if (host < 0 || !foreign)
+    if (host < 0 || !foreign || !host_named(st, host))
       continue;
     for (size_t a = 0; a < m->n_participants; a++) {
       nkg_person *pa = &x->persons[m->participants[a]];
@@ -2178,6 +2254,25 @@ static int one_pair_story(const state *st) {
   return 1;
 }
 
+/* The country pair a sector of sentence s belongs to: the pair in force,
+ * unless that pair was named in an earlier paragraph and the sentence's
+ * own paragraph names another one after it ("Both sides discussed trade.
+ * They reaffirmed the relations between A and B."): a story of several
+ * pairs tells each one in its own paragraph. */
+static const pair_at *sector_pair(const state *st, int s) {
+  const pair_at *p = pair_for(st, s);
+  if (!p || p->sentence >= s)
+    return p;
+  const nkg_sentence *ss = st->doc->sentences;
+  if (ss[p->sentence].paragraph == ss[s].paragraph)
+    return p;
+  const pair_at *next = p + 1;
+  if (next < st->pairs + st->n_pairs &&
+      ss[next->sentence].paragraph == ss[s].paragraph)
+    return next;
+  return p;
+}
+
 static void finish_sectors(state *st) {
   nkg_extraction *x = st->x;
   /* a story of one official and no partner is one side's view */
@@ -2188,7 +2283,7 @@ static void finish_sectors(state *st) {
     qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
   for (size_t i = 0; i < st->n_sectors; i++) {
     const sector_at *s = &st->sectors[i];
-    const pair_at *pair = pair_for(st, s->sentence);
+    const pair_at *pair = sector_pair(st, s->sentence);
     if (!pair)
       continue;
     /* with no meeting to frame the story, a sector needs a country in its
@@ -2276,6 +2371,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.pf = nkg_xmalloc(sizeof *st.pf);
   st.pf_version = 0; /* t.version starts at 1 with the first rendering */
   st.names_country = nkg_xcalloc(doc->n_sentences + 1, 1);
+  st.country_named =
+      nkg_xcalloc(nkg_lexicon_n_countries(lex) + 1, sizeof *st.country_named);
   st.one_speaker = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.gave_up = nkg_xcalloc(rules->n + 1, 1);
   st.remote = nkg_xcalloc(doc->n_sentences + 1, 1);
@@ -2318,6 +2415,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.meeting_sentence);
   free(st.meeting_more);
   free(st.names_country);
+  free(st.country_named);
   free(st.one_speaker);
   free(st.gave_up);
   free(st.remote);

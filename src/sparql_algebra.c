@@ -1289,12 +1289,13 @@ static int bgp_product(nkg_alg *a, const anode *n, nkg_tid *row,
 
 /* ---- evaluation --------------------------------------------------------- */
 
-static int run_query(nkg_alg *a, const sq_query *q, rows *out);
+static int run_query(nkg_alg *a, const sq_query *q, const nkg_tid *seed,
+                     rows *out);
 
 /* 1 when Join(in, eval(n)) may be computed by evaluating n with each row
  * of in substituted. */
 static int pushable(nkg_alg *a, const anode *n, const rows *in) {
-  if (a->force) return n->kind != A_SUB;
+  if (a->force) return 1;
   switch (n->kind) {
   case A_UNIT:
   case A_BGP:
@@ -1608,12 +1609,36 @@ static int ev_core(nkg_alg *a, const anode *n, const rows *in, rows *out) {
     rows r;
     rows_init(&r, a->w);
     nkg_tid saved = a->graph;
-    int force = a->force;
-    a->force = 0;
-    rc = run_query(a, n->sub, &r);
-    a->force = force;
-    a->graph = saved;
-    if (!rc) hash_join(a, in, &r, out);
+    if (!a->force) {
+      rc = run_query(a, n->sub, NULL, &r);
+      a->graph = saved;
+      if (!rc) hash_join(a, in, &r, out);
+      rows_free(&r);
+      return rc;
+    }
+    /* Inside EXISTS the row is substituted into the subquery too: the
+     * variables it projects start bound, as in Oxigraph (and as
+     * substitute() of SPARQL 1.1 section 18.6 reads), so its LIMIT and
+     * aggregates see only the matching solutions. */
+    const sq_query *q = n->sub;
+    nkg_tid *seed = nkg_xcalloc(a->w + 1, sizeof *seed);
+    rows one;
+    rows_init(&one, a->w);
+    for (size_t i = 0; i < in->n && !rc; i++) {
+      const nkg_tid *row = row_at(in, i);
+      memset(seed, 0, a->w * sizeof *seed);
+      for (size_t k = 0; k < q->nproj; k++)
+        if (q->proj_var[k] < (int)a->nvars)
+          seed[q->proj_var[k]] = row[q->proj_var[k]];
+      r.n = 0;
+      one.n = 0;
+      rows_push(&one, row);
+      rc = run_query(a, q, seed, &r);
+      a->graph = saved;
+      if (!rc) hash_join(a, &one, &r, out);
+    }
+    free(seed);
+    rows_free(&one);
     rows_free(&r);
     return rc;
   }
@@ -1758,12 +1783,14 @@ static int select_row(nkg_alg *a, const sq_query *q, nkg_tid *row) {
 
 /* Evaluates a whole query; out gets rows in which only the projected
  * variables are bound (all in scope for CONSTRUCT, DESCRIBE and ASK). */
-static int run_query(nkg_alg *a, const sq_query *q, rows *out) {
+/* seed: the row the evaluation starts from, or NULL for the empty one. */
+static int run_query(nkg_alg *a, const sq_query *q, const nkg_tid *seed,
+                     rows *out) {
   rows r, t, unit;
   rows_init(&r, a->w);
   rows_init(&t, a->w);
   rows_init(&unit, a->w);
-  rows_push(&unit, NULL);
+  rows_push(&unit, seed);
   /* only the top query's own rows may stop early */
   if (a->stop_rows && q == a->ast->q) a->stop_out = &r;
   int rc = ev(a, q->alg, &unit, &r);
@@ -2027,7 +2054,7 @@ int nkg_alg_run(nkg_alg *a, nkg_alg_result *res) {
   } else {
     a->stop_rows = 0;
   }
-  int rc = run_query(a, q, &sol);
+  int rc = run_query(a, q, NULL, &sol);
   if (rc) {
     rows_free(&sol);
     if (!a->failed) fail(a, "the query failed");

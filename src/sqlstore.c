@@ -140,8 +140,9 @@ static librdf_node *node_of(sq *m, int kind, long long id) {
     cache_grow(m);
   uint64_t key = (uint64_t)id * N_KINDS + (uint64_t)kind;
   librdf_node **slot = cache_slot(m, key);
-  if (*slot)
-    return *slot;
+  librdf_node *cached = *slot;
+  if (cached)
+    return cached;
   nkg_sqlite_stmt *st = m->text_of[kind];
   librdf_node *n = NULL;
   if (nkg_sqlite_bind_int(st, 1, id)) {

@@ -779,10 +779,17 @@ static nkg_tid term_of(nkg_terms *terms, librdf_node *v, const known_names *k,
                           fixed_lang, fixed_lang ? NULL : fixed_dt);
 }
 
-/* Writes the rows of a SELECT's results. Returns 0 or -1. */
+/* Writes the rows of a SELECT's results. Returns 0 or -1.
+ * With distinct, a row the server repeats is written once: Virtuoso 7.2
+ * can return a row of SELECT DISTINCT twice when its columns come from two
+ * OPTIONALs (tests/virtuoso.test; openlink/virtuoso-opensource issue 568),
+ * where SPARQL 1.1 section 18.5 keeps each solution once. Terms are
+ * interned, so equal rows have equal ids. (With LIMIT, the server counted
+ * the repeated row, so fewer rows than the limit may come.) */
 static int write_select(librdf_query_results *r, const char *format,
                         FILE *out, const log_count *lc,
-                        const known_names *known, const char *store) {
+                        const known_names *known, const char *store,
+                        int distinct) {
   int n = librdf_query_results_get_bindings_count(r);
   if (n < 0) {
     nkg_error("--store '%s': the server gave no result columns", store);
@@ -792,6 +799,7 @@ static int write_select(librdf_query_results *r, const char *format,
   const char **vars = nkg_xcalloc((size_t)n + 1, sizeof *vars);
   nkg_tid *row = nkg_xcalloc((size_t)n + 1, sizeof *row);
   nkg_rs *rs = NULL;
+  nkg_byteset seen = {0};
   int rc = -1;
   for (int i = 0; i < n; i++)
     if (!(vars[i] = librdf_query_results_get_binding_name(r, i))) {
@@ -817,12 +825,15 @@ static int write_select(librdf_query_results *r, const char *format,
     }
     if (failed)
       break;
+    if (distinct && !nkg_byteset_add(&seen, row, (size_t)n * sizeof *row))
+      continue;
     failed = nkg_rs_row(rs, row) != 0;
   }
   if (nkg_rs_end(rs) || failed || lc->errors)
     goto out;
   rc = 0;
 out:
+  nkg_byteset_free(&seen);
   free(row);
   free(vars);
   nkg_terms_free(terms);
@@ -943,7 +954,8 @@ int nkg_virtuoso_query(librdf_world *world, librdf_model *model,
     if (lc.errors || nkg_rs_boolean(out, "standard output", fmt, value))
       goto out;
     *ask = value;
-  } else if (write_select(r, fmt, out, &lc, &known, store)) {
+  } else if (write_select(r, fmt, out, &lc, &known, store,
+                          ast->q->distinct)) {
     if (lc.errors)
       nkg_error("%s: the query failed in --store '%s'", source, store);
     goto out;

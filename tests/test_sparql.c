@@ -555,6 +555,11 @@ START_TEST(exists_semantics) {
   CHECK_RUN("SELECT ?s { ?s a :Set FILTER(?s = :s3 || EXISTS { ?s :member 2 }) }",
             ":s1|:s3");
   CHECK_RUN("ASK { FILTER NOT EXISTS { :a :p :d } }", "true");
+  /* the row is substituted into a subquery that projects ?s, before its
+   * LIMIT (as Oxigraph does): evaluated alone, it would keep :s1 only */
+  CHECK_RUN("SELECT ?s { ?s a :Set FILTER EXISTS"
+            " { { SELECT ?s { ?s :member ?m } ORDER BY ?s LIMIT 1 } } }",
+            ":s1|:s2");
   /* under GRAPH <iri> the group's rows and the EXISTS stay in that graph */
   CHECK_RUN("SELECT ?o { GRAPH <" EX "graph1> { ?s :r ?o"
             " FILTER EXISTS { ?o :r ?z } } }",
