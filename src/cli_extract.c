@@ -41,7 +41,7 @@ typedef struct {
   int progress;       /* --progress: show it even when stderr is no terminal */
   int help;
   int version;
-  int raptor_writer; /* NEWSKG_WRITER=raptor: N-Triples/N-Quads by raptor */
+  int raptor_writer; /* NEWSKG_WRITER=raptor: raptor writes nt/nq/ttl */
   char **inputs; /* the FILE operands (argv tail) */
   int n_inputs;
 } extract_options;
@@ -136,10 +136,10 @@ static void print_help(raptor_world *world) {
       "it.\n"
       "Outputs of separate runs merge by concatenation: IRIs depend only on "
       "the\n"
-      "content. N-Triples and N-Quads are written by newskg's own writer, "
-      "which\n"
-      "gives the bytes of raptor's serialisers; NEWSKG_WRITER=raptor uses "
-      "raptor's.\n"
+      "content. N-Triples, N-Quads and Turtle are written by newskg's own "
+      "writers,\n"
+      "which give the bytes of raptor's serialisers; NEWSKG_WRITER=raptor "
+      "uses raptor's.\n"
       "\n"
       "Formats (short names):\n");
   for (size_t i = 0; nkg_graph_formats[i]; i++) {
@@ -231,9 +231,9 @@ static int parse_options(int argc, char **argv, extract_options *o) {
   }
   o->inputs = argv + optind;
   o->n_inputs = argc - optind;
-  /* NEWSKG_WRITER=raptor writes N-Triples and N-Quads with raptor's
-   * serialisers (the reference of tests/ntwriter-diff.test) instead of
-   * ntwriter; "newskg" or unset is the default. */
+  /* NEWSKG_WRITER=raptor writes N-Triples, N-Quads and Turtle with
+   * raptor's serialisers (the reference of tests/ntwriter-diff.test)
+   * instead of ntwriter and ttlwriter; "newskg" or unset is the default. */
   const char *writer = getenv("NEWSKG_WRITER");
   if (writer && *writer && strcmp(writer, "newskg")) {
     if (strcmp(writer, "raptor")) {

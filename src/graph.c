@@ -20,6 +20,7 @@
 
 #include "iricache.h"
 #include "ntwriter.h"
+#include "ttlwriter.h"
 #include "util.h"
 
 #define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -46,7 +47,7 @@ struct nkg_graph {
   raptor_term *graph_term;   /* document IRI while nkg_graph_add() runs */
   raptor_term *entity_graph; /* base + NKG_ENTITY_GRAPH, for every document */
   int failed;                /* a raptor constructor returned NULL */
-  int raptor_writer;         /* N-Triples/N-Quads by raptor, not ntwriter */
+  int raptor_writer;         /* N-Triples/N-Quads/Turtle by raptor, not ours */
 };
 
 const char *const nkg_graph_formats[] = {
@@ -826,6 +827,31 @@ static int write_lines(raptor_statement *const *v, size_t n, int quads,
   return 0;
 }
 
+/* Writes statements v[0..n), sorted, into k as raptor's Turtle serialiser
+ * writes them, with the prefixes serialise() declares, by ttlwriter.
+ * Returns 0, or -1 with nothing written when ttlwriter leaves the batch to
+ * raptor (blank nodes, text raptor would cut: see ttlwriter.h). */
+static int write_turtle(nkg_graph *g, raptor_statement *const *v, size_t n,
+                        sink *k) {
+  enum { N = sizeof prefixes / sizeof prefixes[0] };
+  const char *p[N + 1], *ns[N + 1];
+  for (size_t i = 0; i < N; i++) {
+    p[i] = prefixes[i].prefix;
+    ns[i] = prefixes[i].ns;
+  }
+  p[N] = "id";
+  ns[N] = g->base;
+  /* the statements' terms live until the end of this call */
+  nkg_ttl_writer *w = nkg_ttl_writer_new(p, ns, N + 1);
+  int rc = nkg_ttl_write(w, k->buf, v, n);
+  nkg_ttl_writer_free(w);
+  if (!rc && !k->failed && k->f && k->buf->len >= 65536)
+    sink_drain(k, 0);
+  if (k->failed)
+    nkg_buf_clear(k->buf);
+  return rc;
+}
+
 /* Serialises statements v[0..n), which are sorted, into k. Quads equal to
  * their predecessor are skipped; for syntaxes other than N-Quads, so are
  * triples equal to their predecessor. Returns 0, or -1 with a message. */
@@ -836,6 +862,9 @@ static int serialise(nkg_graph *g, const char *syntax,
   int prefixed = !strcmp(syntax, "turtle") || !strncmp(syntax, "rdfxml", 6);
   if ((quads || ntriples) && !g->raptor_writer)
     return write_lines(v, n, quads, k);
+  if (!strcmp(syntax, "turtle") && !g->raptor_writer &&
+      !write_turtle(g, v, n, k))
+    return 0; /* else what ttlwriter leaves to raptor goes on below */
   raptor_serializer *ser = raptor_new_serializer(g->world, syntax);
   if (!ser) {
     nkg_error("unknown output format '%s'", syntax);

@@ -57,9 +57,9 @@ int nkg_graph_add(nkg_graph *g, nkg_document *doc, const nkg_extraction *x,
 
 size_t nkg_graph_size(const nkg_graph *g);
 
-/* With on nonzero, N-Triples and N-Quads are written by raptor's
- * serialisers instead of ntwriter (same bytes, slower): the reference that
- * tests/ntwriter-diff.test compares with. Off by default. */
+/* With on nonzero, N-Triples, N-Quads and Turtle are written by raptor's
+ * serialisers instead of ntwriter and ttlwriter (same bytes, slower): the
+ * reference that tests/ntwriter-diff.test compares with. Off by default. */
 void nkg_graph_use_raptor_writer(nkg_graph *g, int on);
 
 /* Writes every statement, sorted, in the raptor serialiser format syntax

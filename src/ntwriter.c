@@ -54,7 +54,7 @@ static char *put_hex_escape(char *o, unsigned long v, int width) {
  * whatever they are; overlong forms are refused for lengths 2 to 4 only;
  * U+FFFE, U+FFFF and values past U+10FFFF are refused; surrogates pass.
  * Returns the length in bytes, or -1. */
-static int get_char(const unsigned char *s, size_t len, unsigned long *out) {
+int nkg_nt_utf8_char(const unsigned char *s, size_t len, unsigned long *out) {
   unsigned char in;
   size_t size;
   unsigned long c;
@@ -146,7 +146,7 @@ static char *put_escaped(char *o, const unsigned char *s, size_t len,
       }
     }
     unsigned long cp;
-    int n = get_char(s + i, len - i, &cp);
+    int n = nkg_nt_utf8_char(s + i, len - i, &cp);
     if (n < 0) {
       *bad = 1;
       return o;

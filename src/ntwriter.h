@@ -75,6 +75,12 @@ nkg_nt_status nkg_nt_write_statement_memo(nkg_buf *out,
                                           const raptor_statement *st,
                                           int quads, nkg_nt_memo *m);
 
+/* raptor_unicode_utf8_string_get_char() as it is (see the list above):
+ * decodes the character at s (len bytes left) into *out and returns its
+ * length in bytes, or -1 where raptor refuses it. The Turtle writer
+ * (ttlwriter.h) shares it. */
+int nkg_nt_utf8_char(const unsigned char *s, size_t len, unsigned long *out);
+
 /* A raptor iostream that appends what is written to it to out: where a
  * test puts raptor's serialiser bytes to compare them with ours (raptor's
  * string iostream allocates a node per byte written). NULL on failure;
