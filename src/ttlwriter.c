@@ -4,6 +4,7 @@
  * Each function names the raptor 2.0.15 function whose output it copies.
  * tests/ntwriter-diff.test, tests/turtle-stream.test and
  * tests/fuzz/fuzz_ntwriter.c compare the two writers. */
+#define _POSIX_C_SOURCE 200809L
 #include "ttlwriter.h"
 
 #include <stdint.h>
@@ -201,7 +202,9 @@ static int form(const nkg_ttl_writer *w, nkg_buf *out, raptor_uri *uri,
   if (k >= 0) {
     const ns_entry *e = &w->ns[k];
     const unsigned char *local = s + e->uri_len;
-    size_t local_len = len - e->uri_len;
+    /* raptor copies the local part up to a NUL (a URI made from counted
+     * bytes may hold one after an XML name's worth of UTF-8) */
+    size_t local_len = strnlen((const char *)local, len - e->uri_len);
     /* raptor_turtle_is_legal_turtle_qname(), for subjects and objects */
     int legal =
         e->turtle_prefix &&

@@ -1,15 +1,20 @@
 /* ntw-diff.c: reads RDF files with raptor's parsers and writes every
  * statement twice, with raptor's "ntriples" and "nquads" serialisers and
- * with ntwriter (src/ntwriter.c), then compares the bytes. Used by
+ * with ntwriter (src/ntwriter.c), then compares the bytes; and writes the
+ * file's triples, sorted as newskg sorts a document's, with raptor's
+ * "turtle" serialiser and with ttlwriter (src/ttlwriter.c), newskg's
+ * prefixes and ex: (http://example.org/) declared. Used by
  * tests/ntwriter-diff.test for terms the extractor never makes (blank
  * nodes, language tags, any datatype).
  *
  *   ntw-diff FILE...    the parser is chosen by the file name: .trig, .ttl,
  *                       .nt, .nq, .rdf or .owl
  *
- * Prints "FILE: N statements, same bytes" per file. Exit status: 0 all
- * equal, 1 a difference (the first differing line of each writer is
- * printed) or a file that does not parse, 2 usage. */
+ * Prints "FILE: N statements, same bytes" per file, with ", Turtle left to
+ * raptor" when ttlwriter refuses the file (blank nodes, or text raptor
+ * would cut: src/ttlwriter.h). Exit status: 0 all equal, 1 a difference
+ * (the first differing line of each writer is printed) or a file that
+ * does not parse, 2 usage. */
 #define _POSIX_C_SOURCE 200809L
 #include <raptor2.h>
 #include <stdio.h>
@@ -17,6 +22,7 @@
 #include <string.h>
 
 #include "ntwriter.h"
+#include "ttlwriter.h"
 #include "util.h"
 
 /* One output of both writers for one syntax. */
@@ -32,6 +38,8 @@ typedef struct {
   pair out[2];
   size_t n;
   int failed;
+  raptor_statement **all; /* copies, for the Turtle comparison */
+  size_t cap;
 } run;
 
 static void on_statement(void *data, raptor_statement *st) {
@@ -41,6 +49,13 @@ static void on_statement(void *data, raptor_statement *st) {
       r->failed = 1;
     nkg_nt_write_statement(&r->out[i].our_bytes, st, r->out[i].quads);
   }
+  if (r->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 256;
+    r->all = nkg_xrealloc(r->all, r->cap * sizeof *r->all);
+  }
+  r->all[r->n] = raptor_statement_copy(st);
+  if (!r->all[r->n])
+    r->failed = 1;
   r->n++;
 }
 
@@ -71,9 +86,90 @@ static void show_difference(const char *path, const char *syntax,
   const char *eb = memchr(db + start, '\n', b->len - start);
   int la = (int)(ea ? (size_t)(ea - da) - start : a->len - start);
   int lb = (int)(eb ? (size_t)(eb - db) - start : b->len - start);
-  fprintf(stderr, "ntw-diff: %s: %s differs at byte %zu\n  raptor:   %.*s\n"
-                  "  ntwriter: %.*s\n",
+  fprintf(stderr, "ntw-diff: %s: %s differs at byte %zu\n  raptor: %.*s\n"
+                  "  ours:   %.*s\n",
           path, syntax, at, la, da + start, lb, db + start);
+}
+
+static int cmp_spo(const void *pa, const void *pb) {
+  const raptor_statement *a = *(raptor_statement *const *)pa;
+  const raptor_statement *b = *(raptor_statement *const *)pb;
+  int c = raptor_term_compare(a->subject, b->subject);
+  if (!c)
+    c = raptor_term_compare(a->predicate, b->predicate);
+  if (!c)
+    c = raptor_term_compare(a->object, b->object);
+  return c;
+}
+
+/* Turtle of v[0..n) by raptor's serialiser and by ttlwriter, as newskg
+ * writes a document (graph.c: sorted, repeated triples once). Returns 0
+ * (same bytes, or *left set when ttlwriter leaves it to raptor) or 1. */
+static int check_turtle(raptor_world *world, const char *path,
+                        raptor_statement **v, size_t n, int *left) {
+  static const char *const prefixes[] = {"nkg",  "rdfs", "owl", "xsd", "skos",
+                                         "foaf", "prov", "id",  "ex"};
+  static const char *const namespaces[] = {
+      "https://w3id.org/newskg/ns#",
+      "http://www.w3.org/2000/01/rdf-schema#",
+      "http://www.w3.org/2002/07/owl#",
+      "http://www.w3.org/2001/XMLSchema#",
+      "http://www.w3.org/2004/02/skos/core#",
+      "http://xmlns.com/foaf/0.1/",
+      "http://www.w3.org/ns/prov#",
+      "https://w3id.org/newskg/id/",
+      "http://example.org/"};
+  enum { NP = sizeof prefixes / sizeof prefixes[0] };
+  nkg_buf theirs = {0}, ours = {0};
+  int rc = 1, differs = 0;
+  if (n > 1)
+    qsort(v, n, sizeof *v, cmp_spo);
+  nkg_ttl_writer *w = nkg_ttl_writer_new(prefixes, namespaces, NP);
+  *left = nkg_ttl_write(w, &ours, v, n) != 0;
+  nkg_ttl_writer_free(w);
+  if (*left) {
+    nkg_buf_free(&ours);
+    return 0;
+  }
+  raptor_iostream *ios = nkg_nt_buf_iostream(world, &theirs);
+  raptor_serializer *ser = raptor_new_serializer(world, "turtle");
+  if (!ios || !ser)
+    goto done;
+  for (size_t i = 0; i < NP; i++) {
+    raptor_uri *u = raptor_new_uri(world, (const unsigned char *)namespaces[i]);
+    int bad = !u || raptor_serializer_set_namespace(
+                        ser, u, (const unsigned char *)prefixes[i]);
+    if (u)
+      raptor_free_uri(u);
+    if (bad)
+      goto done;
+  }
+  if (raptor_serializer_start_to_iostream(ser, NULL, ios))
+    goto done;
+  for (size_t i = 0; i < n; i++)
+    if (raptor_serializer_serialize_statement(ser, v[i]))
+      goto done;
+  if (raptor_serializer_serialize_end(ser))
+    goto done;
+  raptor_free_serializer(ser);
+  ser = NULL;
+  if (theirs.len != ours.len || memcmp(theirs.data ? theirs.data : "",
+                                       ours.data ? ours.data : "", ours.len)) {
+    show_difference(path, "turtle", &theirs, &ours);
+    differs = 1;
+    goto done;
+  }
+  rc = 0;
+done:
+  if (rc && !differs)
+    fprintf(stderr, "ntw-diff: %s: raptor's Turtle serialiser failed\n", path);
+  if (ser)
+    raptor_free_serializer(ser);
+  if (ios)
+    raptor_free_iostream(ios);
+  nkg_buf_free(&theirs);
+  nkg_buf_free(&ours);
+  return rc;
 }
 
 static int check_file(raptor_world *world, const char *path) {
@@ -123,10 +219,17 @@ static int check_file(raptor_world *world, const char *path) {
       rc = 1;
     }
   }
+  int left = 0;
+  if (!rc && check_turtle(world, path, r.all, r.n, &left))
+    rc = 1;
   if (!rc)
-    printf("%s: %zu statements, same bytes\n", path, r.n);
+    printf("%s: %zu statements, same bytes%s\n", path, r.n,
+           left ? ", Turtle left to raptor" : "");
 
 done:
+  for (size_t i = 0; i < r.n; i++)
+    raptor_free_statement(r.all[i]);
+  free(r.all);
   for (int i = 0; i < 2; i++) {
     if (r.out[i].ser)
       raptor_free_serializer(r.out[i].ser);

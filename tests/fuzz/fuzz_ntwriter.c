@@ -1,5 +1,6 @@
 /* fuzz_ntwriter.c: ntwriter (src/ntwriter.c) against raptor's own
- * "ntriples" and "nquads" serialisers, byte for byte.
+ * "ntriples" and "nquads" serialisers, and ttlwriter (src/ttlwriter.c)
+ * against its "turtle" serialiser, byte for byte.
  *
  * The input is read as a small program that builds up to 16 statements:
  * each term is an IRI, a plain, language-tagged or typed literal, a blank
@@ -10,8 +11,15 @@
  * and 5- or 6-byte forms), of random code points, and of repeats that make
  * long literals (up to 80 KiB). Terms are made by raptor's constructors,
  * so a term raptor refuses is refused for both writers (the statement is
- * then built without it). Any difference in bytes prints both outputs and
- * aborts. */
+ * then built without it). For Turtle, the statements raptor's Turtle
+ * serialiser takes (IRI subject and predicate, IRI or literal object) are
+ * sorted as newskg sorts them and written by both, with newskg's prefixes
+ * and ex: for http://example.org/ declared; the palette has namespaces,
+ * rdf:type, rdf:nil, the datatypes written bare and local parts that are
+ * and are not prefixed names. A batch ttlwriter leaves to raptor (invalid
+ * UTF-8, an illegal number) is not compared; NTW_FUZZ_STATS=1 prints how
+ * many were compared at exit, NTW_FUZZ_STATS=2 also each Turtle output. Any
+ * difference in bytes prints both outputs and aborts. */
 #include <raptor2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,9 +27,21 @@
 #include <string.h>
 
 #include "ntwriter.h"
+#include "ttlwriter.h"
 #include "util.h"
 
 static raptor_world *world;
+
+/* Counts of Turtle batches compared and left to raptor (NTW_FUZZ_STATS). */
+static unsigned long ttl_compared, ttl_statements, ttl_refused;
+static int ttl_show; /* NTW_FUZZ_STATS=2: print every Turtle compared */
+
+static void print_stats(void) {
+  fprintf(stderr,
+          "fuzz_ntwriter: Turtle: %lu batches (%lu statements) compared, "
+          "%lu left to raptor\n",
+          ttl_compared, ttl_statements, ttl_refused);
+}
 
 static void silent(void *data, raptor_log_message *m) {
   (void)data;
@@ -37,6 +57,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     abort();
   /* raptor reports a term of unknown type through the log handler */
   raptor_world_set_log_handler(world, NULL, silent);
+  const char *stats = getenv("NTW_FUZZ_STATS");
+  if (stats && *stats && *stats != '0')
+    atexit(print_stats);
+  ttl_show = stats && !strcmp(stats, "2");
   return 0;
 }
 
@@ -97,6 +121,23 @@ static const struct {
     P("\xbf"), P("\xfe"), P("\xff"),
     P("\xc3" "A"),                /* continuation bytes are not checked */
     P("\xe2" "ab"),
+    /* namespaces (the Turtle comparison declares them) and local parts */
+    P("https://w3id.org/newskg/ns#"), P("https://w3id.org/newskg/id/"),
+    P("http://www.w3.org/2000/01/rdf-schema#"), P("http://example.org/"),
+    P("http://www.w3.org/2001/XMLSchema#"), P("http://xmlns.com/foaf/0.1/"),
+    P("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+    P("http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"),
+    P("http://www.w3.org/XML/1998/namespace"),
+    P("http://www.w3.org/2001/XMLSchema#integer"),
+    P("http://www.w3.org/2001/XMLSchema#decimal"),
+    P("http://www.w3.org/2001/XMLSchema#double"),
+    P("http://www.w3.org/2001/XMLSchema#boolean"),
+    P("Country"), P("doc/1a"), P("a.b"), P("_x"), P("1x"), P("x:y"),
+    P("\xc3\xa9t\xc3\xa9"),    /* U+00E9 */
+    P("x\xcc\x81"),             /* a combining accent */
+    P("\xc2\xb7"),              /* U+00B7, an extender */
+    P("12"), P("-3"), P(" 4"), P("1.5e3"), P(".5"), P("true"), P("false"),
+    P("1"), P("abc"), P("\n"),
 #undef P
 };
 
@@ -231,6 +272,8 @@ static raptor_term *make_term(reader *r, nkg_buf *s, nkg_buf *t,
   return term;
 }
 
+#define MAX_STATEMENTS 16
+
 /* Writes v[0..n) with raptor's serialiser syntax and with ntwriter, and
  * aborts if the bytes differ. */
 static void compare(raptor_statement **v, size_t n, const char *syntax,
@@ -265,7 +308,243 @@ static void compare(raptor_statement **v, size_t n, const char *syntax,
   nkg_buf_free(&ours);
 }
 
-#define MAX_STATEMENTS 16
+static int cmp_spo(const void *pa, const void *pb) {
+  const raptor_statement *a = *(raptor_statement *const *)pa;
+  const raptor_statement *b = *(raptor_statement *const *)pb;
+  int c = raptor_term_compare(a->subject, b->subject);
+  if (!c)
+    c = raptor_term_compare(a->predicate, b->predicate);
+  if (!c)
+    c = raptor_term_compare(a->object, b->object);
+  return c;
+}
+
+/* The prefixes of the Turtle comparison: newskg's, and ex:. */
+static const char *const prefixes[] = {"nkg",  "rdfs", "owl", "xsd", "skos",
+                                       "foaf", "prov", "id",  "ex"};
+static const char *const namespaces[] = {
+    "https://w3id.org/newskg/ns#",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/2002/07/owl#",
+    "http://www.w3.org/2001/XMLSchema#",
+    "http://www.w3.org/2004/02/skos/core#",
+    "http://xmlns.com/foaf/0.1/",
+    "http://www.w3.org/ns/prov#",
+    "https://w3id.org/newskg/id/",
+    "http://example.org/"};
+enum { NP = sizeof prefixes / sizeof prefixes[0] };
+
+/* Writes the statements of v[0..n) that raptor's Turtle serialiser takes
+ * with it and with ttlwriter, as newskg does (sorted, the prefixes
+ * declared in order), and aborts if the bytes differ. */
+static void compare_turtle(raptor_statement **v, size_t n) {
+  raptor_statement *w[MAX_STATEMENTS];
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    const raptor_statement *st = v[i];
+    if (st->subject && st->subject->type == RAPTOR_TERM_TYPE_URI &&
+        st->predicate && st->predicate->type == RAPTOR_TERM_TYPE_URI &&
+        st->object &&
+        (st->object->type == RAPTOR_TERM_TYPE_URI ||
+         st->object->type == RAPTOR_TERM_TYPE_LITERAL))
+      w[m++] = v[i];
+  }
+  if (m > 1)
+    qsort(w, m, sizeof w[0], cmp_spo);
+  nkg_buf theirs = {0}, ours = {0};
+  nkg_ttl_writer *tw = nkg_ttl_writer_new(prefixes, namespaces, NP);
+  if (nkg_ttl_write(tw, &ours, w, m)) {
+    nkg_ttl_writer_free(tw);
+    ttl_refused++;
+    return;
+  }
+  nkg_ttl_writer_free(tw);
+  ttl_compared++;
+  ttl_statements += m;
+  raptor_iostream *ios = nkg_nt_buf_iostream(world, &theirs);
+  raptor_serializer *ser = raptor_new_serializer(world, "turtle");
+  if (!ios || !ser)
+    abort();
+  for (size_t i = 0; i < NP; i++) {
+    raptor_uri *u = raptor_new_uri(world, (const unsigned char *)namespaces[i]);
+    if (!u || raptor_serializer_set_namespace(
+                  ser, u, (const unsigned char *)prefixes[i]))
+      abort();
+    raptor_free_uri(u);
+  }
+  if (raptor_serializer_start_to_iostream(ser, NULL, ios))
+    abort();
+  for (size_t i = 0; i < m; i++)
+    raptor_serializer_serialize_statement(ser, w[i]);
+  raptor_serializer_serialize_end(ser);
+  raptor_free_serializer(ser);
+  raptor_free_iostream(ios);
+  if (theirs.len != ours.len ||
+      (ours.len && memcmp(theirs.data, ours.data, ours.len))) {
+    size_t at = 0;
+    while (at < theirs.len && at < ours.len && theirs.data[at] == ours.data[at])
+      at++;
+    fprintf(stderr, "fuzz_ntwriter: turtle differs at byte %zu\nraptor: ", at);
+    fwrite(theirs.data, 1, theirs.len, stderr);
+    fprintf(stderr, "\nttlwriter: ");
+    fwrite(ours.data, 1, ours.len, stderr);
+    fputc('\n', stderr);
+    abort();
+  }
+  if (ttl_show && m)
+    fwrite(ours.data, 1, ours.len, stderr);
+  nkg_buf_free(&theirs);
+  nkg_buf_free(&ours);
+}
+
+/* Drops from b the bytes where raptor's UTF-8 decoder fails, unless the
+ * input asks to keep them: most Turtle batches are then written by
+ * ttlwriter and compared, and the rest test that it leaves them. */
+static void mostly_valid(reader *r, nkg_buf *b) {
+  if (!(next(r) % 8) || !b->len)
+    return;
+  size_t out = 0;
+  for (size_t i = 0; i < b->len;) {
+    unsigned long cp;
+    int n =
+        nkg_nt_utf8_char((const unsigned char *)b->data + i, b->len - i, &cp);
+    if (n < 0) {
+      i++;
+      continue;
+    }
+    memmove(b->data + out, b->data + i, (size_t)n);
+    out += (size_t)n;
+    i += (size_t)n;
+  }
+  b->len = out;
+  b->data[out] = '\0';
+}
+
+/* An IRI for the Turtle batch: a namespace of the table (or of rdf: or
+ * xml:, or none) and a generated rest; NULL if raptor refuses it. */
+static raptor_term *turtle_iri(reader *r, nkg_buf *s, int predicate) {
+  static const char *const more[] = {
+      "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+      "http://www.w3.org/XML/1998/namespace", ""};
+  /* local parts that are and are not XML names or Turtle prefixed names */
+  static const char *const locals[] = {"type",
+                                       "nil",
+                                       "integer",
+                                       "decimal",
+                                       "double",
+                                       "boolean",
+                                       "Country",
+                                       "country/eg",
+                                       "doc/1a#s0",
+                                       "a.b",
+                                       "a.",
+                                       "_x",
+                                       "-x",
+                                       "1x",
+                                       "x-y_z",
+                                       "x:y",
+                                       "\xc3\xa9t\xc3\xa9",
+                                       "x\xcc\x81",
+                                       "x\xc2\xb7",
+                                       "\xc2\xb7x",
+                                       "x\xe2\x80\xa8",
+                                       "a b",
+                                       "a>b",
+                                       "a\\b",
+                                       "\xf0\x9f\xa4\x9d",
+                                       "nonNegativeInteger"};
+  unsigned k = next(r) % (NP + 3);
+  nkg_buf rest = {0};
+  unsigned how = next(r) % 4;
+  if (predicate && !(next(r) % 3)) { /* rdf:type, written "a" */
+    k = NP;
+    nkg_buf_adds(&rest, "type");
+  } else if (how < 2) {
+    nkg_buf_adds(&rest, locals[next(r) % (sizeof locals / sizeof locals[0])]);
+    if (how == 1)
+      nkg_buf_adds(&rest, locals[next(r) % (sizeof locals / sizeof locals[0])]);
+  } else {
+    make_string(r, &rest);
+    mostly_valid(r, &rest);
+  }
+  nkg_buf_clear(s);
+  nkg_buf_adds(s, k < NP ? namespaces[k] : more[k - NP]);
+  if (rest.len)
+    nkg_buf_add(s, rest.data, rest.len);
+  nkg_buf_free(&rest);
+  raptor_uri *u = make_uri(s);
+  raptor_term *t = u ? raptor_new_term_from_uri(world, u) : NULL;
+  if (u)
+    raptor_free_uri(u);
+  return t;
+}
+
+/* Turtle on statements made for it from the same input: IRI subjects and
+ * predicates mostly under the declared namespaces, IRI or literal objects
+ * (plain, tagged, typed with a generated IRI). */
+static void turtle_batch(const uint8_t *data, size_t size) {
+  reader r = {data, size};
+  raptor_statement *v[MAX_STATEMENTS];
+  size_t n = 0;
+  nkg_buf s = {0}, t = {0};
+  size_t want = size ? 1 + data[size - 1] % MAX_STATEMENTS : 0;
+  while (n < want && r.n) {
+    raptor_term *sub = turtle_iri(&r, &s, 0);
+    raptor_term *pred = turtle_iri(&r, &s, 1);
+    raptor_term *obj = NULL;
+    unsigned kind = next(&r) % 4;
+    if (kind == 0) {
+      obj = turtle_iri(&r, &s, 0);
+    } else {
+      /* values that xsd:integer, decimal, double and boolean write bare,
+       * and some they do not */
+      static const char *const values[] = {
+          "12",   "-3",    "+4",        " 5",  "6 ",  "1.5e3",
+          ".5",   "1.",    "0x10",      "nan", "inf", "99999999999999999999999",
+          "true", "false", "0",         "1",   "yes", "",
+          "a\nb", "\"q\"", "tab\there", "x\\y"};
+      if (next(&r) & 1) {
+        nkg_buf_clear(&s);
+        nkg_buf_adds(&s, values[next(&r) % (sizeof values / sizeof values[0])]);
+      } else {
+        make_string(&r, &s);
+        mostly_valid(&r, &s);
+      }
+      raptor_term *dt = kind == 3 ? turtle_iri(&r, &t, 0) : NULL;
+      make_string(&r, &t);
+      /* raptor copies a language up to its NUL, at most 255 bytes */
+      size_t tl = strlen(t.data ? t.data : "");
+      if (tl > 255) {
+        tl = 255;
+        t.data[tl] = '\0';
+      }
+      int lang = kind == 2 && tl;
+      obj = raptor_new_term_from_counted_literal(
+          world, (const unsigned char *)(s.data ? s.data : ""), s.len,
+          dt ? dt->value.uri : NULL,
+          lang ? (const unsigned char *)t.data : NULL,
+          (unsigned char)(lang ? tl : 0));
+      if (dt)
+        raptor_free_term(dt);
+    }
+    if (!sub || !pred || !obj) {
+      raptor_free_term(sub);
+      raptor_free_term(pred);
+      raptor_free_term(obj);
+      continue;
+    }
+    raptor_statement *st =
+        raptor_new_statement_from_nodes(world, sub, pred, obj, NULL);
+    if (!st)
+      abort();
+    v[n++] = st;
+  }
+  compare_turtle(v, n);
+  for (size_t i = 0; i < n; i++)
+    raptor_free_statement(v[i]);
+  nkg_buf_free(&s);
+  nkg_buf_free(&t);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   reader r = {data, size};
@@ -299,6 +578,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   compare(v, n, "nquads", 1);
   for (size_t i = 0; i < n_odd; i++)
     odd[i]->type = odd_type[i];
+  compare_turtle(v, n);
+  turtle_batch(data, size);
   for (size_t i = 0; i < n; i++)
     raptor_free_statement(v[i]);
   nkg_buf_free(&s);
