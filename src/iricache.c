@@ -115,3 +115,13 @@ raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri) {
   c->n++;
   return copy;
 }
+
+size_t nkg_iri_cache_size(const nkg_iri_cache *c) { return c->n; }
+
+size_t nkg_iri_cache_list(const nkg_iri_cache *c, raptor_term **out) {
+  size_t k = 0;
+  for (size_t i = 0; i < c->cap; i++)
+    if (c->slots[i].term)
+      out[k++] = c->slots[i].term;
+  return k;
+}

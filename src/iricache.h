@@ -13,6 +13,7 @@
 #define NKG_IRICACHE_H
 
 #include <raptor2.h>
+#include <stddef.h>
 
 typedef struct nkg_iri_cache nkg_iri_cache;
 
@@ -26,6 +27,14 @@ void nkg_iri_cache_free(nkg_iri_cache *c);
  * the caller to free with raptor_free_term(); made on first use. Returns
  * NULL if raptor cannot make it (an empty string, no memory). */
 raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri);
+
+/* The number of terms held. */
+size_t nkg_iri_cache_size(const nkg_iri_cache *c);
+
+/* Puts the terms held (borrowed: the cache keeps its references) into
+ * out, which has room for nkg_iri_cache_size(c) of them, in no particular
+ * order; returns how many. */
+size_t nkg_iri_cache_list(const nkg_iri_cache *c, raptor_term **out);
 
 /* Drops every term held; the table keeps its size for the next document. */
 void nkg_iri_cache_clear(nkg_iri_cache *c);
