@@ -16,6 +16,7 @@ typedef struct pf_node {
   size_t len;
   struct pf_node **kids;
   size_t n;
+  int implied; /* PF_LIT under no PF_ANY: its bits are in the signature */
 } pf_node;
 
 /* The bit of the byte pair a, b in nkg_prefilter_index.pairs. */
@@ -32,6 +33,7 @@ typedef struct {
 struct nkg_prefilter {
   pf_node *root;
   code_set sig; /* the pairs and bytes every match holds: tested first */
+  int has_any;  /* a PF_ANY in the tree: present() can say more than sig */
 };
 
 typedef struct {
@@ -417,6 +419,21 @@ static code_set signature(const pf_node *x) {
   return r;
 }
 
+/* Marks the literals whose bits the signature holds (those under no
+ * PF_ANY), which the matcher then need not test again; returns nonzero
+ * if x holds a PF_ANY. */
+static int mark_implied(pf_node *x, int under_any) {
+  if (x->kind == PF_LIT) {
+    x->implied = !under_any;
+    return 0;
+  }
+  int any = x->kind == PF_ANY;
+  for (size_t i = 0; i < x->n; i++)
+    if (mark_implied(x->kids[i], under_any || x->kind == PF_ANY))
+      any = 1;
+  return any;
+}
+
 nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
   parser ps = {p, p + n, 0};
   pf_node *root = parse_alt(&ps);
@@ -429,6 +446,7 @@ nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
   nkg_prefilter *f = nkg_xmalloc(sizeof *f);
   f->root = root;
   f->sig = signature(root);
+  f->has_any = mark_implied(root, 0);
   return f;
 }
 
@@ -504,7 +522,7 @@ static size_t earliest_end(const pf_node *x, const nkg_prefilter_index *ix,
                            const char *s, size_t n, size_t from) {
   switch (x->kind) {
   case PF_LIT: {
-    if (from > n || x->len > n - from || !may_hold(ix, x))
+    if (from > n || x->len > n - from || (!x->implied && !may_hold(ix, x)))
       return SIZE_MAX;
     const char *at = find(x, s, n, from);
     return at ? (size_t)(at - s) + x->len : SIZE_MAX;
@@ -538,7 +556,8 @@ int nkg_prefilter_may_match(const nkg_prefilter *f,
     if (!((bits[c >> 6] >> (c & 63)) & 1))
       return 0;
   }
-  return present(x, f->root) &&
+  /* without a PF_ANY, present() would only test the signature's bits */
+  return (!f->has_any || present(x, f->root)) &&
          earliest_end(f->root, x, s, n, from) != SIZE_MAX;
 }
 
