@@ -147,8 +147,17 @@ size_t nkg_document_cp_offset(nkg_document *doc, size_t byte) {
   if (byte > doc->len)
     byte = doc->len;
   if (byte < doc->cp_byte) {
-    doc->cp_byte = 0;
-    doc->cp_count = 0;
+    /* the count is additive over byte ranges: step back from the last
+     * offset asked for, or restart from 0 when that is nearer (offsets come
+     * in spans, begin and end, so restarting each time was quadratic) */
+    if (byte < doc->cp_byte - byte) {
+      doc->cp_byte = 0;
+      doc->cp_count = 0;
+    } else {
+      doc->cp_count -= nkg_utf8_count(doc->text + byte, doc->cp_byte - byte);
+      doc->cp_byte = byte;
+      return doc->cp_count;
+    }
   }
   doc->cp_count += nkg_utf8_count(doc->text + doc->cp_byte, byte - doc->cp_byte);
   doc->cp_byte = byte;
