@@ -374,8 +374,20 @@ static void sort_unique(nkg_graph *g, size_t from) {
   g->sorted = from == 0;
   if (n < 2)
     return;
-  if (sort_by_rank(g, from))
-    qsort(v, n, sizeof *v, cmp_quad_p);
+  if (!sort_by_rank(g, from)) {
+    /* the keys, in the order of v, tell repeated quads apart cheaply */
+    for (size_t i = 0; i < n; i++) {
+      if (out && !cmp_sort_key(&g->keys[out - 1], &g->keys[i])) {
+        raptor_free_statement(v[i]);
+      } else {
+        g->keys[out] = g->keys[i];
+        v[out++] = v[i];
+      }
+    }
+    g->n = from + out;
+    return;
+  }
+  qsort(v, n, sizeof *v, cmp_quad_p);
   for (size_t i = 0; i < n; i++) {
     if (out && !cmp_quad_p(&v[out - 1], &v[i]))
       raptor_free_statement(v[i]);
