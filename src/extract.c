@@ -391,10 +391,10 @@ typedef void (*match_fn)(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                          size_t from, size_t to);
 
 static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
-  for (size_t ri = 0; ri < st->rules->n; ri++) {
-    const nkg_rule *r = &st->rules->rules[ri];
-    if (r->kind != kind)
-      continue;
+  const nkg_rules *rs = st->rules;
+  for (size_t k = rs->kind_start[kind]; k < rs->kind_start[kind + 1]; k++) {
+    size_t ri = rs->by_kind[k];
+    const nkg_rule *r = &rs->rules[ri];
     size_t start = 0;
     /* the prefilter skips most rules of most sentences in a few bit tests;
      * a callback may re-render the tags, hence the version check */

@@ -269,6 +269,21 @@ static int load_file(nkg_rules *rs, defines *d, const char *path) {
   return rc;
 }
 
+/* Fills rs->by_kind and rs->kind_start (a counting sort, stable). */
+static void index_kinds(nkg_rules *rs) {
+  size_t *at = rs->kind_start;
+  memset(rs->kind_start, 0, sizeof rs->kind_start);
+  for (size_t i = 0; i < rs->n; i++)
+    at[rs->rules[i].kind + 1]++;
+  for (size_t k = 0; k < NKG_RK_COUNT; k++)
+    at[k + 1] += at[k];
+  rs->by_kind = nkg_xmalloc((rs->n ? rs->n : 1) * sizeof *rs->by_kind);
+  size_t next[NKG_RK_COUNT];
+  memcpy(next, at, sizeof next);
+  for (size_t i = 0; i < rs->n; i++)
+    rs->by_kind[next[rs->rules[i].kind]++] = i;
+}
+
 nkg_rules *nkg_rules_load(const char *dir) {
   nkg_rules *rs = nkg_xcalloc(1, sizeof *rs);
   defines d = {0};
@@ -309,6 +324,7 @@ nkg_rules *nkg_rules_load(const char *dir) {
     nkg_rules_free(rs);
     return NULL;
   }
+  index_kinds(rs);
   return rs;
 }
 
@@ -323,6 +339,7 @@ void nkg_rules_free(nkg_rules *rs) {
     nkg_prefilter_free(rs->rules[i].pre);
   }
   free(rs->rules);
+  free(rs->by_kind);
   pcre2_match_context_free(rs->mctx);
   free(rs);
 }
