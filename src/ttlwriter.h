@@ -56,8 +56,8 @@ void nkg_ttl_writer_free(nkg_ttl_writer *w);
  * written once. The terms must stay alive and unchanged between calls on
  * the same writer (IRI forms are kept by address); call
  * nkg_ttl_writer_reset() before terms may be freed. Returns 0, or -1 with
- * out unchanged when the batch holds something raptor must write (see
- * above). */
+ * out's contents unchanged (its room may have grown) when the batch holds
+ * something raptor must write (see above). */
 int nkg_ttl_write(nkg_ttl_writer *w, nkg_buf *out, raptor_statement *const *v,
                   size_t n);
 

@@ -355,6 +355,7 @@ static void compare_turtle(raptor_statement **v, size_t n) {
   nkg_ttl_writer *tw = nkg_ttl_writer_new(prefixes, namespaces, NP);
   if (nkg_ttl_write(tw, &ours, w, m)) {
     nkg_ttl_writer_free(tw);
+    nkg_buf_free(&ours); /* empty, but it may have grown */
     ttl_refused++;
     return;
   }
