@@ -40,6 +40,9 @@ static const char RULE_LIST[] = "infer.list-country";
 #define LEAD_SENTENCES 5
 /* How many sentences after a meeting may still tell its place. */
 #define EVENT_WINDOW 2
+/* How many country mentions (names, demonyms, officials) of a sentence are
+ * kept to tell which country pair it is about. */
+#define SENTENCE_REFS 8
 
 typedef struct {
   int country_a, country_b; /* a < b */
@@ -101,6 +104,9 @@ typedef struct {
   int *n_meeting_more;
   unsigned char *names_country; /* per sentence: names a country */
   int *country_named; /* per country: times named in the story */
+  /* per sentence: who it names, a country index or -2 - person index */
+  int (*refs)[SENTENCE_REFS];
+  unsigned char *n_refs;
   unsigned char *one_speaker;   /* per sentence: opens with one official */
   int half_meeting; /* a meeting word with one official outside quotes */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
@@ -1714,12 +1720,19 @@ static void process_sentence(state *st) {
   run_rules(st, NKG_RK_EVENTREF, on_eventref);
   size_t n_officials = 0;
   for (size_t i = 0; i < st->t.n; i++) {
-    if (st->t.units[i].cls == NKG_U_COUNTRY ||
-        st->t.units[i].cls == NKG_U_DEMONYM) {
+    const nkg_unit *u = &st->t.units[i];
+    int ref = -1;
+    if (u->cls == NKG_U_COUNTRY || u->cls == NKG_U_DEMONYM) {
       st->names_country[st->sentence] = 1;
-      st->country_named[st->t.units[i].value]++;
+      st->country_named[u->value]++;
+      ref = u->value;
+    } else if (u->cls == NKG_U_OFFICIAL) {
+      /* a person's country may be learnt later: kept as the person */
+      ref = -2 - u->value;
     }
-    n_officials += st->t.units[i].cls == NKG_U_OFFICIAL;
+    n_officials += u->cls == NKG_U_OFFICIAL;
+    if (ref != -1 && st->n_refs[st->sentence] < SENTENCE_REFS)
+      st->refs[st->sentence][st->n_refs[st->sentence]++] = ref;
   }
   /* "He stressed the need for ...": what one person says, not what the
    * two sides do */
@@ -2273,6 +2286,65 @@ static const pair_at *sector_pair(const state *st, int s) {
   return p;
 }
 
+/* Whether sentence s names country c, by name, demonym or one of its
+ * officials. */
+static int sentence_names(const state *st, int s, int c) {
+  for (unsigned k = 0; k < st->n_refs[s]; k++) {
+    int r = st->refs[s][k];
+    if (r <= -2)
+      r = st->x->persons[-2 - r].country;
+    if (r == c)
+      return 1;
+  }
+  return 0;
+}
+
+/* A sentence that names both countries of exactly one of the story's pairs
+ * and names no pair of its own ("A's minister welcomed the investments of
+ * B's companies in ...") is about that pair, whichever pair was named
+ * last: from there on it is the pair in force. A story of several pairs
+ * (one host meeting two guests) tells each in turn. Needs the pairs
+ * sorted by sentence; leaves them so. */
+static void pairs_from_mentions(state *st) {
+  size_t n = st->n_pairs;
+  if (n < 2)
+    return;
+  pair_at *more = NULL;
+  size_t n_more = 0;
+  size_t next = 0; /* first pair with sentence >= s */
+  for (int s = 0; s < (int)st->doc->n_sentences; s++) {
+    while (next < n && st->pairs[next].sentence < s)
+      next++;
+    if (next < n && st->pairs[next].sentence == s)
+      continue; /* the sentence names its own pair */
+    int a = -1, b = -1, ambiguous = 0;
+    for (size_t i = 0; i < n && !ambiguous; i++) {
+      const pair_at *p = &st->pairs[i];
+      if ((p->country_a == a && p->country_b == b) ||
+          !sentence_names(st, s, p->country_a) ||
+          !sentence_names(st, s, p->country_b))
+        continue;
+      if (a >= 0)
+        ambiguous = 1;
+      a = p->country_a;
+      b = p->country_b;
+    }
+    if (a < 0 || ambiguous)
+      continue;
+    pair_at *pa = GROW(more, n_more);
+    pa->country_a = a;
+    pa->country_b = b;
+    pa->sentence = s;
+  }
+  if (!n_more)
+    return;
+  st->pairs = nkg_xrealloc(st->pairs, (n + n_more) * sizeof *st->pairs);
+  memcpy(st->pairs + n, more, n_more * sizeof *more);
+  st->n_pairs = n + n_more;
+  free(more);
+  qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
+}
+
 static void finish_sectors(state *st) {
   nkg_extraction *x = st->x;
   /* a story of one official and no partner is one side's view */
@@ -2281,6 +2353,7 @@ static void finish_sectors(state *st) {
   /* pairs found after the fact (from meetings) are in sentence order too */
   if (st->n_pairs > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
+  pairs_from_mentions(st);
   for (size_t i = 0; i < st->n_sectors; i++) {
     const sector_at *s = &st->sectors[i];
     const pair_at *pair = sector_pair(st, s->sentence);
@@ -2374,6 +2447,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.country_named =
       nkg_xcalloc(nkg_lexicon_n_countries(lex) + 1, sizeof *st.country_named);
   st.one_speaker = nkg_xcalloc(doc->n_sentences + 1, 1);
+  st.refs = nkg_xcalloc(doc->n_sentences + 1, sizeof *st.refs);
+  st.n_refs = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.gave_up = nkg_xcalloc(rules->n + 1, 1);
   st.remote = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.eventref = nkg_xcalloc(doc->n_sentences + 1, 1);
@@ -2417,6 +2492,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.names_country);
   free(st.country_named);
   free(st.one_speaker);
+  free(st.refs);
+  free(st.n_refs);
   free(st.gave_up);
   free(st.remote);
   free(st.eventref);
