@@ -999,6 +999,18 @@ static size_t officials_in(const state *st, size_t from, size_t to, int *out,
 
 #define MAX_PARTICIPANTS 16
 
+/* Nonzero if the n people are two or more whose countries are all given
+ * and the same: one side of a meeting, not several partners. */
+static int one_side(const state *st, const int *people, size_t n) {
+  if (n < 2)
+    return 0;
+  int c = st->x->persons[people[0]].country;
+  for (size_t i = 0; i < n; i++)
+    if (c < 0 || st->x->persons[people[i]].country != c)
+      return 0;
+  return 1;
+}
+
 static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   nkg_prov prov;
@@ -1007,11 +1019,22 @@ static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
            st->t.units[to - 1].end, r->id);
   int people[MAX_PARTICIPANTS * 2];
   size_t af, at, ef, et;
-  if (group_units(r, ov, &st->t, "each", &ef, &et) &&
+  int partners = 0;
+  if ((group_units(r, ov, &st->t, "each", &ef, &et) ||
+       (partners = group_units(r, ov, &st->t, "partners", &ef, &et))) &&
       group_units(r, ov, &st->t, "a", &af, &at)) {
     /* "A held meetings with B; C; and D": one meeting each */
     int each[MAX_PARTICIPANTS];
     size_t ne = officials_in(st, ef, et, each, MAX_PARTICIPANTS);
+    if (partners && one_side(st, each, ne)) {
+      /* "A met the president of X, B, and its foreign minister, C": the
+       * hosts of one country received A together */
+      size_t na = officials_in(st, af, at, people, MAX_PARTICIPANTS);
+      memcpy(people + na, each, ne * sizeof *each);
+      add_meeting(st, people, na + ne, &prov);
+      st->ruled_meeting = 1;
+      return;
+    }
     for (size_t i = 0; i < ne; i++) {
       size_t na = officials_in(st, af, at, people, MAX_PARTICIPANTS);
       people[na++] = each[i];
