@@ -68,6 +68,7 @@ typedef struct {
   size_t begin, end;
   const char *rule;
   int priority;
+  int stay; /* where a visitor stays: "A arrived in X" (group "stay") */
 } place_at;
 
 typedef struct {
@@ -1520,6 +1521,8 @@ static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     pa->end = st->t.units[pt - 1].end;
     pa->rule = r->id;
     pa->priority = rule_priority(st, r);
+    size_t sf, stt;
+    pa->stay = group_units(r, ov, &st->t, "stay", &sf, &stt);
   }
   nkg_buf_free(&label);
 }
@@ -2106,8 +2109,25 @@ static int same_side(const state *st, const nkg_meeting *m, int pa, int pb) {
   return 0;
 }
 
+/* Nonzero if a sentence before s gives a date. */
+static int date_before(const state *st, int s) {
+  for (size_t i = 0; i < st->n_dates; i++)
+    if (st->dates[i].sentence < s)
+      return 1;
+  return 0;
+}
+
+/* The first place where the story says a visitor stays, or NULL. */
+static const place_at *stay_place(const state *st) {
+  for (size_t i = 0; i < st->n_places; i++)
+    if (st->places[i].stay)
+      return &st->places[i];
+  return NULL;
+}
+
 static void finish_meetings(state *st) {
   nkg_extraction *x = st->x;
+  int py, pm, pd;
   int dateline = dateline_place(st);
   for (size_t i = 0; i < x->n_meetings; i++) {
     nkg_meeting *m = &x->meetings[i];
@@ -2168,6 +2188,16 @@ static void finish_meetings(state *st) {
           p = q;
       }
     }
+    if (!p) {
+      /* placed nowhere near: where the visitor of the story stays ("A
+       * arrived in X ... Later she met B"), a country alone as weak as a
+       * visit to it */
+      const place_at *sp = stay_place(st);
+      if (sp && !weak_place(st, sp))
+        p = sp;
+      else if (sp && !weak)
+        weak = sp;
+    }
     int weak_dateline = !p && weak && dateline >= 0 &&
                         x->places[dateline].country ==
                             x->places[weak->place].country;
@@ -2195,6 +2225,12 @@ static void finish_meetings(state *st) {
           prev = &x->meetings[j];
       if (prev) {
         memcpy(m->date, prev->date, sizeof m->date);
+        set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
+      } else if (!date_before(st, d->sentence) &&
+                 parse_published(st->doc->published, &py, &pm, &pd)) {
+        /* "after a meeting earlier in the day" with nothing dated
+         * before it: the day the story was published */
+        snprintf(m->date, sizeof m->date, "%04d-%02d-%02d", py, pm, pd);
         set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
       }
       d = NULL;
