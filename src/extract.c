@@ -113,6 +113,11 @@ typedef struct {
   size_t n_pending;
   int (*peers)[2];       /* counterparts: "A and his Thai counterpart B" */
   size_t n_peers;
+  /* "After talks with his Thai counterpart B, A said": a counterpart in a
+   * fronted clause, whose peer is the subject named after it */
+  int fronted_peer;
+  size_t fronted_to;
+  nkg_prov fronted_prov;
   /* A sentence that tells of a meeting with one official only: a partial
    * meeting, which the next sentence may complete ("A took part in the
    * meeting. Co-chaired by B, the meeting ..."). */
@@ -526,6 +531,50 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   nkg_buf_free(&title);
 }
 
+/* Person p is the counterpart of q: p holds q's position if p has none. */
+static void link_peer(state *st, int p, int q, int sentence, size_t b,
+                      size_t e, const char *rule) {
+  nkg_person *ps = &st->x->persons[p];
+  if (!ps->position && st->x->persons[q].position) {
+    ps->position = nkg_xstrdup(st->x->persons[q].position);
+    set_prov(&ps->position_prov, sentence, b, e, rule);
+  }
+  int *link = *GROW(st->peers, st->n_peers);
+  link[0] = p;
+  link[1] = q;
+}
+
+/* Nonzero if unit i is a word that opens a fronted clause ("After talks
+ * with ..., A said"). */
+static int fronting_word(const state *st, size_t i) {
+  static const char *const words[] = {"after", "before", "during",
+                                      "following", "upon", "while", "when"};
+  for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+    if (unit_is(st, i, words[k]))
+      return 1;
+  return 0;
+}
+
+/* The peer of a counterpart named in a fronted clause: the first person
+ * named after it in the sentence (call before the mentions collapse). */
+static void link_fronted_peer(state *st) {
+  int p = st->fronted_peer;
+  st->fronted_peer = -1;
+  if (p < 0)
+    return;
+  int q = -1;
+  size_t best = (size_t)-1;
+  for (size_t i = 0; i < st->n_pending; i++)
+    if (st->pending[i].from >= st->fronted_to && st->pending[i].from < best &&
+        st->pending[i].person != p) {
+      q = st->pending[i].person;
+      best = st->pending[i].from;
+    }
+  if (q >= 0)
+    link_peer(st, p, q, st->fronted_prov.sentence, st->fronted_prov.begin,
+              st->fronted_prov.end, st->fronted_prov.rule);
+}
+
 static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                         size_t mfrom, size_t mto) {
   size_t nf, nt;
@@ -658,14 +707,12 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                st->last_subject != p) {
       q = st->last_subject;
     }
-    if (q >= 0 && !ps->position && st->x->persons[q].position) {
-      ps->position = nkg_xstrdup(st->x->persons[q].position);
-      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
-    }
-    if (q >= 0) {
-      int *link = *GROW(st->peers, st->n_peers);
-      link[0] = p;
-      link[1] = q;
+    if (q >= 0)
+      link_peer(st, p, q, st->sentence, b, e, r->id);
+    else if (from > 0 && fronting_word(st, 0)) {
+      st->fronted_peer = p;
+      st->fronted_to = to;
+      set_prov(&st->fronted_prov, st->sentence, b, e, r->id);
     }
   }
   touch_person(st, p);
@@ -1712,7 +1759,9 @@ static void sector_ports(state *st) {
 static void process_sentence(state *st) {
   const nkg_sentence *s = &st->doc->sentences[st->sentence];
   nkg_tag_sentence(st->lex, st->doc->text, s->begin, s->end, &st->t);
+  st->fronted_peer = -1;
   run_rules(st, NKG_RK_OFFICIAL, on_official);
+  link_fronted_peer(st);
   flush_mentions(st);
   resolve_names(st);
   flush_mentions(st);
