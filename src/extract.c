@@ -71,6 +71,7 @@ typedef struct {
   size_t begin, end;
   const char *rule;
   int priority;
+  int stay; /* where a visitor stays: "A arrived in X" (group "stay") */
 } place_at;
 
 typedef struct {
@@ -118,6 +119,11 @@ typedef struct {
   size_t n_pending;
   int (*peers)[2];       /* counterparts: "A and his Thai counterpart B" */
   size_t n_peers;
+  /* "After talks with his Thai counterpart B, A said": a counterpart in a
+   * fronted clause, whose peer is the subject named after it */
+  int fronted_peer;
+  size_t fronted_to;
+  nkg_prov fronted_prov;
   /* A sentence that tells of a meeting with one official only: a partial
    * meeting, which the next sentence may complete ("A took part in the
    * meeting. Co-chaired by B, the meeting ..."). */
@@ -531,6 +537,50 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   nkg_buf_free(&title);
 }
 
+/* Person p is the counterpart of q: p holds q's position if p has none. */
+static void link_peer(state *st, int p, int q, int sentence, size_t b,
+                      size_t e, const char *rule) {
+  nkg_person *ps = &st->x->persons[p];
+  if (!ps->position && st->x->persons[q].position) {
+    ps->position = nkg_xstrdup(st->x->persons[q].position);
+    set_prov(&ps->position_prov, sentence, b, e, rule);
+  }
+  int *link = *GROW(st->peers, st->n_peers);
+  link[0] = p;
+  link[1] = q;
+}
+
+/* Nonzero if unit i is a word that opens a fronted clause ("After talks
+ * with ..., A said"). */
+static int fronting_word(const state *st, size_t i) {
+  static const char *const words[] = {"after", "before", "during",
+                                      "following", "upon", "while", "when"};
+  for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+    if (unit_is(st, i, words[k]))
+      return 1;
+  return 0;
+}
+
+/* The peer of a counterpart named in a fronted clause: the first person
+ * named after it in the sentence (call before the mentions collapse). */
+static void link_fronted_peer(state *st) {
+  int p = st->fronted_peer;
+  st->fronted_peer = -1;
+  if (p < 0)
+    return;
+  int q = -1;
+  size_t best = (size_t)-1;
+  for (size_t i = 0; i < st->n_pending; i++)
+    if (st->pending[i].from >= st->fronted_to && st->pending[i].from < best &&
+        st->pending[i].person != p) {
+      q = st->pending[i].person;
+      best = st->pending[i].from;
+    }
+  if (q >= 0)
+    link_peer(st, p, q, st->fronted_prov.sentence, st->fronted_prov.begin,
+              st->fronted_prov.end, st->fronted_prov.rule);
+}
+
 static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                         size_t mfrom, size_t mto) {
   size_t nf, nt;
@@ -663,14 +713,12 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                st->last_subject != p) {
       q = st->last_subject;
     }
-    if (q >= 0 && !ps->position && st->x->persons[q].position) {
-      ps->position = nkg_xstrdup(st->x->persons[q].position);
-      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
-    }
-    if (q >= 0) {
-      int *link = *GROW(st->peers, st->n_peers);
-      link[0] = p;
-      link[1] = q;
+    if (q >= 0)
+      link_peer(st, p, q, st->sentence, b, e, r->id);
+    else if (from > 0 && fronting_word(st, 0)) {
+      st->fronted_peer = p;
+      st->fronted_to = to;
+      set_prov(&st->fronted_prov, st->sentence, b, e, r->id);
     }
   }
   touch_person(st, p);
@@ -1005,6 +1053,18 @@ static size_t officials_in(const state *st, size_t from, size_t to, int *out,
 
 #define MAX_PARTICIPANTS 16
 
+/* Nonzero if the n people are two or more whose countries are all given
+ * and the same: one side of a meeting, not several partners. */
+static int one_side(const state *st, const int *people, size_t n) {
+  if (n < 2)
+    return 0;
+  int c = st->x->persons[people[0]].country;
+  for (size_t i = 0; i < n; i++)
+    if (c < 0 || st->x->persons[people[i]].country != c)
+      return 0;
+  return 1;
+}
+
 static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   nkg_prov prov;
@@ -1013,11 +1073,22 @@ static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
            st->t.units[to - 1].end, r->id);
   int people[MAX_PARTICIPANTS * 2];
   size_t af, at, ef, et;
-  if (group_units(r, ov, &st->t, "each", &ef, &et) &&
+  int partners = 0;
+  if ((group_units(r, ov, &st->t, "each", &ef, &et) ||
+       (partners = group_units(r, ov, &st->t, "partners", &ef, &et))) &&
       group_units(r, ov, &st->t, "a", &af, &at)) {
     /* "A held meetings with B; C; and D": one meeting each */
     int each[MAX_PARTICIPANTS];
     size_t ne = officials_in(st, ef, et, each, MAX_PARTICIPANTS);
+    if (partners && one_side(st, each, ne)) {
+      /* "A met the president of X, B, and its foreign minister, C": the
+       * hosts of one country received A together */
+      size_t na = officials_in(st, af, at, people, MAX_PARTICIPANTS);
+      memcpy(people + na, each, ne * sizeof *each);
+      add_meeting(st, people, na + ne, &prov);
+      st->ruled_meeting = 1;
+      return;
+    }
     for (size_t i = 0; i < ne; i++) {
       size_t na = officials_in(st, af, at, people, MAX_PARTICIPANTS);
       people[na++] = each[i];
@@ -1503,6 +1574,8 @@ static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     pa->end = st->t.units[pt - 1].end;
     pa->rule = r->id;
     pa->priority = rule_priority(st, r);
+    size_t sf, stt;
+    pa->stay = group_units(r, ov, &st->t, "stay", &sf, &stt);
   }
   nkg_buf_free(&label);
 }
@@ -1692,7 +1765,9 @@ static void sector_ports(state *st) {
 static void process_sentence(state *st) {
   const nkg_sentence *s = &st->doc->sentences[st->sentence];
   nkg_tag_sentence(st->lex, st->doc->text, s->begin, s->end, &st->t);
+  st->fronted_peer = -1;
   run_rules(st, NKG_RK_OFFICIAL, on_official);
+  link_fronted_peer(st);
   flush_mentions(st);
   resolve_names(st);
   flush_mentions(st);
@@ -2096,8 +2171,25 @@ static int same_side(const state *st, const nkg_meeting *m, int pa, int pb) {
   return 0;
 }
 
+/* Nonzero if a sentence before s gives a date. */
+static int date_before(const state *st, int s) {
+  for (size_t i = 0; i < st->n_dates; i++)
+    if (st->dates[i].sentence < s)
+      return 1;
+  return 0;
+}
+
+/* The first place where the story says a visitor stays, or NULL. */
+static const place_at *stay_place(const state *st) {
+  for (size_t i = 0; i < st->n_places; i++)
+    if (st->places[i].stay)
+      return &st->places[i];
+  return NULL;
+}
+
 static void finish_meetings(state *st) {
   nkg_extraction *x = st->x;
+  int py, pm, pd;
   int dateline = dateline_place(st);
   for (size_t i = 0; i < x->n_meetings; i++) {
     nkg_meeting *m = &x->meetings[i];
@@ -2158,6 +2250,16 @@ static void finish_meetings(state *st) {
           p = q;
       }
     }
+    if (!p) {
+      /* placed nowhere near: where the visitor of the story stays ("A
+       * arrived in X ... Later she met B"), a country alone as weak as a
+       * visit to it */
+      const place_at *sp = stay_place(st);
+      if (sp && !weak_place(st, sp))
+        p = sp;
+      else if (sp && !weak)
+        weak = sp;
+    }
     int weak_dateline = !p && weak && dateline >= 0 &&
                         x->places[dateline].country ==
                             x->places[weak->place].country;
@@ -2185,6 +2287,12 @@ static void finish_meetings(state *st) {
           prev = &x->meetings[j];
       if (prev) {
         memcpy(m->date, prev->date, sizeof m->date);
+        set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
+      } else if (!date_before(st, d->sentence) &&
+                 parse_published(st->doc->published, &py, &pm, &pd)) {
+        /* "after a meeting earlier in the day" with nothing dated
+         * before it: the day the story was published */
+        snprintf(m->date, sizeof m->date, "%04d-%02d-%02d", py, pm, pd);
         set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
       }
       d = NULL;
