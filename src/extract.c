@@ -40,6 +40,9 @@ static const char RULE_LIST[] = "infer.list-country";
 #define LEAD_SENTENCES 5
 /* How many sentences after a meeting may still tell its place. */
 #define EVENT_WINDOW 2
+/* How many country mentions (names, demonyms, officials) of a sentence are
+ * kept to tell which country pair it is about. */
+#define SENTENCE_REFS 8
 
 typedef struct {
   int country_a, country_b; /* a < b */
@@ -68,6 +71,7 @@ typedef struct {
   size_t begin, end;
   const char *rule;
   int priority;
+  int stay; /* where a visitor stays: "A arrived in X" (group "stay") */
 } place_at;
 
 typedef struct {
@@ -101,6 +105,9 @@ typedef struct {
   int *n_meeting_more;
   unsigned char *names_country; /* per sentence: names a country */
   int *country_named; /* per country: times named in the story */
+  /* per sentence: who it names, a country index or -2 - person index */
+  int (*refs)[SENTENCE_REFS];
+  unsigned char *n_refs;
   unsigned char *one_speaker;   /* per sentence: opens with one official */
   int half_meeting; /* a meeting word with one official outside quotes */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
@@ -112,6 +119,11 @@ typedef struct {
   size_t n_pending;
   int (*peers)[2];       /* counterparts: "A and his Thai counterpart B" */
   size_t n_peers;
+  /* "After talks with his Thai counterpart B, A said": a counterpart in a
+   * fronted clause, whose peer is the subject named after it */
+  int fronted_peer;
+  size_t fronted_to;
+  nkg_prov fronted_prov;
   /* A sentence that tells of a meeting with one official only: a partial
    * meeting, which the next sentence may complete ("A took part in the
    * meeting. Co-chaired by B, the meeting ..."). */
@@ -525,6 +537,50 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   nkg_buf_free(&title);
 }
 
+/* Person p is the counterpart of q: p holds q's position if p has none. */
+static void link_peer(state *st, int p, int q, int sentence, size_t b,
+                      size_t e, const char *rule) {
+  nkg_person *ps = &st->x->persons[p];
+  if (!ps->position && st->x->persons[q].position) {
+    ps->position = nkg_xstrdup(st->x->persons[q].position);
+    set_prov(&ps->position_prov, sentence, b, e, rule);
+  }
+  int *link = *GROW(st->peers, st->n_peers);
+  link[0] = p;
+  link[1] = q;
+}
+
+/* Nonzero if unit i is a word that opens a fronted clause ("After talks
+ * with ..., A said"). */
+static int fronting_word(const state *st, size_t i) {
+  static const char *const words[] = {"after", "before", "during",
+                                      "following", "upon", "while", "when"};
+  for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+    if (unit_is(st, i, words[k]))
+      return 1;
+  return 0;
+}
+
+/* The peer of a counterpart named in a fronted clause: the first person
+ * named after it in the sentence (call before the mentions collapse). */
+static void link_fronted_peer(state *st) {
+  int p = st->fronted_peer;
+  st->fronted_peer = -1;
+  if (p < 0)
+    return;
+  int q = -1;
+  size_t best = (size_t)-1;
+  for (size_t i = 0; i < st->n_pending; i++)
+    if (st->pending[i].from >= st->fronted_to && st->pending[i].from < best &&
+        st->pending[i].person != p) {
+      q = st->pending[i].person;
+      best = st->pending[i].from;
+    }
+  if (q >= 0)
+    link_peer(st, p, q, st->fronted_prov.sentence, st->fronted_prov.begin,
+              st->fronted_prov.end, st->fronted_prov.rule);
+}
+
 static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                         size_t mfrom, size_t mto) {
   size_t nf, nt;
@@ -657,14 +713,12 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                st->last_subject != p) {
       q = st->last_subject;
     }
-    if (q >= 0 && !ps->position && st->x->persons[q].position) {
-      ps->position = nkg_xstrdup(st->x->persons[q].position);
-      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
-    }
-    if (q >= 0) {
-      int *link = *GROW(st->peers, st->n_peers);
-      link[0] = p;
-      link[1] = q;
+    if (q >= 0)
+      link_peer(st, p, q, st->sentence, b, e, r->id);
+    else if (from > 0 && fronting_word(st, 0)) {
+      st->fronted_peer = p;
+      st->fronted_to = to;
+      set_prov(&st->fronted_prov, st->sentence, b, e, r->id);
     }
   }
   touch_person(st, p);
@@ -999,6 +1053,18 @@ static size_t officials_in(const state *st, size_t from, size_t to, int *out,
 
 #define MAX_PARTICIPANTS 16
 
+/* Nonzero if the n people are two or more whose countries are all given
+ * and the same: one side of a meeting, not several partners. */
+static int one_side(const state *st, const int *people, size_t n) {
+  if (n < 2)
+    return 0;
+  int c = st->x->persons[people[0]].country;
+  for (size_t i = 0; i < n; i++)
+    if (c < 0 || st->x->persons[people[i]].country != c)
+      return 0;
+  return 1;
+}
+
 static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   nkg_prov prov;
@@ -1007,11 +1073,22 @@ static void on_meeting(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
            st->t.units[to - 1].end, r->id);
   int people[MAX_PARTICIPANTS * 2];
   size_t af, at, ef, et;
-  if (group_units(r, ov, &st->t, "each", &ef, &et) &&
+  int partners = 0;
+  if ((group_units(r, ov, &st->t, "each", &ef, &et) ||
+       (partners = group_units(r, ov, &st->t, "partners", &ef, &et))) &&
       group_units(r, ov, &st->t, "a", &af, &at)) {
     /* "A held meetings with B; C; and D": one meeting each */
     int each[MAX_PARTICIPANTS];
     size_t ne = officials_in(st, ef, et, each, MAX_PARTICIPANTS);
+    if (partners && one_side(st, each, ne)) {
+      /* "A met the president of X, B, and its foreign minister, C": the
+       * hosts of one country received A together */
+      size_t na = officials_in(st, af, at, people, MAX_PARTICIPANTS);
+      memcpy(people + na, each, ne * sizeof *each);
+      add_meeting(st, people, na + ne, &prov);
+      st->ruled_meeting = 1;
+      return;
+    }
     for (size_t i = 0; i < ne; i++) {
       size_t na = officials_in(st, af, at, people, MAX_PARTICIPANTS);
       people[na++] = each[i];
@@ -1497,6 +1574,8 @@ static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     pa->end = st->t.units[pt - 1].end;
     pa->rule = r->id;
     pa->priority = rule_priority(st, r);
+    size_t sf, stt;
+    pa->stay = group_units(r, ov, &st->t, "stay", &sf, &stt);
   }
   nkg_buf_free(&label);
 }
@@ -1686,7 +1765,9 @@ static void sector_ports(state *st) {
 static void process_sentence(state *st) {
   const nkg_sentence *s = &st->doc->sentences[st->sentence];
   nkg_tag_sentence(st->lex, st->doc->text, s->begin, s->end, &st->t);
+  st->fronted_peer = -1;
   run_rules(st, NKG_RK_OFFICIAL, on_official);
+  link_fronted_peer(st);
   flush_mentions(st);
   resolve_names(st);
   flush_mentions(st);
@@ -1714,12 +1795,19 @@ static void process_sentence(state *st) {
   run_rules(st, NKG_RK_EVENTREF, on_eventref);
   size_t n_officials = 0;
   for (size_t i = 0; i < st->t.n; i++) {
-    if (st->t.units[i].cls == NKG_U_COUNTRY ||
-        st->t.units[i].cls == NKG_U_DEMONYM) {
+    const nkg_unit *u = &st->t.units[i];
+    int ref = -1;
+    if (u->cls == NKG_U_COUNTRY || u->cls == NKG_U_DEMONYM) {
       st->names_country[st->sentence] = 1;
-      st->country_named[st->t.units[i].value]++;
+      st->country_named[u->value]++;
+      ref = u->value;
+    } else if (u->cls == NKG_U_OFFICIAL) {
+      /* a person's country may be learnt later: kept as the person */
+      ref = -2 - u->value;
     }
-    n_officials += st->t.units[i].cls == NKG_U_OFFICIAL;
+    n_officials += u->cls == NKG_U_OFFICIAL;
+    if (ref != -1 && st->n_refs[st->sentence] < SENTENCE_REFS)
+      st->refs[st->sentence][st->n_refs[st->sentence]++] = ref;
   }
   /* "He stressed the need for ...": what one person says, not what the
    * two sides do */
@@ -2083,8 +2171,25 @@ static int same_side(const state *st, const nkg_meeting *m, int pa, int pb) {
   return 0;
 }
 
+/* Nonzero if a sentence before s gives a date. */
+static int date_before(const state *st, int s) {
+  for (size_t i = 0; i < st->n_dates; i++)
+    if (st->dates[i].sentence < s)
+      return 1;
+  return 0;
+}
+
+/* The first place where the story says a visitor stays, or NULL. */
+static const place_at *stay_place(const state *st) {
+  for (size_t i = 0; i < st->n_places; i++)
+    if (st->places[i].stay)
+      return &st->places[i];
+  return NULL;
+}
+
 static void finish_meetings(state *st) {
   nkg_extraction *x = st->x;
+  int py, pm, pd;
   int dateline = dateline_place(st);
   for (size_t i = 0; i < x->n_meetings; i++) {
     nkg_meeting *m = &x->meetings[i];
@@ -2145,6 +2250,16 @@ static void finish_meetings(state *st) {
           p = q;
       }
     }
+    if (!p) {
+      /* placed nowhere near: where the visitor of the story stays ("A
+       * arrived in X ... Later she met B"), a country alone as weak as a
+       * visit to it */
+      const place_at *sp = stay_place(st);
+      if (sp && !weak_place(st, sp))
+        p = sp;
+      else if (sp && !weak)
+        weak = sp;
+    }
     int weak_dateline = !p && weak && dateline >= 0 &&
                         x->places[dateline].country ==
                             x->places[weak->place].country;
@@ -2172,6 +2287,12 @@ static void finish_meetings(state *st) {
           prev = &x->meetings[j];
       if (prev) {
         memcpy(m->date, prev->date, sizeof m->date);
+        set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
+      } else if (!date_before(st, d->sentence) &&
+                 parse_published(st->doc->published, &py, &pm, &pd)) {
+        /* "after a meeting earlier in the day" with nothing dated
+         * before it: the day the story was published */
+        snprintf(m->date, sizeof m->date, "%04d-%02d-%02d", py, pm, pd);
         set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
       }
       d = NULL;
@@ -2273,6 +2394,65 @@ static const pair_at *sector_pair(const state *st, int s) {
   return p;
 }
 
+/* Whether sentence s names country c, by name, demonym or one of its
+ * officials. */
+static int sentence_names(const state *st, int s, int c) {
+  for (unsigned k = 0; k < st->n_refs[s]; k++) {
+    int r = st->refs[s][k];
+    if (r <= -2)
+      r = st->x->persons[-2 - r].country;
+    if (r == c)
+      return 1;
+  }
+  return 0;
+}
+
+/* A sentence that names both countries of exactly one of the story's pairs
+ * and names no pair of its own ("A's minister welcomed the investments of
+ * B's companies in ...") is about that pair, whichever pair was named
+ * last: from there on it is the pair in force. A story of several pairs
+ * (one host meeting two guests) tells each in turn. Needs the pairs
+ * sorted by sentence; leaves them so. */
+static void pairs_from_mentions(state *st) {
+  size_t n = st->n_pairs;
+  if (n < 2)
+    return;
+  pair_at *more = NULL;
+  size_t n_more = 0;
+  size_t next = 0; /* first pair with sentence >= s */
+  for (int s = 0; s < (int)st->doc->n_sentences; s++) {
+    while (next < n && st->pairs[next].sentence < s)
+      next++;
+    if (next < n && st->pairs[next].sentence == s)
+      continue; /* the sentence names its own pair */
+    int a = -1, b = -1, ambiguous = 0;
+    for (size_t i = 0; i < n && !ambiguous; i++) {
+      const pair_at *p = &st->pairs[i];
+      if ((p->country_a == a && p->country_b == b) ||
+          !sentence_names(st, s, p->country_a) ||
+          !sentence_names(st, s, p->country_b))
+        continue;
+      if (a >= 0)
+        ambiguous = 1;
+      a = p->country_a;
+      b = p->country_b;
+    }
+    if (a < 0 || ambiguous)
+      continue;
+    pair_at *pa = GROW(more, n_more);
+    pa->country_a = a;
+    pa->country_b = b;
+    pa->sentence = s;
+  }
+  if (!n_more)
+    return;
+  st->pairs = nkg_xrealloc(st->pairs, (n + n_more) * sizeof *st->pairs);
+  memcpy(st->pairs + n, more, n_more * sizeof *more);
+  st->n_pairs = n + n_more;
+  free(more);
+  qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
+}
+
 static void finish_sectors(state *st) {
   nkg_extraction *x = st->x;
   /* a story of one official and no partner is one side's view */
@@ -2281,6 +2461,7 @@ static void finish_sectors(state *st) {
   /* pairs found after the fact (from meetings) are in sentence order too */
   if (st->n_pairs > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(st->pairs, st->n_pairs, sizeof *st->pairs, cmp_pair_sentence);
+  pairs_from_mentions(st);
   for (size_t i = 0; i < st->n_sectors; i++) {
     const sector_at *s = &st->sectors[i];
     const pair_at *pair = sector_pair(st, s->sentence);
@@ -2374,6 +2555,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.country_named =
       nkg_xcalloc(nkg_lexicon_n_countries(lex) + 1, sizeof *st.country_named);
   st.one_speaker = nkg_xcalloc(doc->n_sentences + 1, 1);
+  st.refs = nkg_xcalloc(doc->n_sentences + 1, sizeof *st.refs);
+  st.n_refs = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.gave_up = nkg_xcalloc(rules->n + 1, 1);
   st.remote = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.eventref = nkg_xcalloc(doc->n_sentences + 1, 1);
@@ -2417,6 +2600,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.names_country);
   free(st.country_named);
   free(st.one_speaker);
+  free(st.refs);
+  free(st.n_refs);
   free(st.gave_up);
   free(st.remote);
   free(st.eventref);

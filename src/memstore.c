@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage_cursor.h"
 #include "util.h"
 
 /* A quad: term ids; g is 0 for the default graph. */
@@ -21,6 +22,7 @@ static const int order_key[NORDERS][4] = {
     {0, 1, 2, 3}, {1, 2, 0, 3}, {2, 0, 1, 3}, {3, 0, 1, 2}};
 
 typedef struct {
+  const nkg_storage_cursor_ops *ops; /* first: storage_cursor.h */
   librdf_world *world;
   int contexts;
   /* terms: node[id] for id 1..nterms, with its hash */
@@ -258,8 +260,6 @@ typedef struct {
   raptor_statement st;     /* the stream's statement: borrowed nodes */
 } cursor;
 
-enum { YIELD_STATEMENT = -1, YIELD_GRAPH = -2 };
-
 static int matches(const cursor *c, const quad *q) {
   for (int k = 0; k < 4; k++)
     if (c->bound[k] && part(q, k) != c->want[k])
@@ -324,7 +324,7 @@ static void *cur_get(void *ctx, int flags) {
     return q->g ? c->m->node[q->g] : NULL;
   if (flags != LIBRDF_ITERATOR_GET_METHOD_GET_OBJECT)
     return NULL;
-  if (c->yield == YIELD_GRAPH)
+  if (c->yield == NKG_CURSOR_GRAPH)
     return c->m->node[q->g];
   if (c->yield >= 0)
     return c->m->node[part(q, c->yield)];
@@ -344,9 +344,9 @@ static void cur_finished(void *ctx) {
 /* A new cursor over storage for the parts s p o g (NULL: any; has_g says
  * whether g is bound, g NULL then meaning the default graph), yielding
  * statements or one part (0 1 2 for s p o). */
-static cursor *cursor_new(librdf_storage *storage, librdf_node *s,
-                          librdf_node *p, librdf_node *o, int has_g,
-                          librdf_node *g, int yield) {
+static void *cursor_new(librdf_storage *storage, librdf_node *s,
+                        librdf_node *p, librdf_node *o, int has_g,
+                        librdf_node *g, int yield) {
   mem *m = librdf_storage_get_instance(storage);
   mem_freeze(m);
   cursor *c = nkg_xcalloc(1, sizeof *c);
@@ -376,29 +376,8 @@ static cursor *cursor_new(librdf_storage *storage, librdf_node *s,
   return c;
 }
 
-static librdf_stream *stream_of(librdf_storage *storage, librdf_node *s,
-                                librdf_node *p, librdf_node *o, int has_g,
-                                librdf_node *g) {
-  cursor *c = cursor_new(storage, s, p, o, has_g, g, YIELD_STATEMENT);
-  librdf_stream *str =
-      librdf_new_stream(librdf_storage_get_world(storage), c, cur_end,
-                        cur_next, cur_get, cur_finished);
-  if (!str)
-    cur_finished(c);
-  return str;
-}
-
-static librdf_iterator *iterator_of(librdf_storage *storage, librdf_node *s,
-                                    librdf_node *p, librdf_node *o,
-                                    int yield) {
-  cursor *c = cursor_new(storage, s, p, o, 0, NULL, yield);
-  librdf_iterator *it =
-      librdf_new_iterator(librdf_storage_get_world(storage), c, cur_end,
-                          cur_next, cur_get, cur_finished);
-  if (!it)
-    cur_finished(c);
-  return it;
-}
+static const nkg_storage_cursor_ops cursor_ops = {
+    cursor_new, cur_end, cur_next, cur_get, cur_finished};
 
 /* ---- the factory's methods ---------------------------------------------- */
 
@@ -406,6 +385,7 @@ static int m_init(librdf_storage *storage, const char *name,
                   librdf_hash *options) {
   (void)name;
   mem *m = nkg_xcalloc(1, sizeof *m);
+  m->ops = &cursor_ops;
   m->world = librdf_storage_get_world(storage);
   m->contexts = 1;
   if (options) {
@@ -533,55 +513,6 @@ static int m_context_remove_all(librdf_storage *storage,
   return remove_matching(storage, NULL, NULL, NULL, 1, context);
 }
 
-static int m_contains(librdf_storage *storage, librdf_statement *st) {
-  librdf_node *s = librdf_statement_get_subject(st);
-  librdf_node *p = librdf_statement_get_predicate(st);
-  librdf_node *o = librdf_statement_get_object(st);
-  cursor *c = cursor_new(storage, s, p, o, 0, NULL, YIELD_STATEMENT);
-  int found = c->i < c->end;
-  cur_finished(c);
-  return found;
-}
-
-static librdf_stream *m_serialise(librdf_storage *storage) {
-  return stream_of(storage, NULL, NULL, NULL, 0, NULL);
-}
-
-static librdf_stream *m_find(librdf_storage *storage, librdf_statement *st) {
-  return stream_of(storage, librdf_statement_get_subject(st),
-                   librdf_statement_get_predicate(st),
-                   librdf_statement_get_object(st), 0, NULL);
-}
-
-static librdf_stream *m_find_in_context(librdf_storage *storage,
-                                        librdf_statement *st,
-                                        librdf_node *context) {
-  return stream_of(storage, librdf_statement_get_subject(st),
-                   librdf_statement_get_predicate(st),
-                   librdf_statement_get_object(st), context != NULL,
-                   context);
-}
-
-static librdf_stream *m_context_serialise(librdf_storage *storage,
-                                          librdf_node *context) {
-  return stream_of(storage, NULL, NULL, NULL, 1, context);
-}
-
-static librdf_iterator *m_sources(librdf_storage *storage, librdf_node *arc,
-                                  librdf_node *target) {
-  return iterator_of(storage, NULL, arc, target, 0);
-}
-
-static librdf_iterator *m_arcs(librdf_storage *storage, librdf_node *source,
-                               librdf_node *target) {
-  return iterator_of(storage, source, NULL, target, 1);
-}
-
-static librdf_iterator *m_targets(librdf_storage *storage,
-                                  librdf_node *source, librdf_node *arc) {
-  return iterator_of(storage, source, arc, NULL, 2);
-}
-
 /* The iterator of the named graphs: a position in m->graphs. */
 typedef struct {
   librdf_storage *storage;
@@ -651,20 +582,13 @@ static void factory(librdf_storage_factory *f) {
   f->add_statement = m_add;
   f->add_statements = m_add_stream;
   f->remove_statement = m_remove;
-  f->contains_statement = m_contains;
-  f->serialise = m_serialise;
-  f->find_statements = m_find;
-  f->find_sources = m_sources;
-  f->find_arcs = m_arcs;
-  f->find_targets = m_targets;
   f->context_add_statement = m_context_add;
   f->context_remove_statement = m_context_remove;
-  f->context_serialise = m_context_serialise;
   f->context_add_statements = m_context_add_stream;
   f->context_remove_statements = m_context_remove_all;
-  f->find_statements_in_context = m_find_in_context;
   f->get_contexts = m_contexts;
   f->get_feature = m_get_feature;
+  nkg_storage_cursor_methods(f);
 }
 
 int nkg_memstore_register(librdf_world *world) {

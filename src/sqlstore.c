@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sqlitedb.h"
+#include "storage_cursor.h"
 #include "util.h"
 
 /* The kinds of term, as librdf's schema keeps them: a table each. */
@@ -30,6 +31,7 @@ typedef struct {
 } pooled;
 
 typedef struct {
+  const nkg_storage_cursor_ops *ops; /* first: storage_cursor.h */
   librdf_world *world;
   char *path;
   nkg_sqlite *db;
@@ -352,10 +354,6 @@ static pooled *pool_take(sq *m, int sk, int pk, int ok, int g) {
   return &m->pool[m->npool++];
 }
 
-/* What a cursor gives: statements, one part of them (0 1 2 for s p o), or
- * graph names. */
-enum { YIELD_STATEMENT = -1, YIELD_GRAPH = -2 };
-
 typedef struct {
   librdf_storage *storage;
   sq *m;
@@ -380,7 +378,7 @@ static void cur_step(cursor *c) {
     c->done = 1;
     return;
   }
-  if (c->yield == YIELD_GRAPH) {
+  if (c->yield == NKG_CURSOR_GRAPH) {
     c->part = node_of(m, K_URI, nkg_sqlite_column_int(st, 0));
     c->done = !c->part;
     return;
@@ -424,10 +422,10 @@ static void *cur_get(void *ctx, int flags) {
   if (c->done)
     return NULL;
   if (flags == LIBRDF_ITERATOR_GET_METHOD_GET_CONTEXT)
-    return c->yield == YIELD_GRAPH ? NULL : c->st.graph;
+    return c->yield == NKG_CURSOR_GRAPH ? NULL : c->st.graph;
   if (flags != LIBRDF_ITERATOR_GET_METHOD_GET_OBJECT)
     return NULL;
-  return c->yield == YIELD_STATEMENT ? (void *)&c->st : (void *)c->part;
+  return c->yield == NKG_CURSOR_STATEMENT ? (void *)&c->st : (void *)c->part;
 }
 
 static void cur_finished(void *ctx) {
@@ -442,10 +440,10 @@ static void cur_finished(void *ctx) {
 
 /* A new cursor for the parts s p o g (NULL: any; has_g says whether g is
  * bound, g NULL then meaning the default graph), or, with yield
- * YIELD_GRAPH, over the graph names; NULL after a message. */
-static cursor *cursor_new(librdf_storage *storage, librdf_node *s,
-                          librdf_node *p, librdf_node *o, int has_g,
-                          librdf_node *g, int yield) {
+ * NKG_CURSOR_GRAPH, over the graph names; NULL after a message. */
+static void *cursor_new(librdf_storage *storage, librdf_node *s,
+                        librdf_node *p, librdf_node *o, int has_g,
+                        librdf_node *g, int yield) {
   sq *m = librdf_storage_get_instance(storage);
   cursor *c = nkg_xcalloc(1, sizeof *c);
   c->storage = storage;
@@ -473,7 +471,7 @@ static cursor *cursor_new(librdf_storage *storage, librdf_node *s,
       return c;
     }
   }
-  int gpart = yield == YIELD_GRAPH ? G_LIST
+  int gpart = yield == NKG_CURSOR_GRAPH ? G_LIST
               : !has_g             ? G_ANY
               : g                  ? G_ONE
                                    : G_NONE;
@@ -495,33 +493,8 @@ static cursor *cursor_new(librdf_storage *storage, librdf_node *s,
   return c;
 }
 
-static librdf_stream *stream_of(librdf_storage *storage, librdf_node *s,
-                                librdf_node *p, librdf_node *o, int has_g,
-                                librdf_node *g) {
-  cursor *c = cursor_new(storage, s, p, o, has_g, g, YIELD_STATEMENT);
-  if (!c)
-    return NULL;
-  librdf_stream *str =
-      librdf_new_stream(librdf_storage_get_world(storage), c, cur_end,
-                        cur_next, cur_get, cur_finished);
-  if (!str)
-    cur_finished(c);
-  return str;
-}
-
-static librdf_iterator *iterator_of(librdf_storage *storage, librdf_node *s,
-                                    librdf_node *p, librdf_node *o,
-                                    int yield) {
-  cursor *c = cursor_new(storage, s, p, o, 0, NULL, yield);
-  if (!c)
-    return NULL;
-  librdf_iterator *it =
-      librdf_new_iterator(librdf_storage_get_world(storage), c, cur_end,
-                          cur_next, cur_get, cur_finished);
-  if (!it)
-    cur_finished(c);
-  return it;
-}
+static const nkg_storage_cursor_ops cursor_ops = {
+    cursor_new, cur_end, cur_next, cur_get, cur_finished};
 
 /* ---- the factory's methods ---------------------------------------------- */
 
@@ -534,6 +507,7 @@ static int s_init(librdf_storage *storage, const char *name,
     return 1;
   }
   sq *m = nkg_xcalloc(1, sizeof *m);
+  m->ops = &cursor_ops;
   m->world = librdf_storage_get_world(storage);
   m->path = nkg_xstrdup(name);
   librdf_storage_set_instance(storage, m);
@@ -675,59 +649,9 @@ static int s_context_remove_all(librdf_storage *storage,
   return refuse(storage);
 }
 
-static int s_contains(librdf_storage *storage, librdf_statement *st) {
-  cursor *c = cursor_new(storage, librdf_statement_get_subject(st),
-                         librdf_statement_get_predicate(st),
-                         librdf_statement_get_object(st), 0, NULL,
-                         YIELD_STATEMENT);
-  if (!c)
-    return 0;
-  int found = !c->done;
-  cur_finished(c);
-  return found;
-}
-
-static librdf_stream *s_serialise(librdf_storage *storage) {
-  return stream_of(storage, NULL, NULL, NULL, 0, NULL);
-}
-
-static librdf_stream *s_find(librdf_storage *storage, librdf_statement *st) {
-  return stream_of(storage, librdf_statement_get_subject(st),
-                   librdf_statement_get_predicate(st),
-                   librdf_statement_get_object(st), 0, NULL);
-}
-
-static librdf_stream *s_find_in_context(librdf_storage *storage,
-                                        librdf_statement *st,
-                                        librdf_node *context) {
-  return stream_of(storage, librdf_statement_get_subject(st),
-                   librdf_statement_get_predicate(st),
-                   librdf_statement_get_object(st), context != NULL,
-                   context);
-}
-
-static librdf_stream *s_context_serialise(librdf_storage *storage,
-                                          librdf_node *context) {
-  return stream_of(storage, NULL, NULL, NULL, 1, context);
-}
-
-static librdf_iterator *s_sources(librdf_storage *storage, librdf_node *arc,
-                                  librdf_node *target) {
-  return iterator_of(storage, NULL, arc, target, 0);
-}
-
-static librdf_iterator *s_arcs(librdf_storage *storage, librdf_node *source,
-                               librdf_node *target) {
-  return iterator_of(storage, source, NULL, target, 1);
-}
-
-static librdf_iterator *s_targets(librdf_storage *storage,
-                                  librdf_node *source, librdf_node *arc) {
-  return iterator_of(storage, source, arc, NULL, 2);
-}
-
 static librdf_iterator *s_contexts(librdf_storage *storage) {
-  return iterator_of(storage, NULL, NULL, NULL, YIELD_GRAPH);
+  return nkg_storage_cursor_iterator(storage, NULL, NULL, NULL,
+                                     NKG_CURSOR_GRAPH);
 }
 
 static librdf_node *s_get_feature(librdf_storage *storage,
@@ -750,20 +674,13 @@ static void factory(librdf_storage_factory *f) {
   f->add_statement = s_add;
   f->add_statements = s_add_stream;
   f->remove_statement = s_remove;
-  f->contains_statement = s_contains;
-  f->serialise = s_serialise;
-  f->find_statements = s_find;
-  f->find_sources = s_sources;
-  f->find_arcs = s_arcs;
-  f->find_targets = s_targets;
   f->context_add_statement = s_context_add;
   f->context_remove_statement = s_context_remove;
-  f->context_serialise = s_context_serialise;
   f->context_add_statements = s_context_add_stream;
   f->context_remove_statements = s_context_remove_all;
-  f->find_statements_in_context = s_find_in_context;
   f->get_contexts = s_contexts;
   f->get_feature = s_get_feature;
+  nkg_storage_cursor_methods(f);
 }
 
 int nkg_sqlstore_register(librdf_world *world) {
