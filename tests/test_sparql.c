@@ -560,6 +560,10 @@ START_TEST(exists_semantics) {
   CHECK_RUN("SELECT ?s { ?s a :Set FILTER EXISTS"
             " { { SELECT ?s { ?s :member ?m } ORDER BY ?s LIMIT 1 } } }",
             ":s1|:s2");
+  /* a group is evaluated bottom-up: ?x, bound only outside it, is unbound
+   * in its EXISTS (Oxigraph, which reads it, gives no row) */
+  CHECK_RUN("SELECT ?s { ?s :q ?x . { ?s :p ?o FILTER EXISTS { ?o :q ?x } } }",
+            ":a");
   /* under GRAPH <iri> the group's rows and the EXISTS stay in that graph */
   CHECK_RUN("SELECT ?o { GRAPH <" EX "graph1> { ?s :r ?o"
             " FILTER EXISTS { ?o :r ?z } } }",
