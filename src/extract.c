@@ -517,9 +517,11 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     if (created)
       set_prov(&ps->prov, st->sentence, b, e, r->id);
     if (title.len &&
-        (!ps->position || count_words(title.data) > count_words(ps->position))) {
+        (!ps->position || ps->position_inherited ||
+         count_words(title.data) > count_words(ps->position))) {
       free(ps->position);
       ps->position = nkg_xstrdup(title.data);
+      ps->position_inherited = 0;
       set_prov(&ps->position_prov, st->sentence, b, e, r->id);
     }
     if (ps->country < 0) {
@@ -543,6 +545,7 @@ static void link_peer(state *st, int p, int q, int sentence, size_t b,
   nkg_person *ps = &st->x->persons[p];
   if (!ps->position && st->x->persons[q].position) {
     ps->position = nkg_xstrdup(st->x->persons[q].position);
+    ps->position_inherited = 1;
     set_prov(&ps->position_prov, sentence, b, e, rule);
   }
   int *link = *GROW(st->peers, st->n_peers);
@@ -652,11 +655,15 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   if (has_title) {
     nkg_buf title = {0};
     title_text(st, tf, tt, &title);
-    /* the fullest title wins */
+    /* the fullest title wins; a title stated for the person wins over
+     * the one read from "counterpart" ("his Mexican counterpart, B ...
+     * Foreign Minister B") */
     if (title.len &&
-        (!ps->position || count_words(title.data) > count_words(ps->position))) {
+        (!ps->position || ps->position_inherited ||
+         count_words(title.data) > count_words(ps->position))) {
       free(ps->position);
       ps->position = nkg_buf_steal(&title);
+      ps->position_inherited = 0;
       set_prov(&ps->position_prov, st->sentence, b, e, r->id);
     }
     nkg_buf_free(&title);
