@@ -8,9 +8,9 @@
  * sentence, fill in what only the whole document tells: countries of people
  * from their meeting partners, meeting dates and places, the country pair
  * each sector mention belongs to. A document with neither a meeting nor a
- * cooperation between two countries is off-genre and yields nothing; a
- * meeting only the fallback found, of people of one country, does not
- * count. */
+ * cooperation between two countries in some field is off-genre and yields
+ * nothing; a meeting only the fallback found, of people of one country,
+ * does not count. */
 #define _POSIX_C_SOURCE 200809L
 #include "extract.h"
 
