@@ -247,6 +247,27 @@ static int is_abbrev_dot(const nkg_document *doc, const nkg_lexicon *lex,
   return nkg_lexicon_is_abbreviation(lex, doc->text + b, dot + 1 - b);
 }
 
+/* Is the '.' at text[dot], with no space after it, the end of a sentence
+ * whose space was lost ("held on June 27.Speaking at ...", "mutual
+ * interests.Kasabi said")? The word before ends in two lower-case letters
+ * or a digit, the word after is a capital and two lower-case letters or
+ * more; not an initial ("B.Myatiev"), a title ("Mr.Smith") or a domain
+ * ("baochinhphu.vn"). */
+static int glued_sentence(const nkg_document *doc, size_t e, size_t start,
+                          size_t dot) {
+  const char *t = doc->text;
+  if (dot < start + 2)
+    return 0;
+  unsigned char a = (unsigned char)t[dot - 2], b = (unsigned char)t[dot - 1];
+  int before = (b >= '0' && b <= '9') ||
+               (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z');
+  if (!before || dot + 3 >= e)
+    return 0;
+  unsigned char c = (unsigned char)t[dot + 1], d = (unsigned char)t[dot + 2],
+                f = (unsigned char)t[dot + 3];
+  return c >= 'A' && c <= 'Z' && d >= 'a' && d <= 'z' && f >= 'a' && f <= 'z';
+}
+
 static void split_line(nkg_document *doc, const nkg_lexicon *lex, size_t *cap,
                        size_t b, size_t e, int paragraph) {
   size_t start = b;
@@ -287,6 +308,9 @@ static void split_line(nkg_document *doc, const nkg_lexicon *lex, size_t *cap,
                      c3 == '\'';
         if (starts && !(cp == '.' && is_abbrev_dot(doc, lex, start, i)))
           end_here = 1;
+      } else if (cp == '.' && j == next && glued_sentence(doc, e, start, i) &&
+                 !is_abbrev_dot(doc, lex, start, i)) {
+        end_here = 1;
       }
       if (end_here) {
         add_sentence(doc, cap, start, j, paragraph);

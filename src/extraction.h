@@ -24,6 +24,7 @@ typedef struct {
   nkg_prov position_prov;
   nkg_prov country_prov;
   int relevant;     /* nonzero once a fact about the person is emitted */
+  int position_inherited; /* position is a counterpart's, not stated */
 } nkg_person;
 
 typedef struct {

@@ -111,6 +111,34 @@ static int is_head_of(const nkg_tagged *t, const nkg_lex_entry *e) {
          (prev->cls == NKG_U_WORD && !nkg_lex_has(prev->mask, NKG_WC_FUNC));
 }
 
+/* Whether the one-letter word i is followed by a dot with no space that
+ * ends a name's initial: after a name, or glued to the capitalised word
+ * after the dot. */
+static int is_dot_initial(const char *const *words, const size_t *lens,
+                          const nkg_token *toks, size_t nt, size_t i,
+                          const nkg_tagged *t) {
+  if (i + 1 >= nt || lens[i + 1] != 1 || words[i + 1][0] != '.' ||
+      toks[i].end != toks[i + 1].begin)
+    return 0;
+  if (t->n > 0 && t->units[t->n - 1].cls == NKG_U_NAME)
+    return 1;
+  size_t len;
+  return i + 2 < nt && toks[i + 1].end == toks[i + 2].begin &&
+         lens[i + 2] > 1 &&
+         nkg_cp_is_upper(nkg_utf8_decode(words[i + 2], lens[i + 2], 0, &len));
+}
+
+/* Whether the one-letter word i stands between a name and a capitalised
+ * word of two letters or more, with no dot: a middle initial. */
+static int is_bare_initial(const char *const *words, const size_t *lens,
+                           size_t nt, size_t i, const nkg_tagged *t) {
+  size_t len;
+  return t->n > 0 && t->units[t->n - 1].cls == NKG_U_NAME && i + 1 < nt &&
+         lens[i + 1] > 1 &&
+         nkg_cp_is_upper(nkg_utf8_decode(words[i + 1], lens[i + 1], 0, &len)) &&
+         nkg_cp_is_word(nkg_utf8_decode(words[i + 1], lens[i + 1], 0, &len));
+}
+
 void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
                       size_t end, nkg_tagged *t) {
   nkg_token *toks = NULL;
@@ -138,12 +166,13 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
       nkg_unit_class cls;
       if (upper) {
         cls = class_of_capitalised(e, &value);
-        /* "Abdulmohsen A. Alfadley": a one-letter stop word ("A", "I")
-         * with a dot right after it, inside a name, is an initial */
-        if (cls == NKG_U_WORD && m == 1 && lens[i] == 1 && i + 1 < nt &&
-            lens[i + 1] == 1 && words[i + 1][0] == '.' &&
-            toks[i].end == toks[i + 1].begin && t->n > 0 &&
-            t->units[t->n - 1].cls == NKG_U_NAME)
+        /* A one-letter stop word ("A", "I") is an initial: with a dot
+         * right after it inside a name ("Abdulmohsen A. Alfadley"), glued
+         * by a dot to a capitalised word ("I.Nazaruk"), or between two
+         * capitalised words of a name ("Enrique A Manalo") */
+        if (cls == NKG_U_WORD && m == 1 && lens[i] == 1 &&
+            (is_dot_initial(words, lens, toks, nt, i, t) ||
+             is_bare_initial(words, lens, nt, i, t)))
           cls = NKG_U_NAME;
       } else if (nkg_lex_has(e->mask, NKG_WC_SECTOR) && !is_head_of(t, e)) {
         cls = NKG_U_SECTOR;

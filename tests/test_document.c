@@ -59,6 +59,12 @@ static const struct {
      "T|Windows line.|Ends.|Next line.|Old Mac line."},
     {"T\nlower case after a stop. is not a new sentence.",
      "T|lower case after a stop. is not a new sentence."},
+    /* a space lost after the stop (scraped pages); not an initial, a
+     * title or a domain */
+    {"T\nIt was held on June 27.Speaking later, he agreed.Both left.",
+     "T|It was held on June 27.|Speaking later, he agreed.|Both left."},
+    {"T\nB.Myatiev met Mr.Lee and Gen.Ross at baochinhphu.vn today.",
+     "T|B.Myatiev met Mr.Lee and Gen.Ross at baochinhphu.vn today."},
 };
 
 START_TEST(test_split) {
