@@ -110,6 +110,7 @@ typedef struct {
   unsigned char *n_refs;
   unsigned char *one_speaker;   /* per sentence: opens with one official */
   int half_meeting; /* a meeting word with one official outside quotes */
+  int meeting_word; /* a sentence matched a meetany rule */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
   unsigned char *eventref;      /* per sentence: refers to a meeting */
   int meeting_here; /* a meeting rule matched in this sentence */
@@ -1167,6 +1168,7 @@ static void partial_meeting(state *st, int p, int after_trigger,
 
 static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
+  st->meeting_word = 1;
   if (st->meeting_here)
     return;
   size_t tf, tt;
@@ -2730,9 +2732,19 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   /* The genre is relations between countries: a cooperation between two,
    * a meeting told by a meeting rule, or a fallback meeting (a meeting
    * word near two officials) of people not all of one country. */
-  int relevant = out->n_cooperates > 0 || st.ruled_meeting;
+  int relevant = st.ruled_meeting;
   for (size_t i = 0; i < out->n_meetings && !relevant; i++)
     relevant = !one_country_meeting(out, &out->meetings[i]);
+  /* With no meeting, a story of a relation names the pair in its lead
+   * (the title or the first sentences) or tells of talks somewhere (a
+   * meeting word the rules could not complete). A pair named only in
+   * passing further down ("on the occasion of the anniversary of the
+   * relations between A and B", in a story of an exhibition) does not
+   * make a cultural story one of relations between countries. */
+  if (!relevant && out->n_cooperates && st.meeting_word)
+    relevant = 1;
+  for (size_t i = 0; i < st.n_pairs && !relevant && out->n_cooperates; i++)
+    relevant = st.pairs[i].sentence < LEAD_SENTENCES;
   if (!relevant) {
     nkg_extraction_free(out);
   } else {
