@@ -1314,6 +1314,16 @@ static int single_adjective(const state *st, const nkg_unit *u) {
   return 0;
 }
 
+/* An adjective that names a field by itself in a list of fields ("trade,
+ * economic, cultural and humanitarian cooperation"): "-ic" or "-al", and
+ * not a generic word ("bilateral", "strategic"). */
+static int domain_adjective(const state *st, const nkg_unit *u) {
+  const char *w = st->doc->text + u->begin;
+  size_t n = u->end - u->begin;
+  return n > 5 && (!memcmp(w + n - 2, "ic", 2) || !memcmp(w + n - 2, "al", 2)) &&
+         !nkg_lex_has(u->mask, NKG_WC_GENERIC);
+}
+
 /* Nonzero if unit u is the word w (as written). */
 static int word_is(const state *st, const nkg_unit *u, const char *w) {
   size_t n = strlen(w);
@@ -1411,7 +1421,8 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     if (bounded && !verb && single && known >= 2 &&
              list_separator(st, before) &&
              (!after || list_separator(st, after)) &&
-             !single_adjective(st, &st->t.units[i]))
+             (!single_adjective(st, &st->t.units[i]) ||
+              domain_adjective(st, &st->t.units[i])))
       ; /* a single word, taken below */
     else if (j - i < 2)
       bounded = 0;
