@@ -110,6 +110,7 @@ typedef struct {
   unsigned char *n_refs;
   unsigned char *one_speaker;   /* per sentence: opens with one official */
   int half_meeting; /* a meeting word with one official outside quotes */
+  int meeting_word; /* a sentence matched a meetany rule */
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
   unsigned char *eventref;      /* per sentence: refers to a meeting */
   int meeting_here; /* a meeting rule matched in this sentence */
@@ -1174,6 +1175,7 @@ static void partial_meeting(state *st, int p, int after_trigger,
 
 static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
+  st->meeting_word = 1;
   if (st->meeting_here)
     return;
   size_t tf, tt;
@@ -1319,6 +1321,16 @@ static int single_adjective(const state *st, const nkg_unit *u) {
   return 0;
 }
 
+/* An adjective that names a field by itself in a list of fields ("trade,
+ * economic, cultural and humanitarian cooperation"): "-ic" or "-al", and
+ * not a generic word ("bilateral", "strategic"). */
+static int domain_adjective(const state *st, const nkg_unit *u) {
+  const char *w = st->doc->text + u->begin;
+  size_t n = u->end - u->begin;
+  return n > 5 && (!memcmp(w + n - 2, "ic", 2) || !memcmp(w + n - 2, "al", 2)) &&
+         !nkg_lex_has(u->mask, NKG_WC_GENERIC);
+}
+
 /* Nonzero if unit u is the word w (as written). */
 static int word_is(const state *st, const nkg_unit *u, const char *w) {
   size_t n = strlen(w);
@@ -1416,7 +1428,8 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     if (bounded && !verb && single && known >= 2 &&
              list_separator(st, before) &&
              (!after || list_separator(st, after)) &&
-             !single_adjective(st, &st->t.units[i]))
+             (!single_adjective(st, &st->t.units[i]) ||
+              domain_adjective(st, &st->t.units[i])))
       ; /* a single word, taken below */
     else if (j - i < 2)
       bounded = 0;
@@ -1472,11 +1485,165 @@ static void domain_items(state *st, const nkg_rule *r, size_t from,
   }
 }
 
+/* Whether unit u is a word that ends one item of a list of topics and
+ * opens the next: a comma, a semicolon, a colon, "and", "or", "&",
+ * "plus". */
+static int topic_separator(const state *st, const nkg_unit *u) {
+  return list_separator(st, u) || word_is(st, u, ";") ||
+         word_is(st, u, ":") || word_is(st, u, "plus");
+}
+
+/* A unit that says a topic is an event or a thing, not a field: a person,
+ * a place, a name, an organisation, a number or a date ("the upcoming
+ * NATO summit", "the crisis in Haiti", "Barbados' population decline"). */
+static int topic_proper(const nkg_unit *u) {
+  switch (u->cls) {
+  case NKG_U_PLACE: case NKG_U_NAME: case NKG_U_ACR: case NKG_U_ORG:
+  case NKG_U_OFFICIAL: case NKG_U_TITLE: case NKG_U_RANK: case NKG_U_NUM:
+  case NKG_U_YEAR: case NKG_U_MONTH: case NKG_U_WEEKDAY: case NKG_U_PORT:
+  case NKG_U_MOD: case NKG_U_HON:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* A verb form that acts on the noun phrase after it ("strengthening",
+ * "accelerating"): a lower-case word in -ing, not hyphenated, that the
+ * gazetteer does not know. */
+static int gerund(const state *st, const nkg_unit *u) {
+  if (u->cls != NKG_U_WORD)
+    return 0;
+  const char *w = st->doc->text + u->begin;
+  size_t n = u->end - u->begin;
+  return n > 5 && w[0] >= 'a' && w[0] <= 'z' && !memcmp(w + n - 3, "ing", 3) &&
+         !memchr(w, '-', n);
+}
+
+/* One item [a, b) of a list of topics: what acts on the noun phrase is cut
+ * away (function and generic words, verbs in -ing, "to" and the verb after
+ * it, a country's possessive, a head before "of": "the potential role of
+ * Canada's mining industry" is "mining industry"), and the phrase ends at
+ * the next function word ("supply chains at the border"). A known sector
+ * in it is the item; otherwise up to three words the gazetteer does not
+ * know, not ending in a head or generic word, and one word alone only in a
+ * list that names a known sector ("tourism, energy and competitiveness")
+ * and not by its ending an adjective. */
+static void topic_item(state *st, const nkg_rule *r, size_t a, size_t b) {
+  for (size_t k = a; k < b; k++) {
+    const nkg_unit *u = &st->t.units[k];
+    /* a country only as a possessive: "Canada 's mining industry" */
+    int possessive = (u->cls == NKG_U_COUNTRY || u->cls == NKG_U_DEMONYM) &&
+                     k + 1 < b && (word_is(st, &st->t.units[k + 1], "'s") ||
+                                   word_is(st, &st->t.units[k + 1], "'"));
+    if (topic_proper(u) ||
+        ((u->cls == NKG_U_COUNTRY || u->cls == NKG_U_DEMONYM) && !possessive))
+      return;
+  }
+  /* "a currency swap", "an airport": one thing, not a field */
+  if (word_is(st, &st->t.units[a], "a") || word_is(st, &st->t.units[a], "an"))
+    return;
+  size_t i = a;
+  for (;;) {
+    while (i < b) {
+      const nkg_unit *u = &st->t.units[i];
+      if (u->cls == NKG_U_COUNTRY || u->cls == NKG_U_DEMONYM ||
+          word_is(st, u, "'s") || word_is(st, u, "'") || gerund(st, u) ||
+          (u->cls == NKG_U_WORD && nkg_lex_has(u->mask, NKG_WC_GENERIC))) {
+        i++;
+      } else if (word_is(st, u, "to")) {
+        i += 2; /* "how to strengthen", "ways to expand": the verb too */
+      } else if (i + 1 < b && word_is(st, &st->t.units[i + 1], "to")) {
+        i++; /* "how", "ways", "the need" before "to" */
+      } else if (u->cls == NKG_U_WORD && nkg_lex_has(u->mask, NKG_WC_FUNC)) {
+        i++;
+      } else {
+        break;
+      }
+    }
+    size_t j = i;
+    while (j < b && !(st->t.units[j].cls == NKG_U_WORD &&
+                      nkg_lex_has(st->t.units[j].mask, NKG_WC_FUNC)))
+      j++;
+    /* "the construction of X": the head of an "of" phrase acts on X */
+    if (j < b && word_is(st, &st->t.units[j], "of") && j > i) {
+      i = j + 1;
+      continue;
+    }
+    b = j;
+    break;
+  }
+  if (i >= b)
+    return;
+  int has_sector = 0;
+  for (size_t k = i; k < b; k++) {
+    const nkg_unit *u = &st->t.units[k];
+    if (u->cls != NKG_U_SECTOR || u->claimed)
+      continue;
+    has_sector = 1;
+    sector_at *s = GROW(st->sectors, st->n_sectors);
+    s->sector = u->value;
+    s->unlisted = -1;
+    s->sentence = st->sentence;
+    s->begin = u->begin;
+    s->end = u->end;
+    s->rule = r->id;
+  }
+  /* one word alone is too often something else ("others", "terms") */
+  if (has_sector || b - i < 2 || b - i > 3)
+    return;
+  for (size_t k = i; k < b; k++) {
+    const nkg_unit *u = &st->t.units[k];
+    const char *w = st->doc->text + u->begin;
+    size_t n = u->end - u->begin;
+    /* a verb ("progress achieved", "exchanged views") or a clause ("how
+     * the two countries ...") is no noun phrase */
+    if (!unlisted_word(st, u) || (n > 4 && !memcmp(w + n - 2, "ed", 2)) ||
+        word_is(st, u, "how") || word_is(st, u, "what") ||
+        word_is(st, u, "whether") || word_is(st, u, "why"))
+      return;
+  }
+  /* a phrase cut after an adjective ("latest regional") has lost its head */
+  const nkg_unit *last = &st->t.units[b - 1];
+  if (nkg_lex_has(last->mask, NKG_WC_HEAD) ||
+      nkg_lex_has(last->mask, NKG_WC_GENERIC) || single_adjective(st, last))
+    return;
+  add_unlisted(st, r, st->t.units[i].begin, last->end);
+}
+
+/* The items of a list of topics (group "topics"): the object of a verb of
+ * discussion, "the two sides talked about how to strengthen supply
+ * chains, the role of the mining industry and meeting climate goals".
+ * Each item between separators is cut to its noun phrase (topic_item). */
+static void topic_items(state *st, const nkg_rule *r, size_t from,
+                        size_t to) {
+  /* "..., and C, the ministry's press release said": the last item is
+   * the subject of the reporting verb after the list */
+  const nkg_unit *after = to < st->t.n ? &st->t.units[to] : NULL;
+  int reported = after && (word_is(st, after, "said") ||
+                           word_is(st, after, "says") ||
+                           word_is(st, after, "added") ||
+                           word_is(st, after, "stated") ||
+                           word_is(st, after, "reported"));
+  size_t a = from;
+  for (size_t k = from; k <= to; k++) {
+    if (k < to && !topic_separator(st, &st->t.units[k]))
+      continue;
+    if (k > a && !(reported && k == to))
+      topic_item(st, r, a, k);
+    a = k + 1;
+  }
+}
+
 static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   size_t lf, lt;
   if (group_units(r, ov, &st->t, "domains", &lf, &lt)) {
     domain_items(st, r, lf, lt);
+    return;
+  }
+  if (group_units(r, ov, &st->t, "topics", &lf, &lt)) {
+    topic_items(st, r, lf, lt);
     return;
   }
   if (group_units(r, ov, &st->t, "unlisted", &lf, &lt)) {
@@ -2597,10 +2764,20 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
    * anniversary of relations between A and B") is a story of something
    * else: every story of the genre in the evaluation sets tells a meeting
    * or a sector. */
-  int relevant =
-      (out->n_cooperates > 0 && out->n_cooperates_in > 0) || st.ruled_meeting;
+  int relevant = st.ruled_meeting;
   for (size_t i = 0; i < out->n_meetings && !relevant; i++)
     relevant = !one_country_meeting(out, &out->meetings[i]);
+  /* With no meeting, a story of a relation names the pair in its lead
+   * (the title or the first sentences) or tells of talks somewhere (a
+   * meeting word the rules could not complete). A pair named only in
+   * passing further down ("on the occasion of the anniversary of the
+   * relations between A and B", in a story of an exhibition) does not
+   * make a cultural story one of relations between countries. */
+  int told_cooperation = out->n_cooperates > 0 && out->n_cooperates_in > 0;
+  if (!relevant && told_cooperation && st.meeting_word)
+    relevant = 1;
+  for (size_t i = 0; i < st.n_pairs && !relevant && told_cooperation; i++)
+    relevant = st.pairs[i].sentence < LEAD_SENTENCES;
   if (!relevant) {
     nkg_extraction_free(out);
   } else {
