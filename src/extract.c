@@ -1347,6 +1347,18 @@ static int list_separator(const state *st, const nkg_unit *u) {
          (n == 3 && !memcmp(w, "and", 3)) || (n == 2 && !memcmp(w, "or", 2));
 }
 
+/* Records the gazetteer's sector at unit u of this sentence, found by r. */
+static void add_known_sector(state *st, const nkg_rule *r,
+                             const nkg_unit *u) {
+  sector_at *s = GROW(st->sectors, st->n_sectors);
+  s->sector = u->value;
+  s->unlisted = -1;
+  s->sentence = st->sentence;
+  s->begin = u->begin;
+  s->end = u->end;
+  s->rule = r->id;
+}
+
 /* Adds the words [b, e) of the text as a sector the gazetteer does not
  * know, labelled as written (lower case, one line). */
 static void add_unlisted(state *st, const nkg_rule *r, size_t b, size_t e) {
@@ -1458,13 +1470,7 @@ static void domain_items(state *st, const nkg_rule *r, size_t from,
   while (i < to) {
     const nkg_unit *u = &st->t.units[i];
     if (u->cls == NKG_U_SECTOR && !u->claimed) {
-      sector_at *s = GROW(st->sectors, st->n_sectors);
-      s->sector = u->value;
-      s->unlisted = -1;
-      s->sentence = st->sentence;
-      s->begin = u->begin;
-      s->end = u->end;
-      s->rule = r->id;
+      add_known_sector(st, r, u);
       i++;
       continue;
     }
@@ -1581,13 +1587,7 @@ static void topic_item(state *st, const nkg_rule *r, size_t a, size_t b) {
     if (u->cls != NKG_U_SECTOR || u->claimed)
       continue;
     has_sector = 1;
-    sector_at *s = GROW(st->sectors, st->n_sectors);
-    s->sector = u->value;
-    s->unlisted = -1;
-    s->sentence = st->sentence;
-    s->begin = u->begin;
-    s->end = u->end;
-    s->rule = r->id;
+    add_known_sector(st, r, u);
   }
   /* one word alone is too often something else ("others", "terms") */
   if (has_sector || b - i < 2 || b - i > 3)
@@ -1683,13 +1683,7 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
       seen = st->sectors[k].begin == u->begin;
     if (seen)
       continue;
-    sector_at *s = GROW(st->sectors, st->n_sectors);
-    s->sector = u->value;
-    s->unlisted = -1;
-    s->sentence = st->sentence;
-    s->begin = u->begin;
-    s->end = u->end;
-    s->rule = r->id;
+    add_known_sector(st, r, u);
   }
 }
 
