@@ -613,6 +613,7 @@ static int pipeline_start(pipeline *p, int n) {
     if (!(w->g = nkg_graph_new(w->world, p->o->base)))
       return -1;
     nkg_graph_use_raptor_writer(w->g, p->o->raptor_writer);
+    nkg_graph_stream_only(w->g); /* flushed to bytes, document by document */
   }
   if (n == 1)
     return 0;

@@ -51,6 +51,16 @@ struct nkg_graph {
    * slots are reused once every statement is gone (flush). */
   raptor_statement **blocks;
   size_t n_blocks, blocks_used; /* slots handed out, all blocks */
+  /* Streaming graphs only (nkg_graph_stream_only()): literal terms made
+   * here, not by raptor, in blocks like the statements', their strings in
+   * a byte arena; both reset when every statement is gone. */
+  int own_literals;
+  raptor_term **term_blocks;
+  size_t n_term_blocks, terms_used;
+  char **text_blocks; /* each TEXT_BLOCK bytes */
+  size_t n_text_blocks, text_block, text_used; /* the block in use */
+  char **big; /* literals too long for a text block, one each */
+  size_t n_big, big_cap;
   nkg_iri_cache *iris;       /* the IRI terms of the document being added */
   raptor_term *graph_term;   /* document IRI while nkg_graph_add() runs */
   raptor_term *entity_graph; /* base + NKG_ENTITY_GRAPH, for every document */
@@ -66,6 +76,8 @@ struct nkg_graph {
   struct sort_key *keys, *keys_tmp;
   size_t keys_cap;
 };
+
+static void arena_reset(nkg_graph *g);
 
 const char *const nkg_graph_formats[] = {
     "turtle", "ntriples", "nquads", "rdfxml", "json", "dot", NULL};
@@ -118,6 +130,14 @@ void nkg_graph_free(nkg_graph *g) {
   for (size_t i = 0; i < g->n_blocks; i++)
     free(g->blocks[i]);
   free(g->blocks);
+  for (size_t i = 0; i < g->n_term_blocks; i++)
+    free(g->term_blocks[i]);
+  free(g->term_blocks);
+  for (size_t i = 0; i < g->n_text_blocks; i++)
+    free(g->text_blocks[i]);
+  free(g->text_blocks);
+  arena_reset(g);
+  free(g->big);
   free(g->iri_terms);
   free(g->ranks);
   free(g->keys);
@@ -143,6 +163,8 @@ void nkg_graph_use_raptor_writer(nkg_graph *g, int on) {
   g->raptor_writer = on;
 }
 
+void nkg_graph_stream_only(nkg_graph *g) { g->own_literals = 1; }
+
 /* ---- statements ------------------------------------------------------ */
 
 /* An object: an IRI, or a literal with an optional datatype. */
@@ -159,9 +181,80 @@ static obj typed(const char *s, raptor_uri *dt) {
   return (obj){s, strlen(s), dt, 1};
 }
 
+#define TERM_BLOCK 1024
+#define TEXT_BLOCK 65536
+
+/* Room for n bytes in g's byte arena, valid until arena_reset(). */
+static char *arena_text(nkg_graph *g, size_t n) {
+  if (n > TEXT_BLOCK / 4) { /* long: a block of its own */
+    if (g->n_big == g->big_cap) {
+      g->big_cap = g->big_cap ? 2 * g->big_cap : 16;
+      g->big = nkg_xrealloc(g->big, g->big_cap * sizeof *g->big);
+    }
+    return g->big[g->n_big++] = nkg_xmalloc(n);
+  }
+  if (g->text_block >= g->n_text_blocks || g->text_used + n > TEXT_BLOCK) {
+    if (g->text_block + 1 < g->n_text_blocks) {
+      g->text_block++;
+    } else {
+      g->text_blocks = nkg_xrealloc(
+          g->text_blocks, (g->n_text_blocks + 1) * sizeof *g->text_blocks);
+      g->text_blocks[g->n_text_blocks] = nkg_xmalloc(TEXT_BLOCK);
+      g->text_block = g->n_text_blocks++;
+    }
+    g->text_used = 0;
+  }
+  g->text_used += n;
+  return g->text_blocks[g->text_block] + g->text_used - n;
+}
+
+/* A literal term in g's memory, as raptor_new_term_from_counted_literal()
+ * would make it (no language; datatype not xsd:string): usage 2, one
+ * reference the statement's, one the graph's, so raptor never frees it;
+ * the datatype is borrowed from g, which outlives it. */
+static raptor_term *own_literal(nkg_graph *g, const char *str, size_t len,
+                                raptor_uri *datatype) {
+  if (!str || !*str) /* as raptor */
+    len = 0;
+  if (len > UINT32_MAX - 1)
+    return NULL;
+  size_t b = g->terms_used / TERM_BLOCK;
+  if (b == g->n_term_blocks) {
+    g->term_blocks = nkg_xrealloc(
+        g->term_blocks, (g->n_term_blocks + 1) * sizeof *g->term_blocks);
+    g->term_blocks[g->n_term_blocks++] =
+        nkg_xmalloc(TERM_BLOCK * sizeof **g->term_blocks);
+  }
+  raptor_term *t = &g->term_blocks[b][g->terms_used++ % TERM_BLOCK];
+  char *s = arena_text(g, len + 1);
+  if (len)
+    memcpy(s, str, len);
+  s[len] = '\0';
+  memset(t, 0, sizeof *t);
+  t->world = g->world;
+  t->usage = 2;
+  t->type = RAPTOR_TERM_TYPE_LITERAL;
+  t->value.literal.string = (unsigned char *)s;
+  t->value.literal.string_len = (unsigned int)len;
+  t->value.literal.datatype = datatype;
+  return t;
+}
+
+/* Called when no statement is left: the blocks are reused. */
+static void arena_reset(nkg_graph *g) {
+  g->blocks_used = 0;
+  g->terms_used = 0;
+  g->text_block = 0;
+  g->text_used = 0;
+  for (size_t i = 0; i < g->n_big; i++)
+    free(g->big[i]);
+  g->n_big = 0;
+}
 static raptor_term *make_term(nkg_graph *g, obj o) {
   raptor_term *t;
-  if (o.literal)
+  if (o.literal && g->own_literals)
+    t = own_literal(g, o.str, o.len, o.datatype);
+  else if (o.literal)
     t = raptor_new_term_from_counted_literal(
         g->world, (const unsigned char *)o.str, o.len, o.datatype, NULL, 0);
   else /* one term per IRI and document, shared by reference */
@@ -1187,7 +1280,7 @@ int nkg_graph_flush(nkg_graph *g, const char *syntax, nkg_buf *out) {
   for (size_t i = 0; i < g->n; i++)
     raptor_free_statement(g->st[i]);
   g->n = 0;
-  g->blocks_used = 0; /* no statement is left */
+  arena_reset(g); /* no statement is left */
   g->sorted = 0;
   return rc;
 }
@@ -1234,6 +1327,10 @@ int nkg_graph_is_entity_graph(const char *iri, size_t len) {
 
 int nkg_graph_to_model(nkg_graph *g, librdf_world *w, librdf_model *m,
                        nkg_store_loaded *loaded) {
+  if (g->own_literals) { /* the model would keep terms of g's memory */
+    nkg_error("a streaming graph cannot be added to a model");
+    return -1;
+  }
   if (librdf_world_get_raptor(w) != g->world) {
     nkg_error("graph and model belong to different raptor worlds");
     return -1;
