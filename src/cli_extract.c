@@ -369,6 +369,7 @@ typedef struct {
   size_t ring_size;
   size_t next_submit, next_take, next_write;
   int finished; /* no more jobs will be submitted */
+  int main_waits; /* the main thread sleeps until job next_write is done */
   pthread_mutex_t mu;
   pthread_cond_t have_work, have_done;
   worker *workers;
@@ -489,7 +490,11 @@ static void *worker_main(void *arg) {
     run_job(p, w, j);
     pthread_mutex_lock(&p->mu);
     j->done = 1;
-    pthread_cond_broadcast(&p->have_done);
+    /* Wake the main thread only for the job it waits for: a wake-up for
+     * every job, most of them not yet writable, was a context switch per
+     * job on top of the needed ones. */
+    if (p->main_waits && j == &p->ring[p->next_write % p->ring_size])
+      pthread_cond_signal(&p->have_done);
     pthread_mutex_unlock(&p->mu);
   }
 }
@@ -499,8 +504,11 @@ static void retire(pipeline *p) {
   job *j = &p->ring[p->next_write % p->ring_size];
   if (p->n_threads) {
     pthread_mutex_lock(&p->mu);
-    while (!j->done)
+    while (!j->done) {
+      p->main_waits = 1;
       pthread_cond_wait(&p->have_done, &p->mu);
+    }
+    p->main_waits = 0;
     pthread_mutex_unlock(&p->mu);
   }
   if (j->rc == 0 && !p->streaming) {
@@ -589,7 +597,7 @@ static void submit_jsonl(pipeline *p, const char *path) {
 /* Sets up n workers (n >= 1; threads only when n > 1). Returns 0, or -1
  * with a message. */
 static int pipeline_start(pipeline *p, int n) {
-  p->ring_size = (size_t)(n > 1 ? 4 * n : 1);
+  p->ring_size = (size_t)(n > 1 ? 16 * n : 1);
   p->ring = nkg_xcalloc(p->ring_size, sizeof *p->ring);
   p->workers = nkg_xcalloc((size_t)n, sizeof *p->workers);
   /* Worlds are made here, one after the other, not in the threads. */
