@@ -423,14 +423,20 @@ static void strip_turtle_directives(pipeline *p, nkg_buf *bytes) {
 }
 
 
+/* Frees what the job holds but its output buffer, which the next job of
+ * this slot of the ring reuses: grown from nothing for every document, it
+ * was a dozen reallocs per job, and a free across threads with -j. Its size
+ * is bounded by the largest document's output. */
 static void job_clear(job *j) {
   free(j->path);
   free(j->name);
   free(j->text);
   nkg_extraction_free(&j->x);
   nkg_document_free(j->doc);
-  nkg_buf_free(&j->bytes);
+  nkg_buf bytes = j->bytes;
+  nkg_buf_clear(&bytes);
   memset(j, 0, sizeof *j);
+  j->bytes = bytes;
 }
 
 /* Reads, analyses and extracts one input; for streaming formats builds and
@@ -669,6 +675,8 @@ static void pipeline_stop(pipeline *p, int n) {
       raptor_free_world(p->workers[i].world);
   }
   free(p->workers);
+  for (size_t i = 0; p->ring && i < p->ring_size; i++)
+    nkg_buf_free(&p->ring[i].bytes);
   free(p->ring);
   nkg_byteset_free(&p->entity_quads);
   nkg_buf_free(&p->turtle_head);
