@@ -1,7 +1,11 @@
 /* graph.c: documents and extractions to RDF statements, written by raptor.
  *
- * Every term is made by raptor (raptor_new_term_from_uri_string,
- * raptor_new_term_from_counted_literal), and written by a raptor serialiser
+ * IRI terms are made by raptor (raptor_new_term_from_counted_uri_string,
+ * once per IRI and document: iricache.h); literal terms too
+ * (raptor_new_term_from_counted_literal), except in a streaming graph
+ * (nkg_graph_stream_only()), which makes them itself in blocks it reuses.
+ * Statements are raptor_statements in blocks of the graph (static for
+ * raptor, see struct nkg_graph). They are written by a raptor serialiser
  * or, for N-Triples and N-Quads, by ntwriter, a copy of raptor's escaping
  * proven byte-identical by tests/ntwriter-diff.test and fuzz_ntwriter. The
  * graph owns an array of raptor_statement*, each carrying its graph term:
