@@ -1,7 +1,11 @@
 /* graph.c: documents and extractions to RDF statements, written by raptor.
  *
- * Every term is made by raptor (raptor_new_term_from_uri_string,
- * raptor_new_term_from_counted_literal), and written by a raptor serialiser
+ * IRI terms are made by raptor (raptor_new_term_from_counted_uri_string,
+ * once per IRI and document: iricache.h); literal terms too
+ * (raptor_new_term_from_counted_literal), except in a streaming graph
+ * (nkg_graph_stream_only()), which makes them itself in blocks it reuses.
+ * Statements are raptor_statements in blocks of the graph (static for
+ * raptor, see struct nkg_graph). They are written by a raptor serialiser
  * or, for N-Triples and N-Quads, by ntwriter, a copy of raptor's escaping
  * proven byte-identical by tests/ntwriter-diff.test and fuzz_ntwriter. The
  * graph owns an array of raptor_statement*, each carrying its graph term:
@@ -43,6 +47,24 @@ struct nkg_graph {
   raptor_uri *xsd_nni;
   raptor_statement **st;
   size_t n, cap;
+  /* The statements st points to, in blocks that never move: statics for
+   * raptor (raptor_statement_init: usage -1), so raptor_free_statement()
+   * releases their terms and leaves the memory, and raptor_statement_copy()
+   * makes a copy of its own. One calloc and free per statement was 7% of
+   * -f ntriples, and took the malloc lock on every call with -j 2. The
+   * slots are reused once every statement is gone (flush). */
+  raptor_statement **blocks;
+  size_t n_blocks, blocks_used; /* slots handed out, all blocks */
+  /* Streaming graphs only (nkg_graph_stream_only()): literal terms made
+   * here, not by raptor, in blocks like the statements', their strings in
+   * a byte arena; both reset when every statement is gone. */
+  int own_literals;
+  raptor_term **term_blocks;
+  size_t n_term_blocks, terms_used;
+  char **text_blocks; /* each TEXT_BLOCK bytes */
+  size_t n_text_blocks, text_block, text_used; /* the block in use */
+  char **big; /* literals too long for a text block, one each */
+  size_t n_big, big_cap;
   nkg_iri_cache *iris;       /* the IRI terms of the document being added */
   raptor_term *graph_term;   /* document IRI while nkg_graph_add() runs */
   raptor_term *entity_graph; /* base + NKG_ENTITY_GRAPH, for every document */
@@ -52,12 +74,15 @@ struct nkg_graph {
   /* sort_unique()'s scratch, kept from document to document (bounded by
    * the largest document) */
   raptor_term **iri_terms;
+  struct iri_key *iri_keys, *iri_keys_tmp;
   size_t iri_terms_cap;
   struct rank_slot *ranks;
   size_t ranks_cap, ranks_size; /* allocated; used (a power of two) */
   struct sort_key *keys, *keys_tmp;
   size_t keys_cap;
 };
+
+static void arena_reset(nkg_graph *g);
 
 const char *const nkg_graph_formats[] = {
     "turtle", "ntriples", "nquads", "rdfxml", "json", "dot", NULL};
@@ -107,7 +132,20 @@ void nkg_graph_free(nkg_graph *g) {
   for (size_t i = 0; i < g->n; i++)
     raptor_free_statement(g->st[i]);
   free(g->st);
+  for (size_t i = 0; i < g->n_blocks; i++)
+    free(g->blocks[i]);
+  free(g->blocks);
+  for (size_t i = 0; i < g->n_term_blocks; i++)
+    free(g->term_blocks[i]);
+  free(g->term_blocks);
+  for (size_t i = 0; i < g->n_text_blocks; i++)
+    free(g->text_blocks[i]);
+  free(g->text_blocks);
+  arena_reset(g);
+  free(g->big);
   free(g->iri_terms);
+  free(g->iri_keys);
+  free(g->iri_keys_tmp);
   free(g->ranks);
   free(g->keys);
   free(g->keys_tmp);
@@ -132,6 +170,8 @@ void nkg_graph_use_raptor_writer(nkg_graph *g, int on) {
   g->raptor_writer = on;
 }
 
+void nkg_graph_stream_only(nkg_graph *g) { g->own_literals = 1; }
+
 /* ---- statements ------------------------------------------------------ */
 
 /* An object: an IRI, or a literal with an optional datatype. */
@@ -148,25 +188,131 @@ static obj typed(const char *s, raptor_uri *dt) {
   return (obj){s, strlen(s), dt, 1};
 }
 
+#define TERM_BLOCK 1024
+#define TEXT_BLOCK 65536
+
+/* Room for n bytes in g's byte arena, valid until arena_reset(). */
+static char *arena_text(nkg_graph *g, size_t n) {
+  if (n > TEXT_BLOCK / 4) { /* long: a block of its own */
+    if (g->n_big == g->big_cap) {
+      g->big_cap = g->big_cap ? 2 * g->big_cap : 16;
+      g->big = nkg_xrealloc(g->big, g->big_cap * sizeof *g->big);
+    }
+    return g->big[g->n_big++] = nkg_xmalloc(n);
+  }
+  if (g->text_block >= g->n_text_blocks || g->text_used + n > TEXT_BLOCK) {
+    if (g->text_block + 1 < g->n_text_blocks) {
+      g->text_block++;
+    } else {
+      g->text_blocks = nkg_xrealloc(
+          g->text_blocks, (g->n_text_blocks + 1) * sizeof *g->text_blocks);
+      g->text_blocks[g->n_text_blocks] = nkg_xmalloc(TEXT_BLOCK);
+      g->text_block = g->n_text_blocks++;
+    }
+    g->text_used = 0;
+  }
+  g->text_used += n;
+  return g->text_blocks[g->text_block] + g->text_used - n;
+}
+
+/* A literal term in g's memory, as raptor_new_term_from_counted_literal()
+ * would make it (no language; datatype not xsd:string): usage 2, one
+ * reference the statement's, one the graph's, so raptor never frees it;
+ * the datatype is borrowed from g, which outlives it. */
+static raptor_term *own_literal(nkg_graph *g, const char *str, size_t len,
+                                raptor_uri *datatype) {
+  if (!str || !*str) /* as raptor */
+    len = 0;
+  if (len > UINT32_MAX - 1)
+    return NULL;
+  size_t b = g->terms_used / TERM_BLOCK;
+  if (b == g->n_term_blocks) {
+    g->term_blocks = nkg_xrealloc(
+        g->term_blocks, (g->n_term_blocks + 1) * sizeof *g->term_blocks);
+    g->term_blocks[g->n_term_blocks++] =
+        nkg_xmalloc(TERM_BLOCK * sizeof **g->term_blocks);
+  }
+  raptor_term *t = &g->term_blocks[b][g->terms_used++ % TERM_BLOCK];
+  char *s = arena_text(g, len + 1);
+  if (len)
+    memcpy(s, str, len);
+  s[len] = '\0';
+  memset(t, 0, sizeof *t);
+  t->world = g->world;
+  t->usage = 2;
+  t->type = RAPTOR_TERM_TYPE_LITERAL;
+  t->value.literal.string = (unsigned char *)s;
+  t->value.literal.string_len = (unsigned int)len;
+  t->value.literal.datatype = datatype;
+  return t;
+}
+
+/* Called when no statement is left: the blocks are reused. */
+static void arena_reset(nkg_graph *g) {
+  g->blocks_used = 0;
+  g->terms_used = 0;
+  g->text_block = 0;
+  g->text_used = 0;
+  for (size_t i = 0; i < g->n_big; i++)
+    free(g->big[i]);
+  g->n_big = 0;
+}
 static raptor_term *make_term(nkg_graph *g, obj o) {
   raptor_term *t;
-  if (o.literal)
+  if (o.literal && g->own_literals)
+    t = own_literal(g, o.str, o.len, o.datatype);
+  else if (o.literal)
     t = raptor_new_term_from_counted_literal(
         g->world, (const unsigned char *)o.str, o.len, o.datatype, NULL, 0);
   else /* one term per IRI and document, shared by reference */
-    t = nkg_iri_cache_term(g->iris, o.str);
+    t = nkg_iri_cache_term(g->iris, o.str, o.len);
   if (!t)
     g->failed = 1;
   return t;
 }
 
+#define STATEMENT_BLOCK 1024
+
+/* A static statement of g's blocks holding the four terms (taking them
+ * over). */
+static raptor_statement *new_statement(nkg_graph *g, raptor_term *s,
+                                       raptor_term *p, raptor_term *o,
+                                       raptor_term *graph) {
+  size_t b = g->blocks_used / STATEMENT_BLOCK;
+  if (b == g->n_blocks) {
+    g->blocks =
+        nkg_xrealloc(g->blocks, (g->n_blocks + 1) * sizeof *g->blocks);
+    g->blocks[g->n_blocks++] =
+        nkg_xmalloc(STATEMENT_BLOCK * sizeof **g->blocks);
+  }
+  raptor_statement *st = &g->blocks[b][g->blocks_used++ % STATEMENT_BLOCK];
+  raptor_statement_init(st, g->world);
+  st->subject = s;
+  st->predicate = p;
+  st->object = o;
+  st->graph = graph;
+  return st;
+}
+
 /* Adds (s p o) in graph (a copy of it is taken; NULL for none). Failures
  * are remembered in g->failed and reported once by nkg_graph_add(). */
+static void add_terms(nkg_graph *g, raptor_term *graph, raptor_term *ts,
+                      raptor_term *tp, raptor_term *to);
+
 static void add_in(nkg_graph *g, raptor_term *graph, const char *s,
                    const char *p, obj o) {
   raptor_term *ts = make_term(g, iri(s));
   raptor_term *tp = make_term(g, iri(p));
-  raptor_term *to = make_term(g, o);
+  add_terms(g, graph, ts, tp, make_term(g, o));
+}
+
+/* A new reference to t, or NULL for NULL. */
+static raptor_term *ref(raptor_term *t) { return t ? raptor_term_copy(t) : NULL; }
+
+/* Adds (ts tp to) in graph, taking over the three references (NULL ones
+ * mark g failed) and taking a copy of graph (NULL for none). */
+static void add_terms(nkg_graph *g, raptor_term *graph, raptor_term *ts,
+                      raptor_term *tp, raptor_term *to) {
   raptor_term *tg = graph ? raptor_term_copy(graph) : NULL;
   if (!ts || !tp || !to || (graph && !tg)) {
     g->failed = 1;
@@ -180,13 +326,7 @@ static void add_in(nkg_graph *g, raptor_term *graph, const char *s,
       raptor_free_term(tg);
     return;
   }
-  /* Takes ownership of the four terms, also on failure. */
-  raptor_statement *st =
-      raptor_new_statement_from_nodes(g->world, ts, tp, to, tg);
-  if (!st) {
-    g->failed = 1;
-    return;
-  }
+  raptor_statement *st = new_statement(g, ts, tp, to, tg);
   if (g->n == g->cap) {
     g->cap = g->cap ? g->cap * 2 : 256;
     g->st = nkg_xrealloc(g->st, g->cap * sizeof *g->st);
@@ -292,10 +432,6 @@ static void sort_keys(struct sort_key *v, struct sort_key *tmp, size_t n) {
     v[o++] = tmp[i++];
 }
 
-static int cmp_term_p(const void *a, const void *b) {
-  return raptor_term_compare(*(raptor_term *const *)a,
-                             *(raptor_term *const *)b);
-}
 
 static size_t rank_hash(const raptor_term *t, size_t cap) {
   uintptr_t a = (uintptr_t)t;
@@ -313,6 +449,46 @@ static int64_t rank_of(const nkg_graph *g, const raptor_term *t) {
   return -1;
 }
 
+/* An IRI term with its string, as sort_iris() compares them. */
+struct iri_key {
+  const unsigned char *s;
+  size_t n;
+  raptor_term *t;
+};
+
+/* raptor_uri_compare() order (raptor_term_compare() of two IRI terms):
+ * bytes, then the shorter first. */
+static int cmp_iri_key(const struct iri_key *a, const struct iri_key *b) {
+  int c = memcmp(a->s, b->s, a->n < b->n ? a->n : b->n);
+  return c ? c : (a->n > b->n) - (a->n < b->n);
+}
+
+/* A merge sort of v[0..n) by cmp_iri_key(), tmp room for n: qsort() of the
+ * terms through raptor_term_compare() was 1.4% of -f ntriples. */
+static void sort_iris(struct iri_key *v, struct iri_key *tmp, size_t n) {
+  if (n <= 12) {
+    for (size_t i = 1; i < n; i++) {
+      struct iri_key k = v[i];
+      size_t j = i;
+      for (; j > 0 && cmp_iri_key(&v[j - 1], &k) > 0; j--)
+        v[j] = v[j - 1];
+      v[j] = k;
+    }
+    return;
+  }
+  size_t h = n / 2;
+  sort_iris(v, tmp, h);
+  sort_iris(v + h, tmp, n - h);
+  if (cmp_iri_key(&v[h - 1], &v[h]) <= 0)
+    return;
+  memcpy(tmp, v, h * sizeof *v);
+  size_t i = 0, j = h, o = 0;
+  while (i < h && j < n)
+    v[o++] = cmp_iri_key(&v[j], &tmp[i]) < 0 ? v[j++] : tmp[i++];
+  while (i < h)
+    v[o++] = tmp[i++];
+}
+
 /* Sorts st[from..n) in cmp_quad_p order by the ranks of the IRI terms
  * held by g->iris. Returns -1, leaving st as it was, if a statement has an
  * IRI term that is not the cache's (then the caller sorts the slow way). */
@@ -324,10 +500,20 @@ static int sort_by_rank(nkg_graph *g, size_t from) {
     g->iri_terms_cap = 2 * k;
     g->iri_terms =
         nkg_xrealloc(g->iri_terms, g->iri_terms_cap * sizeof *g->iri_terms);
+    g->iri_keys =
+        nkg_xrealloc(g->iri_keys, g->iri_terms_cap * sizeof *g->iri_keys);
+    g->iri_keys_tmp = nkg_xrealloc(g->iri_keys_tmp,
+                                   g->iri_terms_cap * sizeof *g->iri_keys);
   }
   k = nkg_iri_cache_list(g->iris, g->iri_terms);
-  if (k > 1)
-    qsort(g->iri_terms, k, sizeof *g->iri_terms, cmp_term_p);
+  for (size_t i = 0; i < k; i++) {
+    struct iri_key *e = &g->iri_keys[i];
+    e->t = g->iri_terms[i];
+    e->s = raptor_uri_as_counted_string(e->t->value.uri, &e->n);
+  }
+  sort_iris(g->iri_keys, g->iri_keys_tmp, k);
+  for (size_t i = 0; i < k; i++)
+    g->iri_terms[i] = g->iri_keys[i].t;
   size_t cap = 16;
   while (cap < 2 * k)
     cap *= 2;
@@ -498,9 +684,16 @@ static void add_index(ctx *c, const char *s, const char *p, size_t byte) {
 /* Adds the fact (s p o) and, when prov names a rule, its evidence record. */
 static void fact(ctx *c, const char *s, const char *p, obj o,
                  const nkg_prov *prov) {
-  add(c->g, s, p, o);
-  if (!prov || !prov->rule)
+  nkg_graph *g = c->g;
+  if (!prov || !prov->rule) {
+    add(g, s, p, o);
     return;
+  }
+  /* the subject, predicate and evidence terms are looked up once, not for
+   * each of the ten statements of the record (the lookups were a third of
+   * the cost of a fact) */
+  raptor_term *ts = make_term(g, iri(s)), *tp = make_term(g, iri(p));
+  add_terms(g, g->graph_term, ref(ts), ref(tp), make_term(g, o));
   nkg_buf key = {0}, ev = {0}, sent = {0};
   nkg_buf_adds(&key, c->hash);
   nkg_buf_addc(&key, '|');
@@ -513,16 +706,22 @@ static void fact(ctx *c, const char *s, const char *p, obj o,
   nkg_buf_add(&ev, "evidence/", 9);
   add_hex(&ev, nkg_hash64(key.data, key.len, NKG_HASH_SEED));
 
-  add(c->g, ev.data, RDF_TYPE, iri(NKG_NS "Evidence"));
-  add(c->g, ev.data, RDF_NS "subject", iri(s));
-  add(c->g, ev.data, RDF_NS "predicate", iri(p));
-  add(c->g, ev.data, RDF_NS "object", o);
-  add(c->g, ev.data, NKG_NS "document", iri(c->doc_iri.data));
+  raptor_term *tev = make_term(g, iri(ev.data)), *gt = g->graph_term;
+  add_terms(g, gt, ref(tev), make_term(g, iri(RDF_TYPE)),
+            make_term(g, iri(NKG_NS "Evidence")));
+  add_terms(g, gt, ref(tev), make_term(g, iri(RDF_NS "subject")), ref(ts));
+  add_terms(g, gt, ref(tev), make_term(g, iri(RDF_NS "predicate")), ref(tp));
+  add_terms(g, gt, ref(tev), make_term(g, iri(RDF_NS "object")),
+            make_term(g, o));
+  add_terms(g, gt, ref(tev), make_term(g, iri(NKG_NS "document")),
+            make_term(g, iri(c->doc_iri.data)));
   if (prov->sentence >= 0 && (size_t)prov->sentence < c->doc->n_sentences) {
     sentence_iri(&sent, c, prov->sentence);
-    add(c->g, ev.data, NKG_NS "sentence", iri(sent.data));
+    add_terms(g, gt, ref(tev), make_term(g, iri(NKG_NS "sentence")),
+              make_term(g, iri(sent.data)));
   }
-  add(c->g, ev.data, NKG_NS "rule", lit(prov->rule, strlen(prov->rule)));
+  add_terms(g, gt, ref(tev), make_term(g, iri(NKG_NS "rule")),
+            make_term(g, lit(prov->rule, strlen(prov->rule))));
   size_t b = prov->begin, e = prov->end;
   if (e > c->doc->len)
     e = c->doc->len;
@@ -530,7 +729,15 @@ static void fact(ctx *c, const char *s, const char *p, obj o,
     b = e;
   add_index(c, ev.data, NKG_NS "beginIndex", b);
   add_index(c, ev.data, NKG_NS "endIndex", e);
-  add(c->g, ev.data, NKG_NS "matchedText", lit(c->doc->text + b, e - b));
+  add_terms(g, gt, ref(tev), make_term(g, iri(NKG_NS "matchedText")),
+            make_term(g, lit(c->doc->text + b, e - b)));
+  /* the three references held here */
+  if (ts)
+    raptor_free_term(ts);
+  if (tp)
+    raptor_free_term(tp);
+  if (tev)
+    raptor_free_term(tev);
   nkg_buf_free(&key);
   nkg_buf_free(&ev);
   nkg_buf_free(&sent);
@@ -1159,6 +1366,7 @@ int nkg_graph_flush(nkg_graph *g, const char *syntax, nkg_buf *out) {
   for (size_t i = 0; i < g->n; i++)
     raptor_free_statement(g->st[i]);
   g->n = 0;
+  arena_reset(g); /* no statement is left */
   g->sorted = 0;
   return rc;
 }
@@ -1205,6 +1413,10 @@ int nkg_graph_is_entity_graph(const char *iri, size_t len) {
 
 int nkg_graph_to_model(nkg_graph *g, librdf_world *w, librdf_model *m,
                        nkg_store_loaded *loaded) {
+  if (g->own_literals) { /* the model would keep terms of g's memory */
+    nkg_error("a streaming graph cannot be added to a model");
+    return -1;
+  }
   if (librdf_world_get_raptor(w) != g->world) {
     nkg_error("graph and model belong to different raptor worlds");
     return -1;

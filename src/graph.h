@@ -62,6 +62,13 @@ size_t nkg_graph_size(const nkg_graph *g);
  * reference that tests/ntwriter-diff.test compares with. Off by default. */
 void nkg_graph_use_raptor_writer(nkg_graph *g, int on);
 
+/* Declares that g is only ever written (nkg_graph_flush(),
+ * nkg_graph_write()), never given to nkg_graph_to_model() (which then
+ * fails): its literal terms are made in g's own memory, reused from flush
+ * to flush, instead of by raptor (a calloc, a malloc and their frees per
+ * literal). Call it before the first nkg_graph_add(). */
+void nkg_graph_stream_only(nkg_graph *g);
+
 /* Writes every statement, sorted, in the raptor serialiser format syntax
  * ("turtle", "ntriples", "nquads", "rdfxml-abbrev", "json", "dot") to out.
  * Returns 0, or -1 if raptor reported an error. */

@@ -12,6 +12,8 @@
 typedef struct {
   uint64_t hash;
   raptor_term *term; /* NULL: empty slot */
+  const unsigned char *str; /* the term's URI string, and its length: */
+  size_t len;               /* compared without a call into raptor */
 } entry;
 
 struct nkg_iri_cache {
@@ -86,20 +88,16 @@ static uint64_t iri_hash(const char *iri, size_t len) {
   return h ^ (h >> 32);
 }
 
-raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri) {
-  size_t len = strlen(iri);
+raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri,
+                                size_t len) {
   uint64_t h = iri_hash(iri, len);
   if (2 * (c->n + 1) > c->cap)
     grow(c);
   size_t k = (size_t)h & (c->cap - 1);
   for (; c->slots[k].term; k = (k + 1) & (c->cap - 1)) {
-    if (c->slots[k].hash != h)
-      continue;
-    size_t n;
-    const unsigned char *s =
-        raptor_uri_as_counted_string(c->slots[k].term->value.uri, &n);
-    if (n == len && !memcmp(s, iri, len))
-      return raptor_term_copy(c->slots[k].term);
+    const entry *e = &c->slots[k];
+    if (e->hash == h && e->len == len && !memcmp(e->str, iri, len))
+      return raptor_term_copy(e->term);
   }
   raptor_term *t =
       raptor_new_term_from_counted_uri_string(c->world,
@@ -111,7 +109,9 @@ raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri) {
     raptor_free_term(t);
     return NULL;
   }
-  c->slots[k] = (entry){h, t};
+  size_t n;
+  const unsigned char *str = raptor_uri_as_counted_string(t->value.uri, &n);
+  c->slots[k] = (entry){h, t, str, n};
   c->n++;
   return copy;
 }

@@ -23,10 +23,12 @@ nkg_iri_cache *nkg_iri_cache_new(raptor_world *world);
 /* Drops the cache's references (terms still used by statements live on). */
 void nkg_iri_cache_free(nkg_iri_cache *c);
 
-/* A new reference to the IRI term of the NUL-terminated string iri, for
- * the caller to free with raptor_free_term(); made on first use. Returns
- * NULL if raptor cannot make it (an empty string, no memory). */
-raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri);
+/* A new reference to the IRI term of the string iri of len bytes (len is
+ * strlen(iri): the caller has it already), for the caller to free with
+ * raptor_free_term(); made on first use. Returns NULL if raptor cannot
+ * make it (an empty string, no memory). */
+raptor_term *nkg_iri_cache_term(nkg_iri_cache *c, const char *iri,
+                                size_t len);
 
 /* The number of terms held. */
 size_t nkg_iri_cache_size(const nkg_iri_cache *c);

@@ -202,7 +202,11 @@ size_t nkg_lexicon_match(const nkg_lexicon *lex, const char *const *words,
     return 0;
   if (maxw > n - i)
     maxw = n - i;
-  nkg_buf exact = {0}, folded = {0};
+  /* on the stack: two mallocs and frees per word of every sentence */
+  char exact_mem[256], folded_mem[256];
+  nkg_buf exact, folded;
+  nkg_buf_use(&exact, exact_mem, sizeof exact_mem);
+  nkg_buf_use(&folded, folded_mem, sizeof folded_mem);
   int exact_live = 1, folded_live = 1;
   /* FNV-1a runs on: each form's hash grows with its key, not rehashed */
   nkg_buf_addc(&exact, '=');
@@ -845,7 +849,9 @@ int nkg_lexicon_is_port_word(const nkg_lexicon *lex, const char *s,
 
 int nkg_lexicon_is_abbreviation(const nkg_lexicon *lex, const char *s,
                                 size_t n) {
-  nkg_buf key = {0};
+  char mem[128];
+  nkg_buf key;
+  nkg_buf_use(&key, mem, sizeof mem);
   nkg_buf_addc(&key, '.');
   nkg_word_key(&key, s, n, 0);
   const slot *sl = table_find(lex, key.data, key.len);

@@ -76,27 +76,32 @@ char *nkg_xstrndup(const char *s, size_t n) {
   return p;
 }
 
-void nkg_buf_reserve(nkg_buf *b, size_t extra) {
+void nkg_buf_use(nkg_buf *b, char *mem, size_t cap) {
+  b->data = mem;
+  b->len = 0;
+  b->cap = cap;
+  b->borrowed = 1;
+  mem[0] = '\0';
+}
+
+void nkg_buf_grow(nkg_buf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap)
     return;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < b->len + extra + 1)
     cap *= 2;
-  b->data = nkg_xrealloc(b->data, cap);
+  if (b->borrowed) { /* leave the caller's memory */
+    char *d = nkg_xmalloc(cap);
+    memcpy(d, b->data, b->len + 1);
+    b->data = d;
+    b->borrowed = 0;
+  } else {
+    b->data = nkg_xrealloc(b->data, cap);
+  }
   b->cap = cap;
 }
 
-void nkg_buf_add(nkg_buf *b, const char *s, size_t n) {
-  nkg_buf_reserve(b, n);
-  if (n)
-    memcpy(b->data + b->len, s, n);
-  b->len += n;
-  b->data[b->len] = '\0';
-}
-
 void nkg_buf_adds(nkg_buf *b, const char *s) { nkg_buf_add(b, s, strlen(s)); }
-
-void nkg_buf_addc(nkg_buf *b, char c) { nkg_buf_add(b, &c, 1); }
 
 void nkg_buf_printf(nkg_buf *b, const char *fmt, ...) {
   /* Most messages fit in a small buffer. (A first vsnprintf(NULL, 0, ...)
@@ -127,15 +132,20 @@ void nkg_buf_clear(nkg_buf *b) {
 }
 
 void nkg_buf_free(nkg_buf *b) {
-  free(b->data);
+  if (!b->borrowed)
+    free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
+  b->borrowed = 0;
 }
 
 char *nkg_buf_steal(nkg_buf *b) {
-  char *p = b->data ? b->data : nkg_xstrdup("");
+  char *p = !b->data ? nkg_xstrdup("")
+            : b->borrowed ? nkg_xstrndup(b->data, b->len)
+                          : b->data;
   b->data = NULL;
   b->len = b->cap = 0;
+  b->borrowed = 0;
   return p;
 }
 

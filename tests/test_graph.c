@@ -508,6 +508,64 @@ START_TEST(test_dedup_and_graphs) {
 }
 END_TEST
 
+/* A document of n bytes of text (its own IRI for each seed) in one
+ * sentence, so that the sentence's text literal is n bytes long. */
+static nkg_document *long_document(size_t n, int seed) {
+  char *text = nkg_xmalloc(n + 1);
+  for (size_t i = 0; i < n; i++)
+    text[i] = (char)('a' + (i * 7 + (size_t)seed) % 26);
+  text[n] = '\0';
+  nkg_document *d = nkg_document_from_text("long.txt", text, n);
+  ck_assert_ptr_nonnull(d);
+  free(d->sentences);
+  d->sentences = nkg_xcalloc(1, sizeof *d->sentences);
+  d->sentences[0] = (nkg_sentence){0, n, 1};
+  d->n_sentences = 1;
+  return d;
+}
+
+/* A streaming graph (nkg_graph_stream_only: statements and literals in the
+ * graph's own blocks, reused from flush to flush) writes the same bytes as
+ * an ordinary one, document after document, with short literals, literals
+ * longer than a block of the arena, and more statements than a block; and
+ * it refuses to be given to a model, which would keep its terms. */
+START_TEST(test_stream_only_same_bytes) {
+  static const char *const syntaxes[] = {"ntriples", "nquads", "turtle"};
+  for (size_t k = 0; k < sizeof syntaxes / sizeof syntaxes[0]; k++) {
+    nkg_graph *plain = nkg_graph_new(world, NULL);
+    nkg_graph *own = nkg_graph_new(world, NULL);
+    ck_assert_ptr_nonnull(plain);
+    ck_assert_ptr_nonnull(own);
+    nkg_graph_stream_only(own);
+    for (int round = 0; round < 6; round++) {
+      nkg_buf a = {0}, b = {0};
+      for (int g = 0; g < 2; g++) {
+        nkg_graph *gr = g ? own : plain;
+        nkg_document *d = round % 2 ? make_document()
+                                    : long_document(20000 + 30000 * (size_t)round, round);
+        nkg_extraction x;
+        make_extraction(&x);
+        /* several documents per flush: more statements than a block */
+        for (int i = 0; i < (round == 4 ? 30 : 1); i++)
+          ck_assert_int_eq(nkg_graph_add(gr, d, &x, lex), 0);
+        free_extraction(&x);
+        nkg_document_free(d);
+        ck_assert_int_eq(nkg_graph_flush(gr, syntaxes[k], g ? &b : &a), 0);
+      }
+      ck_assert_uint_gt(a.len, 0);
+      ck_assert_msg(a.len == b.len && !memcmp(a.data, b.data, a.len),
+                    "%s, round %d: a streaming graph writes other bytes",
+                    syntaxes[k], round);
+      nkg_buf_free(&a);
+      nkg_buf_free(&b);
+    }
+    ck_assert_int_eq(nkg_graph_to_model(own, NULL, NULL, NULL), -1);
+    nkg_graph_free(plain);
+    nkg_graph_free(own);
+  }
+}
+END_TEST
+
 START_TEST(test_base) {
   nkg_graph *g = make_graph("http://example.org/kg#");
   char *out = write_graph(g, "ntriples", NULL);
@@ -555,6 +613,7 @@ int main(void) {
   tcase_add_test(tc, test_turtle_prefixes);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_dedup_and_graphs);
+  tcase_add_test(tc, test_stream_only_same_bytes);
   tcase_add_test(tc, test_base);
   tcase_add_test(tc, test_syntax_for);
   tcase_add_test(tc, test_output_dev_full);

@@ -107,6 +107,47 @@ START_TEST(test_buf) {
 }
 END_TEST
 
+/* A buffer on the caller's memory stays there while it fits, moves to the
+ * heap (keeping its bytes) when it outgrows it, and is freed or stolen
+ * without freeing the caller's memory (ASan and valgrind would see it). */
+START_TEST(test_buf_use) {
+  char mem[8];
+  nkg_buf b;
+  nkg_buf_use(&b, mem, sizeof mem);
+  ck_assert_ptr_eq(b.data, mem);
+  ck_assert_str_eq(b.data, "");
+  nkg_buf_add(&b, "abcdefg", 7); /* 7 bytes and the NUL: fits */
+  ck_assert_ptr_eq(b.data, mem);
+  ck_assert_str_eq(b.data, "abcdefg");
+  nkg_buf_addc(&b, 'h'); /* no room for the NUL: to the heap */
+  ck_assert_ptr_ne(b.data, mem);
+  ck_assert_str_eq(b.data, "abcdefgh");
+  ck_assert_uint_eq(b.len, 8);
+  for (int i = 0; i < 100; i++)
+    nkg_buf_addc(&b, 'x');
+  ck_assert_uint_eq(b.len, 108);
+  ck_assert_int_eq(memcmp(b.data, "abcdefghxx", 10), 0);
+  nkg_buf_free(&b); /* frees the heap copy */
+  ck_assert_ptr_null(b.data);
+
+  nkg_buf_use(&b, mem, sizeof mem);
+  nkg_buf_adds(&b, "ab");
+  nkg_buf_free(&b); /* leaves mem alone */
+  ck_assert_ptr_null(b.data);
+  nkg_buf_adds(&b, "then the heap"); /* reusable as a zeroed buffer */
+  ck_assert_str_eq(b.data, "then the heap");
+  nkg_buf_free(&b);
+
+  nkg_buf_use(&b, mem, sizeof mem);
+  nkg_buf_adds(&b, "ab");
+  char *s = nkg_buf_steal(&b); /* a heap copy, not mem */
+  ck_assert_ptr_ne(s, mem);
+  ck_assert_str_eq(s, "ab");
+  free(s);
+  ck_assert_ptr_null(b.data);
+}
+END_TEST
+
 START_TEST(test_hash64) {
   /* FNV-1a 64 reference values. */
   ck_assert_uint_eq(nkg_hash64("", 0, NKG_HASH_SEED),
@@ -147,6 +188,7 @@ int main(void) {
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, test_slug);
   tcase_add_test(tc, test_slug_appends);
+  tcase_add_test(tc, test_buf_use);
   tcase_add_test(tc, test_buf);
   tcase_add_test(tc, test_hash64);
   tcase_add_test(tc, test_utf8_count);
