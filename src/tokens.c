@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-unsigned nkg_utf8_decode(const char *str, size_t n, size_t i, size_t *len) {
+unsigned nkg_utf8_decode_multi(const char *str, size_t n, size_t i,
+                               size_t *len) {
   const unsigned char *s = (const unsigned char *)str;
   unsigned c = s[i];
   size_t need;
