@@ -36,10 +36,28 @@ static inline unsigned nkg_utf8_decode(const char *s, size_t n, size_t i,
   return nkg_utf8_decode_multi(s, n, i, len);
 }
 
-/* Character classes used by the tokenizer. */
-int nkg_cp_is_space(unsigned cp);
-int nkg_cp_is_word(unsigned cp);
-int nkg_cp_is_upper(unsigned cp);
+/* Character classes used by the tokenizer. The ASCII cases are inline
+ * (called for every character of the text); the *_multi functions answer
+ * for any code point. */
+int nkg_cp_is_space_multi(unsigned cp);
+int nkg_cp_is_word_multi(unsigned cp);
+int nkg_cp_is_upper_multi(unsigned cp);
+static inline int nkg_cp_is_space(unsigned cp) {
+  if (cp < 0x80)
+    return cp == ' ' || (cp >= '\t' && cp <= '\r'); /* \t \n \v \f \r */
+  return nkg_cp_is_space_multi(cp);
+}
+static inline int nkg_cp_is_word(unsigned cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  return nkg_cp_is_word_multi(cp);
+}
+static inline int nkg_cp_is_upper(unsigned cp) {
+  if (cp < 0x80)
+    return cp >= 'A' && cp <= 'Z';
+  return nkg_cp_is_upper_multi(cp);
+}
 /* Lower case of an upper-case letter that nkg_cp_is_upper() knows. */
 unsigned nkg_cp_to_lower(unsigned cp);
 
