@@ -732,7 +732,8 @@ int nkg_cli_extract(int argc, char **argv) {
 
   status = NKG_FAIL;
   dir = nkg_cli_rules_dir(o.rules);
-  if (!(lex = nkg_lexicon_load(dir)) || !(rules = nkg_rules_load(dir)))
+  if (!(lex = nkg_lexicon_load(dir)) ||
+      !(rules = nkg_rules_load_threads(dir, o.jobs > 0 ? o.jobs : 1)))
     goto done;
   if (!(g = nkg_graph_new(world, o.base)))
     goto done;

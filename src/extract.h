@@ -20,6 +20,9 @@
 typedef struct nkg_rules nkg_rules;
 
 nkg_rules *nkg_rules_load(const char *dir);
+/* The same rules, compiled (JIT code, prefilters) by up to `threads`
+ * threads at once (at most 8): for `extract -j N`, whose start was serial. */
+nkg_rules *nkg_rules_load_threads(const char *dir, int threads);
 void nkg_rules_free(nkg_rules *rules);
 size_t nkg_rules_count(const nkg_rules *rules);
 

@@ -46,6 +46,7 @@ struct nkg_lexicon {
   size_t n_furniture;
   pattern *datelines;
   size_t n_datelines;
+  uint32_t dateline_pairs; /* ovector pairs of the one with most groups */
   pcre2_match_data *md; /* only used while loading */
 };
 
@@ -667,6 +668,13 @@ nkg_lexicon *nkg_lexicon_load(const char *dir) {
   if (load_patterns(lex, "datelines.txt", &lex->datelines, &lex->n_datelines,
                     1, 1, &path) < 0)
     rc = -1;
+  for (size_t i = 0; i < lex->n_datelines; i++) {
+    uint32_t groups = 0;
+    if (pcre2_pattern_info(lex->datelines[i].code, PCRE2_INFO_CAPTURECOUNT,
+                           &groups) == 0 &&
+        groups + 1 > lex->dateline_pairs)
+      lex->dateline_pairs = groups + 1;
+  }
   nkg_buf_free(&path);
   if (rc < 0) {
     nkg_lexicon_free(lex);
@@ -808,11 +816,13 @@ int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
                          size_t *length, char date[11]) {
   int hit = 0;
   date[0] = '\0';
+  /* one match block for every pattern, sized for the one with most
+   * groups: a block per pattern and line was 15 allocations a line */
+  pcre2_match_data *md = pcre2_match_data_create(
+      lex->dateline_pairs ? lex->dateline_pairs : 1, NULL);
+  if (!md)
+    return 0;
   for (size_t i = 0; i < lex->n_datelines && !hit; i++) {
-    pcre2_match_data *md =
-        pcre2_match_data_create_from_pattern(lex->datelines[i].code, NULL);
-    if (!md)
-      return 0;
     /* anchored: compiled so (load_patterns) */
     if (pcre2_match(lex->datelines[i].code, (PCRE2_SPTR)s, n, 0, 0, md,
                     NULL) >= 0) {
@@ -827,8 +837,8 @@ int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
         hit = 1;
       }
     }
-    pcre2_match_data_free(md);
   }
+  pcre2_match_data_free(md);
   return hit;
 }
 

@@ -17,6 +17,10 @@ typedef struct pf_node {
   struct pf_node **kids;
   size_t n;
   int implied; /* PF_LIT under no PF_ANY: its bits are in the signature */
+  /* PF_LIT of 2 bytes or more: pair_bit() of its pairs, without repeats,
+   * worked out once (set_pair_codes) rather than on every test */
+  uint16_t *pairs;
+  size_t n_pairs;
 } pf_node;
 
 /* The bit of the byte pair a, b in nkg_prefilter_index.pairs. */
@@ -50,6 +54,7 @@ static void node_free(pf_node *x) {
     node_free(x->kids[i]);
   free(x->kids);
   free(x->lit);
+  free(x->pairs);
   free(x);
 }
 
@@ -434,6 +439,23 @@ static int mark_implied(pf_node *x, int under_any) {
   return any;
 }
 
+static void set_pair_codes(pf_node *x) {
+  for (size_t i = 0; i < x->n; i++)
+    set_pair_codes(x->kids[i]);
+  if (x->kind != PF_LIT || x->len < 2)
+    return;
+  const unsigned char *u = (const unsigned char *)x->lit;
+  x->pairs = nkg_xmalloc((x->len - 1) * sizeof *x->pairs);
+  for (size_t i = 0; i + 1 < x->len; i++) {
+    uint16_t bit = (uint16_t)pair_bit(u[i], u[i + 1]);
+    size_t k = 0;
+    while (k < x->n_pairs && x->pairs[k] != bit)
+      k++;
+    if (k == x->n_pairs)
+      x->pairs[x->n_pairs++] = bit;
+  }
+}
+
 nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
   parser ps = {p, p + n, 0};
   pf_node *root = parse_alt(&ps);
@@ -447,6 +469,7 @@ nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
   f->root = root;
   f->sig = signature(root);
   f->has_any = mark_implied(root, 0);
+  set_pair_codes(root);
   return f;
 }
 
@@ -465,11 +488,12 @@ void nkg_prefilter_index_build(nkg_prefilter_index *x, const char *s,
 
 /* 0 if the subject of x cannot hold the literal l. */
 static int may_hold(const nkg_prefilter_index *x, const pf_node *l) {
-  const unsigned char *u = (const unsigned char *)l->lit;
-  if (l->len == 1)
-    return (x->bytes[u[0] >> 6] >> (u[0] & 63)) & 1;
-  for (size_t i = 0; i + 1 < l->len; i++) {
-    unsigned bit = pair_bit(u[i], u[i + 1]);
+  if (l->len == 1) {
+    unsigned char c = (unsigned char)l->lit[0];
+    return (x->bytes[c >> 6] >> (c & 63)) & 1;
+  }
+  for (size_t i = 0; i < l->n_pairs; i++) {
+    unsigned bit = l->pairs[i];
     if (!((x->pairs[bit >> 6] >> (bit & 63)) & 1))
       return 0;
   }

@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-unsigned nkg_utf8_decode(const char *str, size_t n, size_t i, size_t *len) {
+unsigned nkg_utf8_decode_multi(const char *str, size_t n, size_t i,
+                               size_t *len) {
   const unsigned char *s = (const unsigned char *)str;
   unsigned c = s[i];
   size_t need;
@@ -48,14 +49,14 @@ unsigned nkg_utf8_decode(const char *str, size_t n, size_t i, size_t *len) {
   return cp;
 }
 
-int nkg_cp_is_space(unsigned cp) {
+int nkg_cp_is_space_multi(unsigned cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
          cp == '\v' || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) ||
          cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF ||
          cp == 0x200E || cp == 0x200F;
 }
 
-int nkg_cp_is_word(unsigned cp) {
+int nkg_cp_is_word_multi(unsigned cp) {
   if (cp < 0x80)
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
            (cp >= '0' && cp <= '9');
@@ -80,7 +81,7 @@ int nkg_cp_is_word(unsigned cp) {
   return 1;
 }
 
-int nkg_cp_is_upper(unsigned cp) {
+int nkg_cp_is_upper_multi(unsigned cp) {
   if (cp < 0x80)
     return cp >= 'A' && cp <= 'Z';
   if (cp >= 0xC0 && cp <= 0xDE)

@@ -250,12 +250,23 @@ void nkg_slug(nkg_buf *b, const char *s, size_t n) {
   }
 }
 
+/* Eight bytes at a time: a continuation byte is 10xxxxxx, so bit 7 of
+ * w & ~(w << 1) is set in exactly those bytes; the multiply adds the eight
+ * flags into the top byte. A byte at a time was 1.3% of extract, called
+ * for every evidence offset. */
 size_t nkg_utf8_count(const char *s, size_t n) {
-  size_t count = 0;
-  for (size_t i = 0; i < n; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80)
-      count++;
-  return count;
+  const uint64_t high = UINT64_C(0x8080808080808080);
+  size_t cont = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    uint64_t c = (w & ~(w << 1) & high) >> 7;
+    cont += (size_t)((c * UINT64_C(0x0101010101010101)) >> 56);
+  }
+  for (; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) == 0x80)
+      cont++;
+  return n - cont;
 }
 
 int64_t nkg_days_from_civil(int64_t y, int m, int d) {

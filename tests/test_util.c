@@ -183,6 +183,25 @@ START_TEST(test_utf8_count) {
 }
 END_TEST
 
+/* nkg_utf8_count() reads eight bytes at a time: every start and length
+ * over a text with characters across the 8-byte steps and every kind of
+ * byte (ASCII, leads, continuations, 0x40, 0x7F, 0xBF, 0xC0, 0xFF) must
+ * give the count of a byte-at-a-time loop. */
+START_TEST(test_utf8_count_words) {
+  static const char t[] = "The \xe2\x80\x9cquote\xe2\x80\x9d in "
+                          "\xe6\x97\xa5\xe6\x9c\xac, \xf0\x9f\x98\x80 "
+                          "@\x7f\xbf\xc0\xff\x80\x40 Caf\xc3\xa9 end.";
+  size_t len = sizeof t - 1;
+  for (size_t from = 0; from <= len; from++)
+    for (size_t n = 0; from + n <= len; n++) {
+      size_t want = 0;
+      for (size_t i = from; i < from + n; i++)
+        want += ((unsigned char)t[i] & 0xC0) != 0x80;
+      ck_assert_uint_eq(nkg_utf8_count(t + from, n), want);
+    }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("util");
   TCase *tc = tcase_create("core");
@@ -192,6 +211,7 @@ int main(void) {
   tcase_add_test(tc, test_buf);
   tcase_add_test(tc, test_hash64);
   tcase_add_test(tc, test_utf8_count);
+  tcase_add_test(tc, test_utf8_count_words);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
