@@ -2172,26 +2172,33 @@ static void infer_countries(state *st) {
       }
     }
   }
-  for (size_t i = 0; i < x->n_meetings; i++) {
-    nkg_meeting *m = &x->meetings[i];
-    const pair_at *pair = pair_for(st, st->meeting_sentence[i]);
-    if (!pair)
-      continue;
-    int known = -1;
-    for (size_t a = 0; a < m->n_participants; a++) {
-      int c = x->persons[m->participants[a]].country;
-      if (c == pair->country_a || c == pair->country_b)
-        known = c;
-    }
-    if (known < 0)
-      continue;
-    int other = known == pair->country_a ? pair->country_b : pair->country_a;
-    for (size_t a = 0; a < m->n_participants; a++) {
-      nkg_person *pa = &x->persons[m->participants[a]];
-      if (pa->country < 0) {
-        pa->country = other;
-        pa->country_prov = m->prov;
-        pa->country_prov.rule = RULE_PARTNER;
+  /* A country learnt from one meeting holds in the others: "A met B. A
+   * also met C. A met D of X." makes A the other side of X, and then B and
+   * C of X too; so repeat until nothing more is learnt. */
+  for (int learnt = 1; learnt;) {
+    learnt = 0;
+    for (size_t i = 0; i < x->n_meetings; i++) {
+      nkg_meeting *m = &x->meetings[i];
+      const pair_at *pair = pair_for(st, st->meeting_sentence[i]);
+      if (!pair)
+        continue;
+      int known = -1;
+      for (size_t a = 0; a < m->n_participants; a++) {
+        int c = x->persons[m->participants[a]].country;
+        if (c == pair->country_a || c == pair->country_b)
+          known = c;
+      }
+      if (known < 0)
+        continue;
+      int other = known == pair->country_a ? pair->country_b : pair->country_a;
+      for (size_t a = 0; a < m->n_participants; a++) {
+        nkg_person *pa = &x->persons[m->participants[a]];
+        if (pa->country < 0) {
+          pa->country = other;
+          pa->country_prov = m->prov;
+          pa->country_prov.rule = RULE_PARTNER;
+          learnt = 1;
+        }
       }
     }
   }
