@@ -132,6 +132,9 @@ typedef struct {
   nkg_prov partial_prov;
   int last_meeting_sentence; /* sentence of the last meeting added */
   int ruled_meeting; /* a meeting rule (not the meetany fallback) matched */
+  /* With no date line: a lead line that is only a date ("28 Feb 2019
+   * 14:59"), YYYY-MM-DD, the day the story was published; else empty. */
+  char lead_date[11];
 } state;
 
 #define GROW(arr, n)                                                           \
@@ -1779,10 +1782,30 @@ static int parse_published(const char *s, int *y, int *m, int *d) {
   return *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
 }
 
+/* The day the story was published: its date line, else a lead line that
+ * is only a date. Weekdays, "yesterday" and dates without a year are
+ * read against it. */
+static int published_date(const state *st, int *y, int *m, int *d) {
+  return parse_published(st->doc->published, y, m, d) ||
+         parse_published(st->lead_date, y, m, d);
+}
+
+/* Nonzero if units [from, to) are all of sentence st->sentence but for
+ * numbers, punctuation and weekdays: "Wednesday, 28 Feb 2019 14:59". */
+static int lone_date(const state *st, size_t from, size_t to) {
+  for (size_t i = 0; i < st->t.n; i++) {
+    int c = st->t.units[i].cls;
+    if ((i < from || i >= to) && c != NKG_U_NUM && c != NKG_U_PUNCT &&
+        c != NKG_U_WEEKDAY)
+      return 0;
+  }
+  return 1;
+}
+
 static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
                     size_t to) {
   int py, pm, pd;
-  int have_pub = parse_published(st->doc->published, &py, &pm, &pd);
+  int have_pub = published_date(st, &py, &pm, &pd);
   size_t f, t;
   int y = -1, m = -1, d = -1;
   if (group_units(r, ov, &st->t, "day", &f, &t)) {
@@ -1852,6 +1875,8 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
   date_at *da = GROW(st->dates, st->n_dates);
   char buf[32];
   snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  if (!have_pub && st->sentence < LEAD_SENTENCES && lone_date(st, from, to))
+    memcpy(st->lead_date, buf, sizeof st->lead_date);
   memcpy(da->date, buf, sizeof da->date - 1);
   da->date[sizeof da->date - 1] = '\0';
   da->sentence = st->sentence;
@@ -2172,26 +2197,33 @@ static void infer_countries(state *st) {
       }
     }
   }
-  for (size_t i = 0; i < x->n_meetings; i++) {
-    nkg_meeting *m = &x->meetings[i];
-    const pair_at *pair = pair_for(st, st->meeting_sentence[i]);
-    if (!pair)
-      continue;
-    int known = -1;
-    for (size_t a = 0; a < m->n_participants; a++) {
-      int c = x->persons[m->participants[a]].country;
-      if (c == pair->country_a || c == pair->country_b)
-        known = c;
-    }
-    if (known < 0)
-      continue;
-    int other = known == pair->country_a ? pair->country_b : pair->country_a;
-    for (size_t a = 0; a < m->n_participants; a++) {
-      nkg_person *pa = &x->persons[m->participants[a]];
-      if (pa->country < 0) {
-        pa->country = other;
-        pa->country_prov = m->prov;
-        pa->country_prov.rule = RULE_PARTNER;
+  /* A country learnt from one meeting holds in the others: "A met B. A
+   * also met C. A met D of X." makes A the other side of X, and then B and
+   * C of X too; so repeat until nothing more is learnt. */
+  for (int learnt = 1; learnt;) {
+    learnt = 0;
+    for (size_t i = 0; i < x->n_meetings; i++) {
+      nkg_meeting *m = &x->meetings[i];
+      const pair_at *pair = pair_for(st, st->meeting_sentence[i]);
+      if (!pair)
+        continue;
+      int known = -1;
+      for (size_t a = 0; a < m->n_participants; a++) {
+        int c = x->persons[m->participants[a]].country;
+        if (c == pair->country_a || c == pair->country_b)
+          known = c;
+      }
+      if (known < 0)
+        continue;
+      int other = known == pair->country_a ? pair->country_b : pair->country_a;
+      for (size_t a = 0; a < m->n_participants; a++) {
+        nkg_person *pa = &x->persons[m->participants[a]];
+        if (pa->country < 0) {
+          pa->country = other;
+          pa->country_prov = m->prov;
+          pa->country_prov.rule = RULE_PARTNER;
+          learnt = 1;
+        }
       }
     }
   }
@@ -2457,7 +2489,7 @@ static void finish_meetings(state *st) {
         memcpy(m->date, prev->date, sizeof m->date);
         set_prov(&m->date_prov, d->sentence, d->begin, d->end, d->rule);
       } else if (!date_before(st, d->sentence) &&
-                 parse_published(st->doc->published, &py, &pm, &pd)) {
+                 published_date(st, &py, &pm, &pd)) {
         /* "after a meeting earlier in the day" with nothing dated
          * before it: the day the story was published */
         snprintf(m->date, sizeof m->date, "%04d-%02d-%02d", py, pm, pd);
