@@ -37,6 +37,7 @@ static const char RULE_OTHER_SIDE[] = "infer.other-side";
 static const char RULE_LIST[] = "infer.list-country";
 static const char RULE_HALF_PAIR[] = "infer.half-meeting-countries";
 static const char RULE_STORY_PAIR[] = "infer.story-countries";
+static const char RULE_MEETING_OTHER[] = "infer.meeting-other-country";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -2591,6 +2592,39 @@ static void finish_pairs_from_halves(state *st) {
   }
 }
 
+/* A meeting of people of one known country a and people whose country
+ * no rule could tell is still an event of two countries: the other is the
+ * one the story names most besides a (at least twice, and more than any
+ * other). The pair owns the story's sectors; who represents what is left
+ * as it is. Run after the countries of people are inferred. */
+static void finish_pairs_from_unknown_sides(state *st) {
+  const nkg_extraction *x = st->x;
+  for (size_t i = 0; i < x->n_meetings; i++) {
+    const nkg_meeting *m = &x->meetings[i];
+    int a = -1, several = 0, unknown = -1;
+    for (size_t k = 0; k < m->n_participants; k++) {
+      int c = x->persons[m->participants[k]].country;
+      if (c < 0)
+        unknown = m->participants[k];
+      else if (a >= 0 && c != a)
+        several = 1;
+      else
+        a = c;
+    }
+    if (a < 0 || several || unknown < 0)
+      continue;
+    int b = most_named_but(st, unknown, a);
+    if (b < 0)
+      continue;
+    int saved = st->sentence;
+    st->sentence = st->meeting_sentence[i];
+    nkg_prov prov = m->prov;
+    prov.rule = RULE_MEETING_OTHER;
+    add_pair(st, a, b, &prov);
+    st->sentence = saved;
+  }
+}
+
 /* A story that refers to its pair only as "the two countries" or "the two
  * delegations", and that names exactly two countries, each at least twice
  * (by name, demonym or an official's country), is about those two; not
@@ -2853,6 +2887,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   /* countries learnt by inference may make more pairs */
   finish_pairs_from_meetings(&st);
   finish_pairs_from_halves(&st);
+  finish_pairs_from_unknown_sides(&st);
   finish_story_pair(&st);
   finish_meetings(&st);
   finish_sectors(&st);
