@@ -419,6 +419,7 @@ int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
     trim_span(doc->text, &b, &e);
     if (nkg_lexicon_is_furniture(lex, doc->text + b, e - b))
       continue;
+    int title_line = !have_title;
     if (!have_title) {
       have_title = 1;
       doc->title_begin = b;
@@ -441,6 +442,31 @@ int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
      * say nothing about names; the body tells it again in plain case. */
     if (is_title_case(doc->text + b, e - b))
       continue;
+    /* A body line that ends with a word that never ends a sentence ("...
+     * to finalize cooperation in") was broken inside a sentence: the next
+     * non-blank line, unless it is furniture, continues it. */
+    while (!title_line && nkg_lexicon_leaves_open(lex, doc->text + b, e - b)) {
+      size_t nb = pos, ne, npos;
+      for (;;) {
+        ne = nb;
+        while (ne < doc->len && doc->text[ne] != '\n' && doc->text[ne] != '\r')
+          ne++;
+        npos = ne + 1;
+        if (ne + 1 < doc->len && doc->text[ne] == '\r' &&
+            doc->text[ne + 1] == '\n')
+          npos = ne + 2;
+        if (nb >= doc->len || !is_blank(doc->text + nb, ne - nb))
+          break;
+        nb = npos;
+      }
+      if (nb >= doc->len)
+        break;
+      trim_span(doc->text, &nb, &ne);
+      if (nkg_lexicon_is_furniture(lex, doc->text + nb, ne - nb))
+        break;
+      e = ne;
+      pos = npos;
+    }
     split_line(doc, lex, &cap, b, e, paragraph++);
   }
   return 0;

@@ -35,6 +35,9 @@ static const char RULE_CONTEXT_DATE[] = "infer.context-date";
 static const char RULE_COUNTERPART[] = "infer.counterpart-country";
 static const char RULE_OTHER_SIDE[] = "infer.other-side";
 static const char RULE_LIST[] = "infer.list-country";
+static const char RULE_HALF_PAIR[] = "infer.half-meeting-countries";
+static const char RULE_STORY_PAIR[] = "infer.story-countries";
+static const char RULE_MEETING_OTHER[] = "infer.meeting-other-country";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -78,6 +81,14 @@ typedef struct {
   size_t from, to; /* units to collapse */
   int person;
 } mention;
+
+/* A meeting word with one official: the event's other side may be named
+ * by country only ("A held talks with his counterpart of B"). */
+typedef struct {
+  int sentence, person;
+  int partner; /* the other side's country (group "partner"), or -1 */
+  nkg_prov prov;
+} half_at;
 
 typedef struct {
   const nkg_rules *rules;
@@ -130,6 +141,13 @@ typedef struct {
    * meeting. Co-chaired by B, the meeting ..."). */
   int partial_sentence, partial_person;
   nkg_prov partial_prov;
+  half_at *halves; /* every partial meeting, completed or not */
+  size_t n_halves;
+  int half_pairs; /* pairs found from partial meetings */
+  /* first sentence naming the pair without its countries ("the two
+   * sides"), or -1 */
+  int pair_phrase;
+  nkg_prov pair_phrase_prov;
   int last_meeting_sentence; /* sentence of the last meeting added */
   int ruled_meeting; /* a meeting rule (not the meetany fallback) matched */
   /* With no date line: a lead line that is only a date ("28 Feb 2019
@@ -1132,7 +1150,7 @@ static int meeting_told(const state *st, int s) {
  * meeting ..."), unless either sentence tells a meeting of its own or
  * both are of one country. */
 static void partial_meeting(state *st, int p, int after_trigger,
-                            const nkg_prov *prov) {
+                            int partner, const nkg_prov *prov) {
   const nkg_person *ps = &st->x->persons[p];
   int people[2];
   size_t at = st->t.n;
@@ -1174,6 +1192,13 @@ static void partial_meeting(state *st, int p, int after_trigger,
   st->partial_sentence = st->sentence;
   st->partial_person = p;
   st->partial_prov = *prov;
+  if (partner < 0)
+    return;
+  half_at *h = GROW(st->halves, st->n_halves);
+  h->sentence = st->sentence;
+  h->person = p;
+  h->partner = partner;
+  h->prov = *prov;
 }
 
 static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
@@ -1232,7 +1257,11 @@ static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
      * and a partner the rules could not name (yet: a later sentence may
      * name them) */
     st->half_meeting = 1;
-    partial_meeting(st, nb ? before[0] : after[0], nb == 0, &prov);
+    size_t pf, pt;
+    int partner = -1;
+    if (group_units(r, ov, &st->t, "partner", &pf, &pt))
+      partner = unit_country(st, &st->t.units[pf]);
+    partial_meeting(st, nb ? before[0] : after[0], nb == 0, partner, &prov);
     return;
   }
   if (nw >= 2) {
@@ -1267,6 +1296,11 @@ static void on_cooperation(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     /* no countries: "the two countries", the sentence is about the pair in
      * force, as if it named it */
     st->names_country[st->sentence] = 1;
+    if (st->pair_phrase < 0) {
+      st->pair_phrase = st->sentence;
+      set_prov(&st->pair_phrase_prov, st->sentence, st->t.units[from].begin,
+               st->t.units[to - 1].end, RULE_STORY_PAIR);
+    }
     return;
   }
   if (ga)
@@ -2554,6 +2588,109 @@ static void finish_pairs_from_meetings(state *st) {
   }
 }
 
+/* Whether some meeting is told in sentence s. */
+static int meeting_in(const state *st, int s) {
+  for (size_t i = 0; i < st->x->n_meetings; i++) {
+    if (st->meeting_sentence[i] == s)
+      return 1;
+    for (int k = 0; k < st->n_meeting_more[i]; k++)
+      if (st->meeting_more[i][k] == s)
+        return 1;
+  }
+  return 0;
+}
+
+/* A partial meeting that stayed partial is still an event of two
+ * countries when the words after its trigger name the other side's
+ * country (group "partner": "A held talks with his counterpart of B", "A
+ * met with the B delegation"). Its pair owns the sectors of the story
+ * like a meeting's. Run after the countries of people are inferred. */
+static void finish_pairs_from_halves(state *st) {
+  for (size_t i = 0; i < st->n_halves; i++) {
+    const half_at *h = &st->halves[i];
+    int c = st->x->persons[h->person].country;
+    if (c < 0 || meeting_in(st, h->sentence))
+      continue;
+    int other = h->partner;
+    if (other < 0 || other == c)
+      continue;
+    int saved = st->sentence;
+    st->sentence = h->sentence;
+    nkg_prov prov = h->prov;
+    prov.rule = RULE_HALF_PAIR;
+    add_pair(st, c, other, &prov);
+    st->sentence = saved;
+    st->half_pairs++;
+  }
+}
+
+/* A meeting of people of one known country a and people whose country
+ * no rule could tell is still an event of two countries: the other is the
+ * one the story names most besides a (at least twice, and more than any
+ * other). The pair owns the story's sectors; who represents what is left
+ * as it is. Run after the countries of people are inferred. */
+static void finish_pairs_from_unknown_sides(state *st) {
+  const nkg_extraction *x = st->x;
+  for (size_t i = 0; i < x->n_meetings; i++) {
+    const nkg_meeting *m = &x->meetings[i];
+    int a = -1, several = 0, unknown = -1;
+    for (size_t k = 0; k < m->n_participants; k++) {
+      int c = x->persons[m->participants[k]].country;
+      if (c < 0)
+        unknown = m->participants[k];
+      else if (a >= 0 && c != a)
+        several = 1;
+      else
+        a = c;
+    }
+    if (a < 0 || several || unknown < 0)
+      continue;
+    int b = most_named_but(st, unknown, a);
+    if (b < 0)
+      continue;
+    int saved = st->sentence;
+    st->sentence = st->meeting_sentence[i];
+    nkg_prov prov = m->prov;
+    prov.rule = RULE_MEETING_OTHER;
+    add_pair(st, a, b, &prov);
+    st->sentence = saved;
+  }
+}
+
+/* A story that refers to its pair only as "the two countries" or "the two
+ * delegations", and that names exactly two countries, each at least twice
+ * (by name, demonym or an official's country), is about those two; not
+ * when a meeting has a participant of unknown country, who may be from a
+ * third ("A discussed with B ...; the two sides tackled the developments
+ * in C"). */
+static void finish_story_pair(state *st) {
+  const nkg_extraction *x = st->x;
+  if (st->n_pairs || st->pair_phrase < 0)
+    return;
+  for (size_t i = 0; i < x->n_meetings; i++)
+    for (size_t k = 0; k < x->meetings[i].n_participants; k++)
+      if (x->persons[x->meetings[i].participants[k]].country < 0)
+        return;
+  size_t n = nkg_lexicon_n_countries(st->lex);
+  int cs[2] = {-1, -1}, k = 0;
+  for (size_t c = 0; c < n; c++) {
+    int named = st->country_named[c];
+    for (size_t i = 0; i < x->n_persons; i++)
+      named += x->persons[i].country == (int)c;
+    if (!named)
+      continue;
+    if (k == 2 || named < 2)
+      return;
+    cs[k++] = (int)c;
+  }
+  if (k < 2)
+    return;
+  int saved = st->sentence;
+  st->sentence = st->pair_phrase;
+  add_pair(st, cs[0], cs[1], &st->pair_phrase_prov);
+  st->sentence = saved;
+}
+
 static int cmp_pair_sentence(const void *a, const void *b) {
   const pair_at *x = a, *y = b;
   return x->sentence < y->sentence ? -1 : x->sentence > y->sentence;
@@ -2678,7 +2815,7 @@ static void finish_sectors(state *st) {
       continue;
     /* with no meeting to frame the story, a sector needs a country in its
      * own sentence, or a story of one pair */
-    if (!x->n_meetings && !st->names_country[s->sentence] &&
+    if (!x->n_meetings && !st->half_pairs && !st->names_country[s->sentence] &&
         (!one_pair || st->one_speaker[s->sentence]))
       continue;
     int cs[2] = {pair->country_a, pair->country_b};
@@ -2751,6 +2888,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.last_subject = -1;
   st.partial_sentence = -2;
   st.partial_person = -1;
+  st.pair_phrase = -1;
   st.last_meeting_sentence = -1;
   st.trace = getenv("NEWSKG_TRACE") != NULL;
   st.md = pcre2_match_data_create(64, NULL);
@@ -2780,6 +2918,9 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   infer_other_side(&st);
   /* countries learnt by inference may make more pairs */
   finish_pairs_from_meetings(&st);
+  finish_pairs_from_halves(&st);
+  finish_pairs_from_unknown_sides(&st);
+  finish_story_pair(&st);
   finish_meetings(&st);
   finish_sectors(&st);
   /* The genre is relations between countries: a meeting told by a
@@ -2811,6 +2952,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
       out->persons[i].relevant = 1;
   }
   free(st.pending);
+  free(st.halves);
   free(st.peers);
   pcre2_match_data_free(st.md);
   free(st.pf);

@@ -516,7 +516,7 @@ static const struct {
     {"month", NKG_WC_MONTH}, {"weekday", NKG_WC_WEEKDAY},
     {"pron", NKG_WC_PRON},   {"suffix", NKG_WC_SUFFIX},
     {"head", NKG_WC_HEAD},   {"func", NKG_WC_FUNC},
-    {"generic", NKG_WC_GENERIC},
+    {"generic", NKG_WC_GENERIC}, {"open", NKG_WC_OPEN},
 };
 
 static int load_words(nkg_lexicon *lex, nkg_buf *path) {
@@ -540,7 +540,8 @@ static int load_words(nkg_lexicon *lex, nkg_buf *path) {
         cls = word_classes[i].cls;
     if (cls == NKG_WC_NONE) {
       nkg_error("%s:%ld: unknown word class '%s' (title, mod, port, hon, "
-                "org, stop, month, weekday, pron, suffix, head, func)",
+                "org, stop, month, weekday, pron, suffix, head, func, generic, "
+                "open)",
                 r.path, r.lineno, f[1]);
       rc = -1;
       continue;
@@ -855,6 +856,22 @@ int nkg_lexicon_is_port_word(const nkg_lexicon *lex, const char *s,
       return 1;
   }
   return 0;
+}
+
+int nkg_lexicon_leaves_open(const nkg_lexicon *lex, const char *s, size_t n) {
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
+  size_t b = n;
+  while (b > 0 && s[b - 1] >= 'a' && s[b - 1] <= 'z')
+    b--;
+  /* a whole word of lower-case ASCII letters, after a space */
+  if (b == n || b == 0 || (s[b - 1] != ' ' && s[b - 1] != '\t'))
+    return 0;
+  const char *w = s + b;
+  size_t len = n - b;
+  const nkg_lex_entry *e;
+  return nkg_lexicon_match(lex, &w, &len, 1, 0, &e) == 1 &&
+         nkg_lex_has(e->mask, NKG_WC_OPEN);
 }
 
 int nkg_lexicon_is_abbreviation(const nkg_lexicon *lex, const char *s,

@@ -59,6 +59,7 @@ typedef enum {
   NKG_WC_HEAD,     /* head noun that a sector label may be: "industry" */
   NKG_WC_FUNC,     /* function word: "the", "in", "and" */
   NKG_WC_GENERIC,  /* word that names no field: "bilateral", "mutual" */
+  NKG_WC_OPEN,     /* word that never ends a sentence: "of", "the", "and" */
   NKG_WC_COUNT
 } nkg_word_class;
 
@@ -112,6 +113,11 @@ int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
  * a portfolio word by its ending ("Transition", "Governance"): seven letters
  * or more and an ending of class suffix in words.tsv. */
 int nkg_lexicon_is_port_word(const nkg_lexicon *lex, const char *s, size_t n);
+
+/* Nonzero if the line s[0..n) ends with a word of class open in
+ * words.tsv, written in lower case ("... to finalize cooperation in"): a
+ * sentence broken by a line break, which the next line continues. */
+int nkg_lexicon_leaves_open(const nkg_lexicon *lex, const char *s, size_t n);
 
 /* Nonzero if the word ending at a '.' (s[0..n), including the dot) is a
  * known abbreviation that does not end a sentence. */

@@ -65,6 +65,12 @@ static const struct {
      "T|It was held on June 27.|Speaking later, he agreed.|Both left."},
     {"T\nB.Myatiev met Mr.Lee and Gen.Ross at baochinhphu.vn today.",
      "T|B.Myatiev met Mr.Lee and Gen.Ross at baochinhphu.vn today."},
+    /* a line that ends with a word that never ends a sentence goes on in
+     * the next non-blank line; not the title, nor a word in capitals */
+    {"Talks in\nThey agreed to work together in\n\nFishing, Tourism. Done.",
+     "Talks in|They agreed to work together in\n\nFishing, Tourism.|Done."},
+    {"T\nThe list: A, B and\nC.\nIt covers IT\nNext line.",
+     "T|The list: A, B and\nC.|It covers IT|Next line."},
 };
 
 START_TEST(test_split) {
