@@ -316,12 +316,13 @@ static void finish_rules(nkg_rules *rs, int threads) {
   finish_part parts[MAX_THREADS];
   pthread_t tid[MAX_THREADS];
   int started[MAX_THREADS] = {0};
-  for (size_t t = 0; t < n; t++)
+  /* this thread takes share 0; threads 1..n-1 start; a thread that cannot
+   * start leaves its share to this one, after the others */
+  parts[0] = (finish_part){rs, 0, n};
+  for (size_t t = 1; t < n; t++) {
     parts[t] = (finish_part){rs, t, n};
-  /* threads 1..n-1 start; a thread that cannot start leaves its share to
-   * this one, after the others */
-  for (size_t t = 1; t < n; t++)
     started[t] = pthread_create(&tid[t], NULL, finish_some, &parts[t]) == 0;
+  }
   finish_some(&parts[0]);
   for (size_t t = 1; t < n; t++) {
     if (started[t])
