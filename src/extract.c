@@ -1031,6 +1031,15 @@ static void add_pair(state *st, int a, int b, const nkg_prov *prov) {
   p->prov = *prov;
 }
 
+/* add_pair() as if the scan were at sentence s: pairs found after the
+ * scan belong to the sentence of the event that makes them. */
+static void add_pair_at(state *st, int s, int a, int b, const nkg_prov *prov) {
+  int saved = st->sentence;
+  st->sentence = s;
+  add_pair(st, a, b, prov);
+  st->sentence = saved;
+}
+
 static void add_meeting(state *st, int *people, size_t n, const nkg_prov *prov) {
   if (n > 1) /* qsort(NULL, 0, ...) is undefined */
     qsort(people, n, sizeof *people, cmp_int);
@@ -2572,8 +2581,6 @@ static void finish_pairs_from_meetings(state *st) {
   nkg_extraction *x = st->x;
   for (size_t i = 0; i < x->n_meetings; i++) {
     nkg_meeting *m = &x->meetings[i];
-    int saved = st->sentence;
-    st->sentence = st->meeting_sentence[i];
     for (size_t a = 0; a < m->n_participants; a++)
       for (size_t b = a + 1; b < m->n_participants; b++) {
         int ca = x->persons[m->participants[a]].country;
@@ -2581,10 +2588,9 @@ static void finish_pairs_from_meetings(state *st) {
         if (ca >= 0 && cb >= 0 && ca != cb) {
           nkg_prov prov = m->prov;
           prov.rule = RULE_MEETING_PAIR;
-          add_pair(st, ca, cb, &prov);
+          add_pair_at(st, st->meeting_sentence[i], ca, cb, &prov);
         }
       }
-    st->sentence = saved;
   }
 }
 
@@ -2611,15 +2617,12 @@ static void finish_pairs_from_halves(state *st) {
     int c = st->x->persons[h->person].country;
     if (c < 0 || meeting_in(st, h->sentence))
       continue;
-    int other = h->partner;
-    if (other < 0 || other == c)
+    /* h->partner >= 0: partial_meeting() keeps no other halves */
+    if (h->partner == c)
       continue;
-    int saved = st->sentence;
-    st->sentence = h->sentence;
     nkg_prov prov = h->prov;
     prov.rule = RULE_HALF_PAIR;
-    add_pair(st, c, other, &prov);
-    st->sentence = saved;
+    add_pair_at(st, h->sentence, c, h->partner, &prov);
     st->half_pairs++;
   }
 }
@@ -2648,12 +2651,9 @@ static void finish_pairs_from_unknown_sides(state *st) {
     int b = most_named_but(st, unknown, a);
     if (b < 0)
       continue;
-    int saved = st->sentence;
-    st->sentence = st->meeting_sentence[i];
     nkg_prov prov = m->prov;
     prov.rule = RULE_MEETING_OTHER;
-    add_pair(st, a, b, &prov);
-    st->sentence = saved;
+    add_pair_at(st, st->meeting_sentence[i], a, b, &prov);
   }
 }
 
@@ -2685,10 +2685,7 @@ static void finish_story_pair(state *st) {
   }
   if (k < 2)
     return;
-  int saved = st->sentence;
-  st->sentence = st->pair_phrase;
-  add_pair(st, cs[0], cs[1], &st->pair_phrase_prov);
-  st->sentence = saved;
+  add_pair_at(st, st->pair_phrase, cs[0], cs[1], &st->pair_phrase_prov);
 }
 
 static int cmp_pair_sentence(const void *a, const void *b) {
