@@ -440,7 +440,12 @@ static void job_clear(job *j) {
 }
 
 /* Reads, analyses and extracts one input; for streaming formats builds and
- * serialises its statements with w. Sets j->rc. */
+ * serialises its statements with w. Sets j->rc.
+ *
+ * The extraction and the output bytes are built in locals and stored in the
+ * job at the end: the ring's slots are adjacent, and a slot's fields, written
+ * for every event and every statement, could share a cache line with the
+ * slot the other worker is writing. */
 static void run_job(pipeline *p, worker *w, job *j) {
   const char *shown = strcmp(j->name, "-") ? j->name : "stdin";
   nkg_document *doc = j->path ? nkg_document_read(j->path)
@@ -449,33 +454,38 @@ static void run_job(pipeline *p, worker *w, job *j) {
   j->rc = -1;
   if (!doc)
     return;
-  memset(&j->x, 0, sizeof j->x);
+  nkg_extraction x = {0};
+  nkg_buf bytes = j->bytes;
   if (nkg_document_analyse(doc, p->lex) != 0 ||
-      nkg_extract_document(p->rules, p->lex, doc, &j->x) != 0) {
+      nkg_extract_document(p->rules, p->lex, doc, &x) != 0) {
     nkg_error("%s: not processed", shown);
+    nkg_extraction_free(&x);
     nkg_document_free(doc);
     return;
   }
   if (p->o->explain) {
-    nkg_explain_document(doc, &j->x, p->lex, &j->bytes);
-    nkg_extraction_free(&j->x);
+    nkg_explain_document(doc, &x, p->lex, &bytes);
+    nkg_extraction_free(&x);
     nkg_document_free(doc);
+    j->bytes = bytes;
     j->rc = 0;
     return;
   }
   if (!p->streaming) {
+    j->x = x;
     j->doc = doc;
     j->rc = 0;
     return;
   }
-  int rc = nkg_graph_add(w->g, doc, &j->x, p->lex);
+  int rc = nkg_graph_add(w->g, doc, &x, p->lex);
   j->n_statements = nkg_graph_size(w->g);
-  if (nkg_graph_flush(w->g, p->o->syntax, &j->bytes) != 0)
+  if (nkg_graph_flush(w->g, p->o->syntax, &bytes) != 0)
     rc = -1;
   if (rc != 0)
     nkg_error("%s: not processed", shown);
-  nkg_extraction_free(&j->x);
+  nkg_extraction_free(&x);
   nkg_document_free(doc);
+  j->bytes = bytes;
   j->rc = rc;
 }
 
