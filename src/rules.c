@@ -197,8 +197,8 @@ static size_t next_veto(const char *p, size_t n, size_t at, size_t *x,
                         size_t *xn) {
   size_t wrapped = at + 3 <= n && !strncmp(p + at, "(?:", 3) ? 3 : 0;
   size_t open = at + wrapped;
-  if (open + 5 >= n || strncmp(p + open, "(?!.*", 5) ||
-      p[open + 5] == '?' || p[open + 5] == '+' || p[open + 5] == '{')
+  if (open + 5 >= n || strncmp(p + open, "(?!.*", 5) || p[open + 5] == '?' ||
+      p[open + 5] == '+' || p[open + 5] == '{')
     return 0;
   size_t end = veto_group_end(p, n, open);
   if (!end || (wrapped && (end >= n || p[end] != ')')))

@@ -117,8 +117,10 @@ START_TEST(test_same_as_whole_pattern) {
         int current = 0;
         int want = pcre2_match(r->code, (PCRE2_SPTR)s, n, from, 0, a, NULL);
         int got = nkg_rule_match(rs, r, s, n, from, b, x, &current);
-        ck_assert_msg(got == want, "rule %s on \"%s\" from %zu: %d, whole "
-                      "pattern %d", r->id, s, from, got, want);
+        ck_assert_msg(got == want,
+                      "rule %s on \"%s\" from %zu: %d, whole "
+                      "pattern %d",
+                      r->id, s, from, got, want);
         if (want < 0) {
           vetoed += r->n_vetoes > 0 && from == 0;
           continue;
@@ -127,9 +129,10 @@ START_TEST(test_same_as_whole_pattern) {
         PCRE2_SIZE *ova = pcre2_get_ovector_pointer(a);
         PCRE2_SIZE *ovb = pcre2_get_ovector_pointer(b);
         for (int k = 0; k < 2 * want; k++)
-          ck_assert_msg(ova[k] == ovb[k], "rule %s on \"%s\": ovector[%d] "
-                        "%zu, whole pattern %zu", r->id, s, k,
-                        (size_t)ovb[k], (size_t)ova[k]);
+          ck_assert_msg(ova[k] == ovb[k],
+                        "rule %s on \"%s\": ovector[%d] "
+                        "%zu, whole pattern %zu",
+                        r->id, s, k, (size_t)ovb[k], (size_t)ova[k]);
       }
     }
   }
