@@ -369,7 +369,8 @@ typedef struct {
   size_t ring_size;
   size_t next_submit, next_take, next_write;
   int finished; /* no more jobs will be submitted */
-  int main_waits; /* the main thread sleeps until job next_write is done */
+  int main_waits; /* the main thread sleeps until job wait_for is done */
+  size_t wait_for;
   pthread_mutex_t mu;
   pthread_cond_t have_work, have_done;
   worker *workers;
@@ -440,7 +441,12 @@ static void job_clear(job *j) {
 }
 
 /* Reads, analyses and extracts one input; for streaming formats builds and
- * serialises its statements with w. Sets j->rc. */
+ * serialises its statements with w. Sets j->rc.
+ *
+ * The extraction and the output bytes are built in locals and stored in the
+ * job at the end: the ring's slots are adjacent, and a slot's fields, written
+ * for every event and every statement, could share a cache line with the
+ * slot the other worker is writing. */
 static void run_job(pipeline *p, worker *w, job *j) {
   const char *shown = strcmp(j->name, "-") ? j->name : "stdin";
   nkg_document *doc = j->path ? nkg_document_read(j->path)
@@ -449,33 +455,38 @@ static void run_job(pipeline *p, worker *w, job *j) {
   j->rc = -1;
   if (!doc)
     return;
-  memset(&j->x, 0, sizeof j->x);
+  nkg_extraction x = {0};
+  nkg_buf bytes = j->bytes;
   if (nkg_document_analyse(doc, p->lex) != 0 ||
-      nkg_extract_document(p->rules, p->lex, doc, &j->x) != 0) {
+      nkg_extract_document(p->rules, p->lex, doc, &x) != 0) {
     nkg_error("%s: not processed", shown);
+    nkg_extraction_free(&x);
     nkg_document_free(doc);
     return;
   }
   if (p->o->explain) {
-    nkg_explain_document(doc, &j->x, p->lex, &j->bytes);
-    nkg_extraction_free(&j->x);
+    nkg_explain_document(doc, &x, p->lex, &bytes);
+    nkg_extraction_free(&x);
     nkg_document_free(doc);
+    j->bytes = bytes;
     j->rc = 0;
     return;
   }
   if (!p->streaming) {
+    j->x = x;
     j->doc = doc;
     j->rc = 0;
     return;
   }
-  int rc = nkg_graph_add(w->g, doc, &j->x, p->lex);
+  int rc = nkg_graph_add(w->g, doc, &x, p->lex);
   j->n_statements = nkg_graph_size(w->g);
-  if (nkg_graph_flush(w->g, p->o->syntax, &j->bytes) != 0)
+  if (nkg_graph_flush(w->g, p->o->syntax, &bytes) != 0)
     rc = -1;
   if (rc != 0)
     nkg_error("%s: not processed", shown);
-  nkg_extraction_free(&j->x);
+  nkg_extraction_free(&x);
   nkg_document_free(doc);
+  j->bytes = bytes;
   j->rc = rc;
 }
 
@@ -499,24 +510,31 @@ static void *worker_main(void *arg) {
     /* Wake the main thread only for the job it waits for: a wake-up for
      * every job, most of them not yet writable, was a context switch per
      * job on top of the needed ones. */
-    if (p->main_waits && j == &p->ring[p->next_write % p->ring_size])
+    if (p->main_waits && j == &p->ring[p->wait_for % p->ring_size])
       pthread_cond_signal(&p->have_done);
     pthread_mutex_unlock(&p->mu);
   }
 }
 
+/* Waits until job number k (in flight) is done (main thread). */
+static void wait_done(pipeline *p, size_t k) {
+  job *j = &p->ring[k % p->ring_size];
+  if (!p->n_threads)
+    return;
+  pthread_mutex_lock(&p->mu);
+  while (!j->done) {
+    p->wait_for = k;
+    p->main_waits = 1;
+    pthread_cond_wait(&p->have_done, &p->mu);
+  }
+  p->main_waits = 0;
+  pthread_mutex_unlock(&p->mu);
+}
+
 /* Waits for the oldest job in flight and writes its result (main thread). */
 static void retire(pipeline *p) {
   job *j = &p->ring[p->next_write % p->ring_size];
-  if (p->n_threads) {
-    pthread_mutex_lock(&p->mu);
-    while (!j->done) {
-      p->main_waits = 1;
-      pthread_cond_wait(&p->have_done, &p->mu);
-    }
-    p->main_waits = 0;
-    pthread_mutex_unlock(&p->mu);
-  }
+  wait_done(p, p->next_write);
   if (j->rc == 0 && !p->streaming) {
     j->rc = nkg_graph_add(p->g, j->doc, &j->x, p->lex);
     if (j->rc)
@@ -548,8 +566,18 @@ static void retire(pipeline *p) {
  * when there are no worker threads. */
 static void submit(pipeline *p, char *path, char *name, char *text,
                    size_t len) {
-  if (p->next_submit - p->next_write == p->ring_size)
-    retire(p);
+  if (p->next_submit - p->next_write == p->ring_size) {
+    /* A full ring is emptied by half: the main thread sleeps until the job
+     * half a ring ahead is done, and writes the jobs up to it, so that it
+     * is woken once per half ring rather than once per job (each wake-up a
+     * futex call, and a context switch on a core a worker was using). The
+     * jobs before that one are nearly always done by then; retire() waits
+     * for any that is not, so the order is kept. */
+    size_t half = p->ring_size / 2 ? p->ring_size / 2 : 1;
+    wait_done(p, p->next_write + half - 1);
+    for (size_t k = 0; k < half; k++)
+      retire(p);
+  }
   job *j = &p->ring[p->next_submit % p->ring_size];
   j->path = path;
   j->name = name;

@@ -440,9 +440,11 @@ static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
       if (!nkg_prefilter_may_match(r->pre, st->pf, st->t.tags.data,
                                    st->t.tags.len, start))
         break;
-      int rc = pcre2_match(r->code, (PCRE2_SPTR)st->t.tags.data,
-                           st->t.tags.len, start, 0, st->md,
-                           st->rules->mctx);
+      int pf_current = st->pf_version == st->t.version;
+      int rc = nkg_rule_match(st->rules, r, st->t.tags.data, st->t.tags.len,
+                              start, st->md, st->pf, &pf_current);
+      if (pf_current)
+        st->pf_version = st->t.version;
       if (rc == PCRE2_ERROR_NOMATCH)
         break;
       if (rc < 0) {

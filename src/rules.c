@@ -110,6 +110,176 @@ static const char *const required_groups[NKG_RK_COUNT][4] = {
     {"trigger", NULL, NULL},      /* meetany */
 };
 
+/* ---- vetoes (see nkg_rule in rules.h) ---- */
+
+/* The index of the ']' that closes the class opening at p[open], or 0 for
+ * what is not read here (\Q, POSIX classes). */
+static size_t class_end(const char *p, size_t n, size_t open) {
+  size_t i = open + 1;
+  if (i < n && p[i] == '^')
+    i++;
+  if (i < n && p[i] == ']')
+    i++; /* a ']' first is a literal */
+  for (; i < n; i++) {
+    if (p[i] == '\\') {
+      if (i + 1 >= n || p[i + 1] == 'Q')
+        return 0;
+      i++;
+    } else if (p[i] == '[' && i + 1 < n &&
+               (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) {
+      return 0;
+    } else if (p[i] == ']') {
+      return i;
+    }
+  }
+  return 0;
+}
+
+/* Just past the ')' of the group opening at p[open], or 0 when the group
+ * holds what a veto must not: a capture group (it would renumber the
+ * others), a back-reference, recursion or call, a verb, a conditional, an
+ * option setting, \G, \Q, \c, or an alternative at the group's own level. */
+static size_t veto_group_end(const char *p, size_t n, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < n; i++) {
+    char c = p[i];
+    if (c == '\\') {
+      char e = i + 1 < n ? p[i + 1] : '\0';
+      if (!e || (e >= '0' && e <= '9') || e == 'g' || e == 'k' || e == 'G' ||
+          e == 'Q' || e == 'c')
+        return 0;
+      i++;
+    } else if (c == '[') {
+      if (!(i = class_end(p, n, i)))
+        return 0;
+    } else if (c == '(') {
+      char k = i + 2 < n ? p[i + 2] : '\0';
+      if (i + 1 >= n || p[i + 1] != '?')
+        return 0;
+      if (k == '<') {
+        if (i + 3 >= n || (p[i + 3] != '=' && p[i + 3] != '!'))
+          return 0;
+      } else if (k != ':' && k != '=' && k != '!' && k != '>') {
+        return 0;
+      }
+      depth++;
+    } else if (c == ')') {
+      if (--depth == 0)
+        return i + 1;
+    } else if (c == '|' && depth == 1) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+static pcre2_code *compile_part(const char *p, size_t n) {
+  int err;
+  PCRE2_SIZE off;
+  return pcre2_compile((PCRE2_SPTR)p, n, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                       &err, &off, NULL);
+}
+
+static void free_vetoes(nkg_rule *r) {
+  for (int i = 0; i < r->n_vetoes; i++) {
+    pcre2_code_free(r->veto[i]);
+    nkg_prefilter_free(r->veto_pre[i]);
+  }
+  pcre2_code_free(r->rest);
+  r->rest = NULL;
+  r->n_vetoes = 0;
+}
+
+/* Reads a veto at p[at]: (?!.*X), or (?:(?!.*X)) as a {DEFINE} expands
+ * to. Returns the offset just past it and sets X to p[*x .. *x + *xn), or
+ * returns 0. */
+static size_t next_veto(const char *p, size_t n, size_t at, size_t *x,
+                        size_t *xn) {
+  size_t wrapped = at + 3 <= n && !strncmp(p + at, "(?:", 3) ? 3 : 0;
+  size_t open = at + wrapped;
+  if (open + 5 >= n || strncmp(p + open, "(?!.*", 5) || p[open + 5] == '?' ||
+      p[open + 5] == '+' || p[open + 5] == '{')
+    return 0;
+  size_t end = veto_group_end(p, n, open);
+  if (!end || (wrapped && (end >= n || p[end] != ')')))
+    return 0;
+  *x = open + 5;
+  *xn = end - 1 - *x;
+  return wrapped ? end + 1 : end;
+}
+
+/* Splits the leading ^(?!.*X) lookaheads of r's pattern off as vetoes.
+ * Leaves the rule without vetoes when the pattern has none, or when the
+ * newline convention is one whose line breaks nkg_rule_match() does not
+ * look for. */
+static void split_vetoes(nkg_rule *r) {
+  const char *p = r->pattern;
+  size_t n = strlen(p);
+  uint32_t nl = 0;
+  if (pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &nl) != 0 ||
+      (nl != PCRE2_NEWLINE_LF && nl != PCRE2_NEWLINE_CR &&
+       nl != PCRE2_NEWLINE_CRLF && nl != PCRE2_NEWLINE_ANYCRLF))
+    return;
+  if (p[0] != '^')
+    return;
+  size_t at = 1, x, xn, end;
+  while (r->n_vetoes < NKG_MAX_VETOES && (end = next_veto(p, n, at, &x, &xn))) {
+    pcre2_code *v = compile_part(p + x, xn);
+    if (!v)
+      break;
+    r->veto[r->n_vetoes] = v;
+    r->veto_pre[r->n_vetoes] = NULL; /* made by finish_rules() */
+    r->n_vetoes++;
+    at = end;
+  }
+  if (!r->n_vetoes)
+    return;
+  nkg_buf rest = {0};
+  nkg_buf_addc(&rest, '^');
+  nkg_buf_add(&rest, p + at, n - at);
+  r->rest = compile_part(rest.data, rest.len);
+  nkg_buf_free(&rest);
+  if (!r->rest)
+    free_vetoes(r);
+}
+
+/* The prefilters of r's vetoes: the pattern is read again, as split. */
+static void veto_prefilters(nkg_rule *r) {
+  const char *p = r->pattern;
+  size_t n = strlen(p), at = 1, x, xn;
+  for (int i = 0; i < r->n_vetoes; i++) {
+    at = next_veto(p, n, at, &x, &xn);
+    r->veto_pre[i] = nkg_prefilter_new(p + x, xn);
+  }
+}
+
+int nkg_rule_match(const struct nkg_rules *rs, const nkg_rule *r, const char *s,
+                   size_t n, size_t start, pcre2_match_data *md,
+                   nkg_prefilter_index *x, int *x_current) {
+  /* '.' stops at a line break, an unanchored search does not */
+  if (r->rest && start == 0 && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+    int v = 0;
+    for (; v < r->n_vetoes; v++) {
+      if (r->veto_pre[v]) {
+        if (!*x_current) {
+          nkg_prefilter_index_build(x, s, n);
+          *x_current = 1;
+        }
+        if (!nkg_prefilter_may_match(r->veto_pre[v], x, s, n, 0))
+          continue;
+      }
+      int rc = pcre2_match(r->veto[v], (PCRE2_SPTR)s, n, 0, 0, md, rs->mctx);
+      if (rc >= 0)
+        return PCRE2_ERROR_NOMATCH;
+      if (rc != PCRE2_ERROR_NOMATCH)
+        break; /* a limit: the whole pattern decides, as before */
+    }
+    if (v == r->n_vetoes)
+      return pcre2_match(r->rest, (PCRE2_SPTR)s, n, 0, 0, md, rs->mctx);
+  }
+  return pcre2_match(r->code, (PCRE2_SPTR)s, n, start, 0, md, rs->mctx);
+}
+
 static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
   char *save = NULL;
   char *first = strtok_r(line, " \t", &save);
@@ -190,6 +360,9 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
   r->pattern = nkg_buf_steal(&pat);
   r->code = code;
   r->pre = NULL; /* made by finish_rules(), with the JIT code */
+  r->rest = NULL;
+  r->n_vetoes = 0;
+  split_vetoes(r);
   const char *const *req = required_groups[kind];
   if (req[0]) {
     int found = 0;
@@ -304,6 +477,11 @@ static void *finish_some(void *arg) {
      * works */
     pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
     r->pre = nkg_prefilter_new(r->pattern, strlen(r->pattern));
+    if (r->rest)
+      pcre2_jit_compile(r->rest, PCRE2_JIT_COMPLETE);
+    for (int v = 0; v < r->n_vetoes; v++)
+      pcre2_jit_compile(r->veto[v], PCRE2_JIT_COMPLETE);
+    veto_prefilters(r);
   }
   return NULL;
 }
@@ -390,6 +568,7 @@ void nkg_rules_free(nkg_rules *rs) {
     free(rs->rules[i].pattern);
     pcre2_code_free(rs->rules[i].code);
     nkg_prefilter_free(rs->rules[i].pre);
+    free_vetoes(&rs->rules[i]);
   }
   free(rs->rules);
   free(rs->by_kind);

@@ -35,6 +35,9 @@ typedef enum {
   NKG_RK_COUNT
 } nkg_rule_kind;
 
+/* The most leading vetoes a rule is split into (see nkg_rule). */
+#define NKG_MAX_VETOES 4
+
 typedef struct {
   char *id;
   nkg_rule_kind kind;
@@ -42,6 +45,19 @@ typedef struct {
   char *pattern; /* after placeholder expansion */
   pcre2_code *code;
   nkg_prefilter *pre; /* what a sentence must contain to match, or NULL */
+  /* Vetoes. A pattern that begins ^(?!.*X1)(?!.*X2)... (no capture group,
+   * back-reference or recursion in any Xi) cannot match a subject without
+   * a line break in which some Xi is found; the lookahead tries Xi after
+   * each prefix, backtracking over the whole subject. So each Xi is also
+   * compiled on its own (veto[i], searched from offset 0, with its
+   * prefilter veto_pre[i]) and the pattern less the vetoes as rest (the
+   * same groups, the same numbers): on a subject without line breaks, a
+   * match of rest at offset 0 that no veto finds is a match of code, and
+   * the same one. rest is NULL when the rule has no vetoes. */
+  pcre2_code *rest;
+  pcre2_code *veto[NKG_MAX_VETOES];
+  nkg_prefilter *veto_pre[NKG_MAX_VETOES];
+  int n_vetoes;
 } nkg_rule;
 
 struct nkg_rules {
@@ -55,6 +71,15 @@ struct nkg_rules {
   size_t *by_kind;
   size_t kind_start[NKG_RK_COUNT + 1];
 };
+
+/* pcre2_match() of rule r on subject s[0..n) from offset start into md,
+ * with the limits of rs: the same result as matching r->code, by the
+ * vetoes and rest when start is 0 and s has no line break. x is the
+ * prefilter index of s when *x_current is nonzero; it is built there (and
+ * *x_current set) when a veto's prefilter needs it. */
+int nkg_rule_match(const struct nkg_rules *rs, const nkg_rule *r, const char *s,
+                   size_t n, size_t start, pcre2_match_data *md,
+                   nkg_prefilter_index *x, int *x_current);
 
 /* Group number of name in rule r, or -1. */
 int nkg_rule_group(const nkg_rule *r, const char *name);
