@@ -2432,6 +2432,34 @@ static const place_at *stay_place(const state *st) {
   return NULL;
 }
 
+/* The place the headline gives ("Minister in Vilnius: ...", "... discussed
+ * in Ashgabat"), when the headline is read as a sentence and names a town
+ * or venue, not a country alone; NULL otherwise. */
+static const place_at *headline_place(const state *st) {
+  const nkg_document *doc = st->doc;
+  if (doc->title_end <= doc->title_begin || doc->n_sentences == 0)
+    return NULL;
+  if (doc->sentences[0].begin < doc->title_begin ||
+      doc->sentences[0].end > doc->title_end)
+    return NULL;
+  const place_at *p = best_place(st, 0);
+  return p && !weak_place(st, p) ? p : NULL;
+}
+
+/* Nonzero if place q lies in the country of a participant of m: a meeting
+ * takes place where one side is at home, so a headline's town elsewhere
+ * ("keen to re-open its embassy in Washington") is not its place. */
+static int in_side_country(const state *st, const nkg_meeting *m,
+                           const place_at *q) {
+  int c = st->x->places[q->place].country;
+  if (c < 0)
+    return 0;
+  for (size_t k = 0; k < m->n_participants; k++)
+    if (st->x->persons[m->participants[k]].country == c)
+      return 1;
+  return 0;
+}
+
 static void finish_meetings(state *st) {
   nkg_extraction *x = st->x;
   int py, pm, pd;
@@ -2504,6 +2532,12 @@ static void finish_meetings(state *st) {
         p = sp;
       else if (sp && !weak)
         weak = sp;
+    }
+    if (!p && dateline < 0) {
+      /* placed nowhere in the story: the headline that sums it up */
+      const place_at *hp = headline_place(st);
+      if (hp && in_side_country(st, m, hp))
+        p = hp;
     }
     int weak_dateline = !p && weak && dateline >= 0 &&
                         x->places[dateline].country ==
