@@ -2666,10 +2666,13 @@ static void finish_pairs_from_halves(state *st) {
 /* A meeting of people of one known country a and people whose country
  * no rule could tell is still an event of two countries: the other is the
  * one the story names most besides a (at least twice, and more than any
- * other). The pair owns the story's sectors; who represents what is left
- * as it is. Run after the countries of people are inferred. */
+ * other). The pair owns the story's sectors, and the people of unknown
+ * country at that meeting are its other side ("Prime Minister A met the
+ * Saudi king in Riyadh", in a story that names Lebanon most): a meeting
+ * of the genre is between two sides. Run after the countries of people
+ * are inferred. */
 static void finish_pairs_from_unknown_sides(state *st) {
-  const nkg_extraction *x = st->x;
+  nkg_extraction *x = st->x;
   for (size_t i = 0; i < x->n_meetings; i++) {
     const nkg_meeting *m = &x->meetings[i];
     int a = -1, several = 0, unknown = -1;
@@ -2690,6 +2693,14 @@ static void finish_pairs_from_unknown_sides(state *st) {
     nkg_prov prov = m->prov;
     prov.rule = RULE_MEETING_OTHER;
     add_pair_at(st, st->meeting_sentence[i], a, b, &prov);
+    for (size_t k = 0; k < m->n_participants; k++) {
+      nkg_person *pk = &x->persons[m->participants[k]];
+      if (pk->country < 0 && pk->posted_to < 0 &&
+          !peer_from(st, m->participants[k], b)) {
+        pk->country = b;
+        pk->country_prov = prov;
+      }
+    }
   }
 }
 
