@@ -116,6 +116,9 @@ typedef struct {
   int *n_meeting_more;
   unsigned char *names_country; /* per sentence: names a country */
   int *country_named; /* per country: times named in the story */
+  /* per country: times named in a sentence that does not speak of "the
+   * two countries" (there a country named is what the two discuss) */
+  int *country_named_apart;
   /* per sentence: who it names, a country index or -2 - person index */
   int (*refs)[SENTENCE_REFS];
   unsigned char *n_refs;
@@ -125,6 +128,7 @@ typedef struct {
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
   unsigned char *eventref;      /* per sentence: refers to a meeting */
   int meeting_here; /* a meeting rule matched in this sentence */
+  int pair_phrase_here; /* "the two countries" in this sentence */
   int trace;             /* NEWSKG_TRACE set: print tagged sentences */
   unsigned char *gave_up; /* per rule: hit a match limit in this document */
   mention *pending;      /* mentions to collapse after a stage */
@@ -1307,6 +1311,7 @@ static void on_cooperation(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     /* no countries: "the two countries", the sentence is about the pair in
      * force, as if it named it */
     st->names_country[st->sentence] = 1;
+    st->pair_phrase_here = 1;
     if (st->pair_phrase < 0) {
       st->pair_phrase = st->sentence;
       set_prov(&st->pair_phrase_prov, st->sentence, st->t.units[from].begin,
@@ -2022,6 +2027,7 @@ static void process_sentence(state *st) {
     fprintf(stderr, "newskg: %s: sentence %d: %s\n", st->doc->name,
             st->sentence, st->t.tags.data);
   st->meeting_here = 0;
+  st->pair_phrase_here = 0;
   run_rules(st, NKG_RK_MEETING, on_meeting);
   run_rules(st, NKG_RK_MEETANY, on_meetany);
   run_rules(st, NKG_RK_COOPERATION, on_cooperation);
@@ -2038,6 +2044,7 @@ static void process_sentence(state *st) {
     if (u->cls == NKG_U_COUNTRY || u->cls == NKG_U_DEMONYM) {
       st->names_country[st->sentence] = 1;
       st->country_named[u->value]++;
+      st->country_named_apart[u->value] += !st->pair_phrase_here;
       ref = u->value;
     } else if (u->cls == NKG_U_OFFICIAL) {
       /* a person's country may be learnt later: kept as the person */
@@ -2191,9 +2198,11 @@ static int meets_from(const state *st, int p, int c) {
 }
 
 /* The country named most often in the story other than country but and
- * those of the people p meets, if it is named at least twice and more
- * often than any other; else -1. */
-static int most_named_but(const state *st, int p, int but) {
+ * those of the people p meets, if it is named at least min_times times
+ * and more often than any other, and, with alone set, is the only other
+ * country named; else -1. */
+static int most_named_but_n(const state *st, int p, int but, int min_times,
+                            int alone) {
   size_t n = nkg_lexicon_n_countries(st->lex);
   int best = -1, second = 0;
   for (size_t c = 0; c < n; c++) {
@@ -2207,10 +2216,15 @@ static int most_named_but(const state *st, int p, int but) {
       second = st->country_named[c];
     }
   }
-  if (best < 0 || st->country_named[best] < 2 ||
-      st->country_named[best] == second)
+  if (best < 0 || st->country_named[best] < min_times ||
+      st->country_named[best] == second || (alone && second))
     return -1;
   return best;
+}
+
+/* most_named_but() at least twice, the usual test. */
+static int most_named_but(const state *st, int p, int but) {
+  return most_named_but_n(st, p, but, 2, 0);
 }
 
 static void infer_countries(state *st) {
@@ -2688,6 +2702,15 @@ static void finish_pairs_from_unknown_sides(state *st) {
     if (a < 0 || several || unknown < 0)
       continue;
     int b = most_named_but(st, unknown, a);
+    /* a story that speaks of "the two countries" (or sides, delegations)
+     * and names one country besides a names the other side, even once */
+    if (b < 0 && st->pair_phrase >= 0) {
+      b = most_named_but_n(st, unknown, a, 1, 1);
+      /* not a country named only beside "the two sides" ("the two sides
+       * tackled the developments in C"): a topic of theirs, not a side */
+      if (b >= 0 && !st->country_named_apart[b])
+        b = -1;
+    }
     if (b < 0)
       continue;
     nkg_prov prov = m->prov;
@@ -2945,6 +2968,8 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.names_country = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.country_named =
       nkg_xcalloc(nkg_lexicon_n_countries(lex) + 1, sizeof *st.country_named);
+  st.country_named_apart = nkg_xcalloc(nkg_lexicon_n_countries(lex) + 1,
+                                       sizeof *st.country_named_apart);
   st.one_speaker = nkg_xcalloc(doc->n_sentences + 1, 1);
   st.refs = nkg_xcalloc(doc->n_sentences + 1, sizeof *st.refs);
   st.n_refs = nkg_xcalloc(doc->n_sentences + 1, 1);
@@ -3010,6 +3035,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.meeting_more);
   free(st.names_country);
   free(st.country_named);
+  free(st.country_named_apart);
   free(st.one_speaker);
   free(st.refs);
   free(st.n_refs);
