@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,58 @@ static void veto_prefilters(nkg_rule *r) {
   }
 }
 
+/* ---- lazy JIT (see nkg_rules in rules.h) ---- */
+
+/* Bit JIT_CODE of done[i] is set once rule i's code has JIT code, JIT_REST
+ * for rest, JIT_VETO << v for veto[v]. A set bit is read without the lock
+ * (acquire, pairing with the release that set it after compiling); the
+ * lock makes one thread compile while the others wait. */
+enum { JIT_CODE = 1u, JIT_REST = 2u, JIT_VETO = 4u };
+
+struct nkg_rules_jit {
+  pthread_mutex_t lock;
+  atomic_uint *done; /* one a rule */
+};
+
+static nkg_rules_jit *jit_new(size_t n) {
+  nkg_rules_jit *j = nkg_xcalloc(1, sizeof *j);
+  if (pthread_mutex_init(&j->lock, NULL) != 0) {
+    free(j);
+    return NULL;
+  }
+  j->done = nkg_xcalloc(n ? n : 1, sizeof *j->done);
+  for (size_t i = 0; i < n; i++)
+    atomic_init(&j->done[i], 0u);
+  return j;
+}
+
+static void jit_free(nkg_rules_jit *j) {
+  if (!j)
+    return;
+  pthread_mutex_destroy(&j->lock);
+  free(j->done);
+  free(j);
+}
+
+/* JIT-compiles code (rule r's pattern of bit) unless done. JIT is an
+ * optimisation: when it fails (no JIT support) matching still works, and
+ * the bit is set all the same, so that it is tried once. If the lock
+ * cannot be taken the pattern is matched interpreted rather than compiled
+ * unlocked, which would race with other matchers. */
+static void jit_ensure(const nkg_rules *rs, const nkg_rule *r, pcre2_code *code,
+                       unsigned bit) {
+  atomic_uint *done = &rs->jit->done[r - rs->rules];
+  if (atomic_load_explicit(done, memory_order_acquire) & bit)
+    return;
+  if (pthread_mutex_lock(&rs->jit->lock) != 0)
+    return;
+  if (!(atomic_load_explicit(done, memory_order_relaxed) & bit)) {
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    atomic_fetch_or_explicit(done, bit, memory_order_release);
+  }
+  pthread_mutex_unlock(&rs->jit->lock);
+}
+
 int nkg_rule_match(const struct nkg_rules *rs, const nkg_rule *r, const char *s,
                    size_t n, size_t start, pcre2_match_data *md,
                    nkg_prefilter_index *x, int *x_current) {
@@ -268,15 +321,19 @@ int nkg_rule_match(const struct nkg_rules *rs, const nkg_rule *r, const char *s,
         if (!nkg_prefilter_may_match(r->veto_pre[v], x, s, n, 0))
           continue;
       }
+      jit_ensure(rs, r, r->veto[v], JIT_VETO << v);
       int rc = pcre2_match(r->veto[v], (PCRE2_SPTR)s, n, 0, 0, md, rs->mctx);
       if (rc >= 0)
         return PCRE2_ERROR_NOMATCH;
       if (rc != PCRE2_ERROR_NOMATCH)
         break; /* a limit: the whole pattern decides, as before */
     }
-    if (v == r->n_vetoes)
+    if (v == r->n_vetoes) {
+      jit_ensure(rs, r, r->rest, JIT_REST);
       return pcre2_match(r->rest, (PCRE2_SPTR)s, n, 0, 0, md, rs->mctx);
+    }
   }
+  jit_ensure(rs, r, r->code, JIT_CODE);
   return pcre2_match(r->code, (PCRE2_SPTR)s, n, start, 0, md, rs->mctx);
 }
 
@@ -458,12 +515,11 @@ static void index_kinds(nkg_rules *rs) {
 
 /* ---- the JIT code and the prefilters ---- */
 
-/* Compiling the rules to machine code and reading their prefilters is
- * four fifths of loading (about 130M of 165M instructions) and was the
- * serial start of every -j N run. Both are per rule and cannot fail (a
- * rule without JIT code or without a prefilter still matches), so they
- * are shared out: thread t of n takes rules t, t + n, ... The results do
- * not depend on n. */
+/* Reading the rules' prefilters is a fifth of the start (46M of 230M
+ * instructions). It is per rule and cannot fail (a rule without a
+ * prefilter still matches), so it is shared out: thread t of n takes rules
+ * t, t + n, ... The results do not depend on n. JIT code is made later, at
+ * a pattern's first match (jit_ensure). */
 typedef struct {
   nkg_rules *rs;
   size_t first, step;
@@ -473,14 +529,7 @@ static void *finish_some(void *arg) {
   finish_part *fp = arg;
   for (size_t i = fp->first; i < fp->rs->n; i += fp->step) {
     nkg_rule *r = &fp->rs->rules[i];
-    /* JIT is an optimisation: without it (no JIT support) matching still
-     * works */
-    pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
     r->pre = nkg_prefilter_new(r->pattern, strlen(r->pattern));
-    if (r->rest)
-      pcre2_jit_compile(r->rest, PCRE2_JIT_COMPLETE);
-    for (int v = 0; v < r->n_vetoes; v++)
-      pcre2_jit_compile(r->veto[v], PCRE2_JIT_COMPLETE);
     veto_prefilters(r);
   }
   return NULL;
@@ -548,6 +597,11 @@ nkg_rules *nkg_rules_load_threads(const char *dir, int threads) {
     } else {
       pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
       pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);
+      rs->jit = jit_new(rs->n);
+      if (!rs->jit) {
+        nkg_error("cannot create a lock for the rules");
+        rc = -1;
+      }
     }
   }
   if (rc < 0) {
@@ -573,6 +627,7 @@ void nkg_rules_free(nkg_rules *rs) {
   free(rs->rules);
   free(rs->by_kind);
   pcre2_match_context_free(rs->mctx);
+  jit_free(rs->jit);
   free(rs);
 }
 
