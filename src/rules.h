@@ -58,6 +58,9 @@ typedef struct {
   pcre2_code *veto[NKG_MAX_VETOES];
   nkg_prefilter *veto_pre[NKG_MAX_VETOES];
   int n_vetoes;
+  /* when code is NULL: PCRE2's error code and where in pattern */
+  int compile_error;
+  size_t error_offset;
 } nkg_rule;
 
 /* Which of a rule's patterns have been JIT-compiled (see rules.c). */
