@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,58 @@ static void veto_prefilters(nkg_rule *r) {
   }
 }
 
+/* ---- lazy JIT (see nkg_rules in rules.h) ---- */
+
+/* Bit JIT_CODE of done[i] is set once rule i's code has JIT code, JIT_REST
+ * for rest, JIT_VETO << v for veto[v]. A set bit is read without the lock
+ * (acquire, pairing with the release that set it after compiling); the
+ * lock makes one thread compile while the others wait. */
+enum { JIT_CODE = 1u, JIT_REST = 2u, JIT_VETO = 4u };
+
+struct nkg_rules_jit {
+  pthread_mutex_t lock;
+  atomic_uint *done; /* one a rule */
+};
+
+static nkg_rules_jit *jit_new(size_t n) {
+  nkg_rules_jit *j = nkg_xcalloc(1, sizeof *j);
+  if (pthread_mutex_init(&j->lock, NULL) != 0) {
+    free(j);
+    return NULL;
+  }
+  j->done = nkg_xcalloc(n ? n : 1, sizeof *j->done);
+  for (size_t i = 0; i < n; i++)
+    atomic_init(&j->done[i], 0u);
+  return j;
+}
+
+static void jit_free(nkg_rules_jit *j) {
+  if (!j)
+    return;
+  pthread_mutex_destroy(&j->lock);
+  free(j->done);
+  free(j);
+}
+
+/* JIT-compiles code (rule r's pattern of bit) unless done. JIT is an
+ * optimisation: when it fails (no JIT support) matching still works, and
+ * the bit is set all the same, so that it is tried once. If the lock
+ * cannot be taken the pattern is matched interpreted rather than compiled
+ * unlocked, which would race with other matchers. */
+static void jit_ensure(const nkg_rules *rs, const nkg_rule *r, pcre2_code *code,
+                       unsigned bit) {
+  atomic_uint *done = &rs->jit->done[r - rs->rules];
+  if (atomic_load_explicit(done, memory_order_acquire) & bit)
+    return;
+  if (pthread_mutex_lock(&rs->jit->lock) != 0)
+    return;
+  if (!(atomic_load_explicit(done, memory_order_relaxed) & bit)) {
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    atomic_fetch_or_explicit(done, bit, memory_order_release);
+  }
+  pthread_mutex_unlock(&rs->jit->lock);
+}
+
 int nkg_rule_match(const struct nkg_rules *rs, const nkg_rule *r, const char *s,
                    size_t n, size_t start, pcre2_match_data *md,
                    nkg_prefilter_index *x, int *x_current) {
@@ -268,15 +321,19 @@ int nkg_rule_match(const struct nkg_rules *rs, const nkg_rule *r, const char *s,
         if (!nkg_prefilter_may_match(r->veto_pre[v], x, s, n, 0))
           continue;
       }
+      jit_ensure(rs, r, r->veto[v], JIT_VETO << v);
       int rc = pcre2_match(r->veto[v], (PCRE2_SPTR)s, n, 0, 0, md, rs->mctx);
       if (rc >= 0)
         return PCRE2_ERROR_NOMATCH;
       if (rc != PCRE2_ERROR_NOMATCH)
         break; /* a limit: the whole pattern decides, as before */
     }
-    if (v == r->n_vetoes)
+    if (v == r->n_vetoes) {
+      jit_ensure(rs, r, r->rest, JIT_REST);
       return pcre2_match(r->rest, (PCRE2_SPTR)s, n, 0, 0, md, rs->mctx);
+    }
   }
+  jit_ensure(rs, r, r->code, JIT_CODE);
   return pcre2_match(r->code, (PCRE2_SPTR)s, n, start, 0, md, rs->mctx);
 }
 
@@ -338,40 +395,53 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
     nkg_buf_free(&pat);
     return -1;
   }
-  int err;
-  PCRE2_SIZE off;
-  pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat.data, pat.len,
-                                   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                                   &err, &off, NULL);
-  if (!code) {
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(err, msg, sizeof msg);
-    nkg_error("%s: invalid pattern: %s (at offset %zu of the expanded "
-              "pattern)",
-              where, (char *)msg, (size_t)off);
-    nkg_buf_free(&pat);
-    return -1;
-  }
   rs->rules = nkg_xrealloc(rs->rules, (rs->n + 1) * sizeof *rs->rules);
   nkg_rule *r = &rs->rules[rs->n++];
+  memset(r, 0, sizeof *r);
   r->id = nkg_xstrdup(first);
   r->kind = (nkg_rule_kind)kind;
   r->where = nkg_xstrdup(where);
   r->pattern = nkg_buf_steal(&pat);
-  r->code = code;
-  r->pre = NULL; /* made by finish_rules(), with the JIT code */
-  r->rest = NULL;
-  r->n_vetoes = 0;
+  /* compiled, split and checked by finish_rules() */
+  return 0;
+}
+
+/* Compiles rule r's pattern, splits off its vetoes and reads its
+ * prefilters. Sets r->code, or r->compile_error and r->error_offset.
+ * Touches only r: runs on several rules at once. */
+static void compile_rule(nkg_rule *r) {
+  PCRE2_SIZE off = 0;
+  r->code = pcre2_compile((PCRE2_SPTR)r->pattern, strlen(r->pattern),
+                          PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                          &r->compile_error, &off, NULL);
+  r->error_offset = (size_t)off;
+  if (!r->code)
+    return;
   split_vetoes(r);
-  const char *const *req = required_groups[kind];
+  r->pre = nkg_prefilter_new(r->pattern, strlen(r->pattern));
+  veto_prefilters(r);
+}
+
+/* What compile_rule() found wrong with r, reported as add_rule() used to
+ * at reading: 0, or -1 with a message naming where. */
+static int check_rule(const nkg_rule *r) {
+  if (!r->code) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(r->compile_error, msg, sizeof msg);
+    nkg_error("%s: invalid pattern: %s (at offset %zu of the expanded "
+              "pattern)",
+              r->where, (char *)msg, r->error_offset);
+    return -1;
+  }
+  const char *const *req = required_groups[r->kind];
   if (req[0]) {
     int found = 0;
     for (int i = 0; i < 4 && req[i]; i++)
       if (nkg_rule_group(r, req[i]) > 0)
         found = 1;
     if (!found) {
-      nkg_error("%s: a %s rule needs a (?<%s>...) group", where,
-                kind_names[kind], req[0]);
+      nkg_error("%s: a %s rule needs a (?<%s>...) group", r->where,
+                kind_names[r->kind], req[0]);
       return -1;
     }
   }
@@ -458,12 +528,12 @@ static void index_kinds(nkg_rules *rs) {
 
 /* ---- the JIT code and the prefilters ---- */
 
-/* Compiling the rules to machine code and reading their prefilters is
- * four fifths of loading (about 130M of 165M instructions) and was the
- * serial start of every -j N run. Both are per rule and cannot fail (a
- * rule without JIT code or without a prefilter still matches), so they
- * are shared out: thread t of n takes rules t, t + n, ... The results do
- * not depend on n. */
+/* Compiling the rules' patterns and reading their prefilters was two
+ * thirds of the start (76M of 127M instructions on an empty input). Both
+ * are per rule, so they are shared out: thread t of n takes rules t,
+ * t + n, ...; the errors are reported afterwards, in file order, by
+ * check_rule(). The results do not depend on n. JIT code is made later, at
+ * a pattern's first match (jit_ensure). */
 typedef struct {
   nkg_rules *rs;
   size_t first, step;
@@ -472,16 +542,7 @@ typedef struct {
 static void *finish_some(void *arg) {
   finish_part *fp = arg;
   for (size_t i = fp->first; i < fp->rs->n; i += fp->step) {
-    nkg_rule *r = &fp->rs->rules[i];
-    /* JIT is an optimisation: without it (no JIT support) matching still
-     * works */
-    pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
-    r->pre = nkg_prefilter_new(r->pattern, strlen(r->pattern));
-    if (r->rest)
-      pcre2_jit_compile(r->rest, PCRE2_JIT_COMPLETE);
-    for (int v = 0; v < r->n_vetoes; v++)
-      pcre2_jit_compile(r->veto[v], PCRE2_JIT_COMPLETE);
-    veto_prefilters(r);
+    compile_rule(&fp->rs->rules[i]);
   }
   return NULL;
 }
@@ -548,14 +609,24 @@ nkg_rules *nkg_rules_load_threads(const char *dir, int threads) {
     } else {
       pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
       pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);
+      rs->jit = jit_new(rs->n);
+      if (!rs->jit) {
+        nkg_error("cannot create a lock for the rules");
+        rc = -1;
+      }
     }
   }
+  /* the rules read without error are compiled even when others were not,
+   * so that one run reports every error */
+  finish_rules(rs, threads);
+  for (size_t i = 0; i < rs->n; i++)
+    if (check_rule(&rs->rules[i]) < 0)
+      rc = -1;
   if (rc < 0) {
     nkg_rules_free(rs);
     return NULL;
   }
   index_kinds(rs);
-  finish_rules(rs, threads);
   return rs;
 }
 
@@ -573,6 +644,7 @@ void nkg_rules_free(nkg_rules *rs) {
   free(rs->rules);
   free(rs->by_kind);
   pcre2_match_context_free(rs->mctx);
+  jit_free(rs->jit);
   free(rs);
 }
 

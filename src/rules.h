@@ -58,12 +58,24 @@ typedef struct {
   pcre2_code *veto[NKG_MAX_VETOES];
   nkg_prefilter *veto_pre[NKG_MAX_VETOES];
   int n_vetoes;
+  /* when code is NULL: PCRE2's error code and where in pattern */
+  int compile_error;
+  size_t error_offset;
 } nkg_rule;
+
+/* Which of a rule's patterns have been JIT-compiled (see rules.c). */
+typedef struct nkg_rules_jit nkg_rules_jit;
 
 struct nkg_rules {
   nkg_rule *rules;
   size_t n;
   pcre2_match_context *mctx; /* match and depth limits */
+  /* JIT compilation is lazy: a pattern is compiled to machine code just
+   * before its first match, by whichever thread gets there first. Most
+   * rules' prefilters never pass on a given input, and compiling all of
+   * them was 40% of the start. Mutable through the const rules that the
+   * matchers hold. */
+  nkg_rules_jit *jit;
   /* The indices of the rules of kind k, in file order:
    * by_kind[kind_start[k]] to by_kind[kind_start[k + 1] - 1]. Each stage
    * runs one kind; skipping the other rules one by one was 3% of
@@ -73,7 +85,8 @@ struct nkg_rules {
 };
 
 /* pcre2_match() of rule r on subject s[0..n) from offset start into md,
- * with the limits of rs: the same result as matching r->code, by the
+ * with the limits of rs, JIT-compiling the pattern it runs first if no
+ * thread has yet (thread-safe): the same result as matching r->code, by the
  * vetoes and rest when start is 0 and s has no line break. x is the
  * prefilter index of s when *x_current is nonzero; it is built there (and
  * *x_current set) when a veto's prefilter needs it. */
