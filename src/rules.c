@@ -174,11 +174,23 @@ static size_t veto_group_end(const char *p, size_t n, size_t open) {
   return 0;
 }
 
+/* Compiles p[0..n) with the options of every rule (a veto and rest must
+ * match as they do inside the whole pattern); on failure sets *err and
+ * *off. */
+static pcre2_code *compile_pattern(const char *p, size_t n, int *err,
+                                   size_t *off) {
+  PCRE2_SIZE o = 0;
+  pcre2_code *code = pcre2_compile((PCRE2_SPTR)p, n,
+                                   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, err,
+                                   &o, NULL);
+  *off = (size_t)o;
+  return code;
+}
+
 static pcre2_code *compile_part(const char *p, size_t n) {
   int err;
-  PCRE2_SIZE off;
-  return pcre2_compile((PCRE2_SPTR)p, n, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                       &err, &off, NULL);
+  size_t off;
+  return compile_pattern(p, n, &err, &off);
 }
 
 static void free_vetoes(nkg_rule *r) {
@@ -209,8 +221,8 @@ static size_t next_veto(const char *p, size_t n, size_t at, size_t *x,
   return wrapped ? end + 1 : end;
 }
 
-/* Splits the leading ^(?!.*X) lookaheads of r's pattern off as vetoes.
- * Leaves the rule without vetoes when the pattern has none, or when the
+/* Splits the leading ^(?!.*X) lookaheads of r's pattern off as vetoes,
+ * each with its prefilter. Leaves the rule without vetoes when the pattern has none, or when the
  * newline convention is one whose line breaks nkg_rule_match() does not
  * look for. */
 static void split_vetoes(nkg_rule *r) {
@@ -229,7 +241,7 @@ static void split_vetoes(nkg_rule *r) {
     if (!v)
       break;
     r->veto[r->n_vetoes] = v;
-    r->veto_pre[r->n_vetoes] = NULL; /* made by finish_rules() */
+    r->veto_pre[r->n_vetoes] = nkg_prefilter_new(p + x, xn);
     r->n_vetoes++;
     at = end;
   }
@@ -242,16 +254,6 @@ static void split_vetoes(nkg_rule *r) {
   nkg_buf_free(&rest);
   if (!r->rest)
     free_vetoes(r);
-}
-
-/* The prefilters of r's vetoes: the pattern is read again, as split. */
-static void veto_prefilters(nkg_rule *r) {
-  const char *p = r->pattern;
-  size_t n = strlen(p), at = 1, x, xn;
-  for (int i = 0; i < r->n_vetoes; i++) {
-    at = next_veto(p, n, at, &x, &xn);
-    r->veto_pre[i] = nkg_prefilter_new(p + x, xn);
-  }
 }
 
 /* ---- lazy JIT (see nkg_rules in rules.h) ---- */
@@ -410,16 +412,12 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
  * prefilters. Sets r->code, or r->compile_error and r->error_offset.
  * Touches only r: runs on several rules at once. */
 static void compile_rule(nkg_rule *r) {
-  PCRE2_SIZE off = 0;
-  r->code = pcre2_compile((PCRE2_SPTR)r->pattern, strlen(r->pattern),
-                          PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                          &r->compile_error, &off, NULL);
-  r->error_offset = (size_t)off;
+  size_t n = strlen(r->pattern);
+  r->code = compile_pattern(r->pattern, n, &r->compile_error, &r->error_offset);
   if (!r->code)
     return;
   split_vetoes(r);
-  r->pre = nkg_prefilter_new(r->pattern, strlen(r->pattern));
-  veto_prefilters(r);
+  r->pre = nkg_prefilter_new(r->pattern, n);
 }
 
 /* What compile_rule() found wrong with r, reported as add_rule() used to
