@@ -2180,6 +2180,15 @@ static int host_named(const state *st, int c) {
   return 0;
 }
 
+/* Nonzero if someone at meeting m is from country c. */
+static int has_side_from(const nkg_extraction *x, const nkg_meeting *m,
+                         int c) {
+  for (size_t k = 0; k < m->n_participants; k++)
+    if (x->persons[m->participants[k]].country == c)
+      return 1;
+  return 0;
+}
+
 /* Nonzero if person p meets someone from country c: p is not from c. */
 static int meets_from(const state *st, int p, int c) {
   const nkg_extraction *x = st->x;
@@ -2243,10 +2252,7 @@ static void infer_countries(state *st) {
           continue;
         /* with the envoy's hosts already at the table, an unknown
          * participant came with the envoy */
-        int hosts_present = 0;
-        for (size_t k = 0; k < m->n_participants; k++)
-          if (x->persons[m->participants[k]].country == pb->posted_to)
-            hosts_present = 1;
+        int hosts_present = has_side_from(x, m, pb->posted_to);
         int c = hosts_present ? pb->country : pb->posted_to;
         if (c >= 0 && !peer_from(st, m->participants[a], c)) {
           pa->country = c;
@@ -2466,12 +2472,7 @@ static const place_at *headline_place(const state *st) {
 static int in_side_country(const state *st, const nkg_meeting *m,
                            const place_at *q) {
   int c = st->x->places[q->place].country;
-  if (c < 0)
-    return 0;
-  for (size_t k = 0; k < m->n_participants; k++)
-    if (st->x->persons[m->participants[k]].country == c)
-      return 1;
-  return 0;
+  return c >= 0 && has_side_from(st->x, m, c);
 }
 
 static void finish_meetings(state *st) {
