@@ -20,6 +20,9 @@ typedef struct pf_node {
    * worked out once (set_pair_codes) rather than on every test */
   uint16_t *pairs;
   size_t n_pairs;
+  /* PF_LIT: the offset of the byte find() looks for with memchr(), the
+   * one least likely in a tagged sentence (set_pair_codes) */
+  size_t anchor;
 } pf_node;
 
 /* The bit of the byte pair a, b in nkg_prefilter_index.pairs. */
@@ -447,11 +450,32 @@ static int mark_implied(pf_node *x, int under_any) {
   return any;
 }
 
+/* How common byte c is in a tagged sentence (tagger.h), roughly: spaces
+ * separate every unit, lower-case letters make the words, upper-case
+ * letters the few tags, other bytes are rare. Only a choice of anchor
+ * depends on it. */
+static int byte_weight(unsigned char c) {
+  static const char common[] = "etaoinsrhldcumfpgwybvk";
+  if (c == ' ')
+    return 100;
+  if (c >= 'a' && c <= 'z') {
+    const char *at = strchr(common, c);
+    return at ? 60 - (int)(at - common) : 30;
+  }
+  if (c >= 'A' && c <= 'Z')
+    return 20;
+  return 10;
+}
+
 static void set_pair_codes(pf_node *x) {
   for (size_t i = 0; i < x->n; i++)
     set_pair_codes(x->kids[i]);
   if (x->kind != PF_LIT || x->len < 2)
     return;
+  for (size_t i = 1; i < x->len; i++)
+    if (byte_weight((unsigned char)x->lit[i]) <
+        byte_weight((unsigned char)x->lit[x->anchor]))
+      x->anchor = i;
   const unsigned char *u = (const unsigned char *)x->lit;
   x->pairs = nkg_xmalloc((x->len - 1) * sizeof *x->pairs);
   for (size_t i = 0; i + 1 < x->len; i++) {
@@ -495,7 +519,7 @@ void nkg_prefilter_index_build(nkg_prefilter_index *x, const char *s,
 }
 
 /* 0 if the subject of x cannot hold the literal l. */
-static int may_hold(const nkg_prefilter_index *x, const pf_node *l) {
+static inline int may_hold(const nkg_prefilter_index *x, const pf_node *l) {
   if (l->len == 1) {
     unsigned char c = (unsigned char)l->lit[0];
     return (x->bytes[c >> 6] >> (c & 63)) & 1;
@@ -520,27 +544,36 @@ static int present(const nkg_prefilter_index *ix, const pf_node *x) {
         return 0;
     return 1;
   case PF_ANY:
-    for (size_t i = 0; i < x->n; i++)
-      if (present(ix, x->kids[i]))
+    /* literals tested here: most alternatives are, and a call each was
+     * most of present()'s cost */
+    for (size_t i = 0; i < x->n; i++) {
+      const pf_node *k = x->kids[i];
+      if (k->kind == PF_LIT ? may_hold(ix, k) : present(ix, k))
         return 1;
+    }
     return 0;
   }
   return 0;
 }
 
-/* The first occurrence of l in s[from..n), or NULL. Subjects are a
- * sentence long and literals a word or two: memchr() on the first byte and
- * a compare beat memmem(), whose set-up per call costs more than the
- * search here. */
+/* The first occurrence of l in s[from..n) that starts before limit, or
+ * NULL. Subjects are a sentence long and literals a word or two: memchr()
+ * on the literal's rarest byte (its anchor) and a compare beat memmem(),
+ * whose set-up per call costs more than the search here; the anchor skips
+ * most of the places a common first byte ("a", " ") would stop at. */
 static const char *find(const pf_node *l, const char *s, size_t n,
-                        size_t from) {
-  const char *p = s + from, *last = s + n - l->len;
+                        size_t from, size_t limit) {
+  size_t a = l->anchor;
+  const char *p = s + from + a, *last = s + n - l->len + a;
+  if (limit < n - l->len + 1)
+    last = s + limit - 1 + a;
+  unsigned char c = (unsigned char)l->lit[a];
   while (p <= last) {
-    p = memchr(p, l->lit[0], (size_t)(last - p) + 1);
+    p = memchr(p, c, (size_t)(last - p) + 1);
     if (!p)
       return NULL;
-    if (memcmp(p + 1, l->lit + 1, l->len - 1) == 0)
-      return p;
+    if (memcmp(p - a, l->lit, l->len) == 0)
+      return p - a;
     p++;
   }
   return NULL;
@@ -550,23 +583,37 @@ static const char *find(const pf_node *l, const char *s, size_t n,
  * SIZE_MAX if there is none. Earliest ends compose: in a sequence, each
  * part starting after the earliest end of the one before leaves the most
  * room for the rest. */
+/* The earliest end of literal l at or after from, if it is before
+ * limit (SIZE_MAX: no limit); else SIZE_MAX. */
+static size_t lit_end(const pf_node *l, const nkg_prefilter_index *ix,
+                      const char *s, size_t n, size_t from, size_t limit) {
+  if (from > n || l->len > n - from || (!l->implied && !may_hold(ix, l)))
+    return SIZE_MAX;
+  /* an occurrence that ends before limit starts before limit - len */
+  size_t start_limit = limit == SIZE_MAX ? SIZE_MAX : limit - l->len;
+  if (limit != SIZE_MAX && (limit < l->len || start_limit <= from))
+    return SIZE_MAX;
+  const char *at = find(l, s, n, from, start_limit);
+  return at ? (size_t)(at - s) + l->len : SIZE_MAX;
+}
+
 static size_t earliest_end(const pf_node *x, const nkg_prefilter_index *ix,
                            const char *s, size_t n, size_t from) {
   switch (x->kind) {
-  case PF_LIT: {
-    if (from > n || x->len > n - from || (!x->implied && !may_hold(ix, x)))
-      return SIZE_MAX;
-    const char *at = find(x, s, n, from);
-    return at ? (size_t)(at - s) + x->len : SIZE_MAX;
-  }
+  case PF_LIT:
+    return lit_end(x, ix, s, n, from, SIZE_MAX);
   case PF_SEQ:
     for (size_t i = 0; i < x->n && from != SIZE_MAX; i++)
       from = earliest_end(x->kids[i], ix, s, n, from);
     return from;
   case PF_ANY: {
+    /* a literal alternative is searched only for an end before the best
+     * so far */
     size_t best = SIZE_MAX;
     for (size_t i = 0; i < x->n; i++) {
-      size_t e = earliest_end(x->kids[i], ix, s, n, from);
+      const pf_node *k = x->kids[i];
+      size_t e = k->kind == PF_LIT ? lit_end(k, ix, s, n, from, best)
+                                   : earliest_end(k, ix, s, n, from);
       if (e < best)
         best = e;
     }
