@@ -478,14 +478,27 @@ static void set_pair_codes(pf_node *x) {
       x->anchor = i;
   const unsigned char *u = (const unsigned char *)x->lit;
   x->pairs = nkg_xmalloc((x->len - 1) * sizeof *x->pairs);
+  int *weight = nkg_xmalloc((x->len - 1) * sizeof *weight);
   for (size_t i = 0; i + 1 < x->len; i++) {
     uint16_t bit = (uint16_t)pair_bit(u[i], u[i + 1]);
+    int w = byte_weight(u[i]) + byte_weight(u[i + 1]);
     size_t k = 0;
     while (k < x->n_pairs && x->pairs[k] != bit)
       k++;
-    if (k == x->n_pairs)
-      x->pairs[x->n_pairs++] = bit;
+    if (k < x->n_pairs)
+      continue;
+    /* the least common pairs first: may_hold() stops at the first one
+     * missing */
+    while (k > 0 && weight[k - 1] > w) {
+      x->pairs[k] = x->pairs[k - 1];
+      weight[k] = weight[k - 1];
+      k--;
+    }
+    x->pairs[k] = bit;
+    weight[k] = w;
+    x->n_pairs++;
   }
+  free(weight);
 }
 
 nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
@@ -539,9 +552,11 @@ static int present(const nkg_prefilter_index *ix, const pf_node *x) {
   case PF_LIT:
     return may_hold(ix, x);
   case PF_SEQ:
-    for (size_t i = 0; i < x->n; i++)
-      if (!present(ix, x->kids[i]))
+    for (size_t i = 0; i < x->n; i++) {
+      const pf_node *k = x->kids[i];
+      if (!(k->kind == PF_LIT ? may_hold(ix, k) : present(ix, k)))
         return 0;
+    }
     return 1;
   case PF_ANY:
     /* literals tested here: most alternatives are, and a call each was
@@ -603,8 +618,11 @@ static size_t earliest_end(const pf_node *x, const nkg_prefilter_index *ix,
   case PF_LIT:
     return lit_end(x, ix, s, n, from, SIZE_MAX);
   case PF_SEQ:
-    for (size_t i = 0; i < x->n && from != SIZE_MAX; i++)
-      from = earliest_end(x->kids[i], ix, s, n, from);
+    for (size_t i = 0; i < x->n && from != SIZE_MAX; i++) {
+      const pf_node *k = x->kids[i];
+      from = k->kind == PF_LIT ? lit_end(k, ix, s, n, from, SIZE_MAX)
+                               : earliest_end(k, ix, s, n, from);
+    }
     return from;
   case PF_ANY: {
     /* a literal alternative is searched only for an end before the best
