@@ -45,6 +45,11 @@ struct nkg_prefilter {
 typedef struct {
   const char *p, *end;
   int bail; /* a construct the reader does not know: no prefilter */
+  /* set by parse_alt(): every alternative was literal text only (no gap,
+   * group, quantifier, class or anchor), so the node it returned is the
+   * exact set of texts a match of it consumes, which may be joined to the
+   * literal text on either side */
+  int pure;
 } parser;
 
 #define NO_CHAR SIZE_MAX
@@ -71,17 +76,6 @@ static void node_add(pf_node *x, pf_node *kid) {
   x->kids[x->n++] = kid;
 }
 
-/* Ends the literal run: a non-empty run becomes a PF_LIT of seq. */
-static void flush(pf_node *seq, nkg_buf *run) {
-  if (run->len) {
-    pf_node *l = node_new(PF_LIT);
-    l->lit = nkg_xstrndup(run->data, run->len);
-    l->len = run->len;
-    node_add(seq, l);
-  }
-  nkg_buf_clear(run);
-}
-
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 
 static int is_alnum(int c) {
@@ -91,9 +85,13 @@ static int is_alnum(int c) {
 /* Reads a quantifier (?, *, +, {n}, {n,}, {n,m}, then an optional lazy '?'
  * or possessive '+'); *min gets its lower bound. Braces in any other form
  * (PCRE2 versions differ on "{,n}" and spaces) make the reader give up. */
-static int read_quantifier(parser *ps, long *min) {
+static int read_quantifier(parser *ps, long *min, long *max) {
   char c = *ps->p++;
-  if (c == '?' || c == '*')
+  *max = -1; /* no bound */
+  if (c == '?') {
+    *min = 0;
+    *max = 1;
+  } else if (c == '*')
     *min = 0;
   else if (c == '+')
     *min = 1;
@@ -107,15 +105,21 @@ static int read_quantifier(parser *ps, long *min) {
         v = v * 10 + (*q - '0');
       q++;
     }
+    long m = v;
     if (q < ps->end && *q == ',') {
       q++;
-      while (q < ps->end && is_digit(*q))
+      m = q < ps->end && is_digit(*q) ? 0 : -1;
+      while (q < ps->end && is_digit(*q)) {
+        if (m < 100000)
+          m = m * 10 + (*q - '0');
         q++;
+      }
     }
     if (q >= ps->end || *q != '}')
       return 0;
     ps->p = q + 1;
     *min = v;
+    *max = m;
   }
   if (ps->p < ps->end && (*ps->p == '?' || *ps->p == '+'))
     ps->p++;
@@ -174,9 +178,12 @@ static pf_node *parse_alt(parser *ps);
 /* Reads a group from its '('. *node gets what it requires (NULL for
  * nothing, and always for a lookaround, whose text a match does not
  * consume). */
-static void parse_group(parser *ps, pf_node **node) {
+static void parse_group(parser *ps, pf_node **node, int *lookaround,
+                        int *pure) {
   int look = 0;
   *node = NULL;
+  *lookaround = 0;
+  *pure = 0;
   ps->p++;
   if (ps->p < ps->end && *ps->p == '*') {
     ps->bail = 1;
@@ -217,77 +224,278 @@ static void parse_group(parser *ps, pf_node **node) {
     }
   }
   pf_node *x = parse_alt(ps);
+  *pure = ps->pure;
   if (ps->bail || ps->p >= ps->end || *ps->p != ')') {
     node_free(x);
     ps->bail = 1;
     return;
   }
   ps->p++;
+  *lookaround = look;
   if (look)
     node_free(x);
   else
     *node = x;
 }
 
-/* One alternative: up to '|', ')' or the end. NULL if it requires nothing. */
+/* A part of an alternative as parse_seq() reads it: adj when no text
+ * lies between it and the part before, opt when it may be absent (a
+ * literal set quantified by '?'). */
+typedef struct {
+  pf_node *node;
+  int adj, opt;
+} part;
+
+typedef struct {
+  part *v;
+  size_t n, cap;
+} parts;
+
+static void parts_add(parts *ps, pf_node *x, int adj, int opt) {
+  if (ps->n == ps->cap) {
+    ps->cap = ps->cap ? 2 * ps->cap : 8;
+    ps->v = nkg_xrealloc(ps->v, ps->cap * sizeof *ps->v);
+  }
+  ps->v[ps->n++] = (part){x, adj, opt};
+}
+
+/* 1 if x is a finite set of strings: a literal, or literal alternatives. */
+static int is_lit_set(const pf_node *x) {
+  if (x->kind == PF_LIT)
+    return 1;
+  if (x->kind != PF_ANY)
+    return 0;
+  for (size_t i = 0; i < x->n; i++)
+    if (x->kids[i]->kind != PF_LIT)
+      return 0;
+  return 1;
+}
+
+static pf_node *lit_node(const char *s, size_t n) {
+  pf_node *l = node_new(PF_LIT);
+  l->lit = nkg_xstrndup(s, n);
+  l->len = n;
+  return l;
+}
+
+static pf_node *minimise_any(pf_node *any);
+
+/* The most strings a run of adjacent literal sets is joined into: the
+ * product "(?:will|to) (?:further |also )?SECTOR" gives six literals that
+ * say the words are adjacent, where the parts alone let "to" anywhere
+ * before "SECTOR" pass. */
+#define MAX_JOINED 8
+
+/* Ends a join: its strings as one part of seq (nothing if one of them is
+ * empty: then the run may be absent). */
+static void join_flush(pf_node *seq, nkg_buf *strs, size_t *n) {
+  int empty = 0;
+  for (size_t i = 0; i < *n; i++)
+    if (!strs[i].len)
+      empty = 1;
+  if (*n && !empty) {
+    pf_node *any = node_new(PF_ANY);
+    for (size_t i = 0; i < *n; i++)
+      node_add(any, lit_node(strs[i].data, strs[i].len));
+    if (any->n == 1) {
+      node_add(seq, any->kids[0]);
+      any->n = 0;
+      node_free(any);
+    } else {
+      node_add(seq, any); /* minimise_tree() drops the longer ones later */
+    }
+  }
+  for (size_t i = 0; i < *n; i++)
+    nkg_buf_free(&strs[i]);
+  *n = 0;
+}
+
+static size_t part_count(const part *p) {
+  return (p->opt ? 1 : 0) + (p->node->kind == PF_LIT ? 1 : p->node->n);
+}
+
+/* The strings of part p (a literal set; "" too if it is optional). */
+static size_t part_strings(const part *p, nkg_buf *out) {
+  size_t k = 0, want = part_count(p);
+  for (size_t i = 0; i < want; i++)
+    out[i] = (nkg_buf){0};
+  if (p->opt)
+    nkg_buf_adds(&out[k++], "");
+  if (p->node->kind == PF_LIT) {
+    nkg_buf_add(&out[k++], p->node->lit, p->node->len);
+  } else {
+    for (size_t i = 0; i < p->node->n; i++)
+      nkg_buf_add(&out[k++], p->node->kids[i]->lit, p->node->kids[i]->len);
+  }
+  return k;
+}
+
+/* Makes seq of the parts, each run of adjacent literal sets joined into
+ * their product while it has at most MAX_JOINED strings. Takes the
+ * parts' nodes. */
+static void join_parts(pf_node *seq, parts *ps) {
+  nkg_buf cur[MAX_JOINED], next[MAX_JOINED], add[MAX_JOINED + 1];
+  size_t n = 0; /* strings in cur (the others are not initialised) */
+  for (size_t i = 0; i < ps->n; i++) {
+    part *p = &ps->v[i];
+    const part *q = i + 1 < ps->n ? &ps->v[i + 1] : NULL;
+    if (!n && !p->opt && (!q || !q->adj || !is_lit_set(q->node))) {
+      node_add(seq, p->node); /* joins nothing: as it is */
+      continue;
+    }
+    if (!is_lit_set(p->node) || part_count(p) > MAX_JOINED) {
+      join_flush(seq, cur, &n);
+      if (p->opt)
+        node_free(p->node);
+      else
+        node_add(seq, p->node);
+      continue;
+    }
+    if (!n || !p->adj || n * part_count(p) > MAX_JOINED) {
+      join_flush(seq, cur, &n);
+      n = part_strings(p, cur);
+      node_free(p->node);
+      continue;
+    }
+    size_t k = part_strings(p, add), m = 0;
+    for (size_t a = 0; a < n; a++)
+      for (size_t b = 0; b < k; b++) {
+        next[m] = (nkg_buf){0};
+        nkg_buf_add(&next[m], cur[a].data ? cur[a].data : "", cur[a].len);
+        nkg_buf_add(&next[m], add[b].data ? add[b].data : "", add[b].len);
+        m++;
+      }
+    for (size_t a = 0; a < n; a++)
+      nkg_buf_free(&cur[a]);
+    for (size_t b = 0; b < k; b++)
+      nkg_buf_free(&add[b]);
+    memcpy(cur, next, m * sizeof *cur);
+    n = m;
+    node_free(p->node);
+  }
+  join_flush(seq, cur, &n);
+  free(ps->v);
+}
+
+/* One alternative: up to '|', ')' or the end. NULL if it requires nothing.
+ * Zero-width items (\b, ^, $, lookarounds) leave the text on both sides
+ * adjacent; what consumes unknown text (a class, '.', \s) is a gap. */
 static pf_node *parse_seq(parser *ps) {
   pf_node *seq = node_new(PF_SEQ);
+  parts pt = {0};
   nkg_buf run = {0};
   size_t last_char = NO_CHAR; /* where the last literal character starts */
   pf_node *pending = NULL;    /* a group just read: a quantifier may drop it */
+  int pending_adj = 0;        /* no text between it and the part before */
+  int pending_pure = 0;       /* it is an exact set (parser.pure) */
+  int gap = 1;                /* text not kept since the last part */
+  int pure = 1;               /* literal text only so far */
   while (ps->p < ps->end && !ps->bail) {
     unsigned char c = (unsigned char)*ps->p;
     if (c == '|' || c == ')')
       break;
     if (c == '?' || c == '*' || c == '+' || c == '{') {
-      long min;
-      if (!read_quantifier(ps, &min)) {
+      long min, max;
+      pure = 0;
+      if (!read_quantifier(ps, &min, &max)) {
         ps->bail = 1;
         break;
       }
       if (last_char != NO_CHAR) {
-        /* the quantified character is not kept, nor joined to what follows */
+        /* the quantified character is not joined to what follows; it may
+         * be kept as optional ("areas? of": "area", "s" or nothing) */
+        size_t end = run.len;
         run.len = last_char;
-        flush(seq, &run);
+        if (run.len) {
+          parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+          gap = 0;
+        }
+        if (min == 0 && max == 1) {
+          parts_add(&pt, lit_node(run.data + last_char, end - last_char),
+                    !gap, 1);
+          gap = 0;
+        } else {
+          gap = 1;
+        }
+        nkg_buf_clear(&run);
         last_char = NO_CHAR;
+      } else if (pending && min == 0 && max == 1 && pending_pure &&
+                 is_lit_set(pending)) {
+        parts_add(&pt, pending, pending_adj, 1);
+        pending = NULL;
+        gap = 0;
       } else if (pending && min == 0) {
         node_free(pending);
         pending = NULL;
+        gap = 1;
+      } else if (pending) {
+        /* repeated: the part is required, its neighbours not adjacent */
+        int exact = max == 1 && pending_pure;
+        parts_add(&pt, pending, exact ? pending_adj : 0, 0);
+        pending = NULL;
+        gap = !exact;
+      } else {
+        gap = 1;
       }
-      if (pending)
-        node_add(seq, pending);
-      pending = NULL;
       continue;
     }
-    if (pending)
-      node_add(seq, pending);
+    if (pending) {
+      parts_add(&pt, pending, pending_pure ? pending_adj : 0, 0);
+      gap = !pending_pure;
+    }
     pending = NULL;
     if (c == '\\') {
       unsigned char e = ps->p + 1 < ps->end ? (unsigned char)ps->p[1] : 0;
       if (e && e < 0x80 && !is_alnum(e)) { /* an escaped literal */
         last_char = run.len;
         nkg_buf_addc(&run, (char)e);
-      } else if (e && strchr("bBAzZGdDsSwWhHvVRX", e)) {
-        /* zero-width, or one character of a class */
-        flush(seq, &run);
+      } else if (e && strchr("bBAzZG", e)) {
+        /* zero-width: the run goes on */
+        last_char = NO_CHAR;
+      } else if (e && strchr("dDsSwWhHvVRX", e)) {
+        /* one character of a class */
+        pure = 0;
+        if (run.len) {
+          parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+          nkg_buf_clear(&run);
+        }
+        gap = 1;
         last_char = NO_CHAR;
       } else {
         ps->bail = 1;
         break;
       }
       ps->p += 2;
-    } else if (c == '[') {
-      flush(seq, &run);
+    } else if (c == '[' || c == '.') {
+      pure = 0;
+      if (run.len) {
+        parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+        nkg_buf_clear(&run);
+      }
+      gap = 1;
       last_char = NO_CHAR;
-      if (!skip_class(ps))
+      if (c == '.')
+        ps->p++;
+      else if (!skip_class(ps))
         ps->bail = 1;
     } else if (c == '(') {
-      flush(seq, &run);
+      if (run.len) {
+        parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+        nkg_buf_clear(&run);
+        gap = 0;
+      }
       last_char = NO_CHAR;
-      parse_group(ps, &pending);
-    } else if (c == '.' || c == '^' || c == '$') {
-      flush(seq, &run);
-      last_char = NO_CHAR;
+      int look;
+      pure = 0;
+      pending_adj = !gap;
+      parse_group(ps, &pending, &look, &pending_pure);
+      /* a lookaround consumes nothing; a group that requires nothing may
+       * consume something */
+      if (!look && !pending)
+        gap = 1;
+    } else if (c == '^' || c == '$') {
+      last_char = NO_CHAR; /* zero-width */
+      pure = 0;
       ps->p++;
     } else {
       size_t k = utf8_len(c);
@@ -300,11 +508,21 @@ static pf_node *parse_seq(parser *ps) {
       ps->p += k;
     }
   }
-  flush(seq, &run);
+  if (run.len)
+    parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
   if (pending)
-    node_add(seq, pending);
+    parts_add(&pt, pending, pending_pure ? pending_adj : 0, 0);
   nkg_buf_free(&run);
-  if (ps->bail || seq->n == 0) {
+  ps->pure = pure && pt.n == 1;
+  if (ps->bail) {
+    for (size_t i = 0; i < pt.n; i++)
+      node_free(pt.v[i].node);
+    free(pt.v);
+    node_free(seq);
+    return NULL;
+  }
+  join_parts(seq, &pt);
+  if (seq->n == 0) {
     node_free(seq);
     return NULL;
   }
@@ -330,14 +548,22 @@ static int lit_in(const pf_node *a, const pf_node *b) {
  * occurrence of it holds the shorter one, which ends no later. */
 static pf_node *parse_alt(parser *ps) {
   pf_node *any = node_new(PF_ANY);
-  int empty = 0;
+  int empty = 0, pure = 1;
   for (;;) {
     pf_node *s = parse_seq(ps);
+    pure = pure && ps->pure;
     if (ps->bail)
       break;
     if (!s)
       empty = 1;
-    else if (s->n == 1) { /* unwrap a sequence of one */
+    else if (s->n == 1 && s->kids[0]->kind == PF_ANY) {
+      /* a sequence of one set of alternatives: they join these */
+      pf_node *k = s->kids[0];
+      for (size_t i = 0; i < k->n; i++)
+        node_add(any, k->kids[i]);
+      k->n = 0;
+      node_free(s);
+    } else if (s->n == 1) { /* unwrap a sequence of one */
       node_add(any, s->kids[0]);
       s->n = 0;
       node_free(s);
@@ -350,10 +576,23 @@ static pf_node *parse_alt(parser *ps) {
     }
     break;
   }
+  ps->pure = pure;
   if (ps->bail || empty || any->n == 0) {
     node_free(any);
     return NULL;
   }
+  if (any->n == 1) {
+    pf_node *one = any->kids[0];
+    any->n = 0;
+    node_free(any);
+    return one;
+  }
+  return any;
+}
+
+/* any without the literal alternatives that hold another one; the one
+ * kid itself if only one is left. */
+static pf_node *minimise_any(pf_node *any) {
   size_t kept = 0;
   for (size_t i = 0; i < any->n; i++) {
     pf_node *b = any->kids[i];
@@ -380,6 +619,17 @@ static pf_node *parse_alt(parser *ps) {
     return one;
   }
   return any;
+}
+
+/* minimise_any() on every set of alternatives of x, deepest first;
+ * returns what replaces x. Done once the whole pattern is read: a set
+ * joined to the text after it must keep all its texts ("said" holds
+ * "aid", but "said ," does not hold "aid ,"... it does; "saidx ," would
+ * not hold "said ,"). */
+static pf_node *minimise_tree(pf_node *x) {
+  for (size_t i = 0; i < x->n; i++)
+    x->kids[i] = minimise_tree(x->kids[i]);
+  return x->kind == PF_ANY ? minimise_any(x) : x;
 }
 
 static int cmp_code(const void *a, const void *b) {
@@ -502,7 +752,7 @@ static void set_pair_codes(pf_node *x) {
 }
 
 nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
-  parser ps = {p, p + n, 0};
+  parser ps = {p, p + n, 0, 0};
   pf_node *root = parse_alt(&ps);
   if (ps.bail || ps.p != ps.end) { /* a stray ')' */
     node_free(root);
@@ -510,6 +760,7 @@ nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
   }
   if (!root)
     return NULL;
+  root = minimise_tree(root);
   nkg_prefilter *f = nkg_xmalloc(sizeof *f);
   f->root = root;
   f->sig = signature(root);
