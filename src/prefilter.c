@@ -39,6 +39,14 @@ typedef struct {
 struct nkg_prefilter {
   pf_node *root;
   code_set sig; /* the pairs and bytes every match holds: tested first */
+  /* the same as words of the index and the bits each must have set: the
+   * pair words first (w < NKG_PREFILTER_PAIR_BITS / 64), then the byte
+   * words (w - that), a test per word rather than per bit */
+  struct sig_word {
+    uint32_t w;
+    uint64_t mask;
+  } *words;
+  size_t n_words;
   int has_any;  /* a PF_ANY in the tree: present() can say more than sig */
 };
 
@@ -764,6 +772,18 @@ nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
   nkg_prefilter *f = nkg_xmalloc(sizeof *f);
   f->root = root;
   f->sig = signature(root);
+  /* codes are ascending, pair codes before byte codes (65536 + b): the
+   * codes of one word are adjacent */
+  f->words = nkg_xmalloc((f->sig.n ? f->sig.n : 1) * sizeof *f->words);
+  f->n_words = 0;
+  for (size_t i = 0; i < f->sig.n; i++) {
+    uint32_t c = f->sig.codes[i];
+    uint32_t w = c < 65536 ? c >> 6 : NKG_PREFILTER_PAIR_BITS / 64 +
+                                          ((c & 0xffff) >> 6);
+    if (!f->n_words || f->words[f->n_words - 1].w != w)
+      f->words[f->n_words++] = (struct sig_word){w, 0};
+    f->words[f->n_words - 1].mask |= UINT64_C(1) << (c & 63);
+  }
   f->has_any = mark_implied(root, 0);
   set_pair_codes(root);
   return f;
@@ -897,11 +917,12 @@ int nkg_prefilter_may_match(const nkg_prefilter *f,
                             size_t n, size_t from) {
   if (!f)
     return 1;
-  for (size_t i = 0; i < f->sig.n; i++) {
-    uint32_t c = f->sig.codes[i];
-    const uint64_t *bits = c < 65536 ? x->pairs : x->bytes;
-    c &= 0xffff;
-    if (!((bits[c >> 6] >> (c & 63)) & 1))
+  for (size_t i = 0; i < f->n_words; i++) {
+    uint32_t w = f->words[i].w;
+    uint64_t have = w < NKG_PREFILTER_PAIR_BITS / 64
+                        ? x->pairs[w]
+                        : x->bytes[w - NKG_PREFILTER_PAIR_BITS / 64];
+    if ((have & f->words[i].mask) != f->words[i].mask)
       return 0;
   }
   /* without a PF_ANY, present() would only test the signature's bits */
@@ -945,5 +966,6 @@ void nkg_prefilter_free(nkg_prefilter *f) {
     return;
   node_free(f->root);
   free(f->sig.codes);
+  free(f->words);
   free(f);
 }
