@@ -823,9 +823,11 @@ static int present(const nkg_prefilter_index *ix, const pf_node *x) {
   case PF_LIT:
     return may_hold(ix, x);
   case PF_SEQ:
+    /* (a literal under no PF_ANY is implied: the signature held it) */
     for (size_t i = 0; i < x->n; i++) {
       const pf_node *k = x->kids[i];
-      if (!(k->kind == PF_LIT ? may_hold(ix, k) : present(ix, k)))
+      if (!(k->kind == PF_LIT ? k->implied || may_hold(ix, k)
+                              : present(ix, k)))
         return 0;
     }
     return 1;
