@@ -14,7 +14,7 @@ typedef struct pf_node {
   char *lit;
   size_t len;
   struct pf_node **kids;
-  size_t n;
+  size_t n, cap; /* kids used and allocated */
   int implied; /* PF_LIT under no PF_ANY: its bits are in the signature */
   /* PF_LIT of 2 bytes or more: pair_bit() of its pairs, without repeats,
    * worked out once (set_pair_codes) rather than on every test */
@@ -80,7 +80,10 @@ static pf_node *node_new(pf_kind kind) {
 }
 
 static void node_add(pf_node *x, pf_node *kid) {
-  x->kids = nkg_xrealloc(x->kids, (x->n + 1) * sizeof *x->kids);
+  if (x->n == x->cap) { /* doubling: alternations run to 150 words */
+    x->cap = x->cap ? 2 * x->cap : 4;
+    x->kids = nkg_xrealloc(x->kids, x->cap * sizeof *x->kids);
+  }
   x->kids[x->n++] = kid;
 }
 
@@ -254,15 +257,22 @@ typedef struct {
   int adj, opt;
 } part;
 
+/* The parts of one alternative: most have a few, kept on the stack. */
 typedef struct {
-  part *v;
+  part *v; /* local, or allocated once there are more */
   size_t n, cap;
+  part local[8];
 } parts;
 
 static void parts_add(parts *ps, pf_node *x, int adj, int opt) {
   if (ps->n == ps->cap) {
-    ps->cap = ps->cap ? 2 * ps->cap : 8;
-    ps->v = nkg_xrealloc(ps->v, ps->cap * sizeof *ps->v);
+    ps->cap *= 2;
+    if (ps->v == ps->local) {
+      ps->v = nkg_xmalloc(ps->cap * sizeof *ps->v);
+      memcpy(ps->v, ps->local, ps->n * sizeof *ps->v);
+    } else {
+      ps->v = nkg_xrealloc(ps->v, ps->cap * sizeof *ps->v);
+    }
   }
   ps->v[ps->n++] = (part){x, adj, opt};
 }
@@ -382,7 +392,8 @@ static void join_parts(pf_node *seq, parts *ps) {
     node_free(p->node);
   }
   join_flush(seq, cur, &n);
-  free(ps->v);
+  if (ps->v != ps->local)
+    free(ps->v);
 }
 
 /* One alternative: up to '|', ')' or the end. NULL if it requires nothing.
@@ -390,8 +401,13 @@ static void join_parts(pf_node *seq, parts *ps) {
  * adjacent; what consumes unknown text (a class, '.', \s) is a gap. */
 static pf_node *parse_seq(parser *ps) {
   pf_node *seq = node_new(PF_SEQ);
-  parts pt = {0};
-  nkg_buf run = {0};
+  parts pt;
+  pt.v = pt.local;
+  pt.n = 0;
+  pt.cap = sizeof pt.local / sizeof pt.local[0];
+  char run_mem[128]; /* the literal run: most are a few words */
+  nkg_buf run;
+  nkg_buf_use(&run, run_mem, sizeof run_mem);
   size_t last_char = NO_CHAR; /* where the last literal character starts */
   pf_node *pending = NULL;    /* a group just read: a quantifier may drop it */
   int pending_adj = 0;        /* no text between it and the part before */
@@ -525,7 +541,8 @@ static pf_node *parse_seq(parser *ps) {
   if (ps->bail) {
     for (size_t i = 0; i < pt.n; i++)
       node_free(pt.v[i].node);
-    free(pt.v);
+    if (pt.v != pt.local)
+      free(pt.v);
     node_free(seq);
     return NULL;
   }
