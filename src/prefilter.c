@@ -58,6 +58,10 @@ typedef struct {
    * exact set of texts a match of it consumes, which may be joined to the
    * literal text on either side */
   int pure;
+  /* > 0 inside a lookaround, whose text no match consumes: its syntax is
+   * read (to find its end, and what makes the reader give up) but no node
+   * is made of it */
+  int skip;
 } parser;
 
 #define NO_CHAR SIZE_MAX
@@ -234,7 +238,9 @@ static void parse_group(parser *ps, pf_node **node, int *lookaround,
       return;
     }
   }
+  ps->skip += look;
   pf_node *x = parse_alt(ps);
+  ps->skip -= look;
   *pure = ps->pure;
   if (ps->bail || ps->p >= ps->end || *ps->p != ')') {
     node_free(x);
@@ -275,6 +281,15 @@ static void parts_add(parts *ps, pf_node *x, int adj, int opt) {
     }
   }
   ps->v[ps->n++] = (part){x, adj, opt};
+}
+
+static pf_node *lit_node(const char *s, size_t n);
+
+/* parts_add() of the literal s[0..n), unless inside a lookaround. */
+static void add_lit(const parser *pr, parts *ps, const char *s, size_t n,
+                    int adj, int opt) {
+  if (!pr->skip)
+    parts_add(ps, lit_node(s, n), adj, opt);
 }
 
 /* 1 if x is a finite set of strings: a literal, or literal alternatives. */
@@ -431,11 +446,11 @@ static pf_node *parse_seq(parser *ps) {
         size_t end = run.len;
         run.len = last_char;
         if (run.len) {
-          parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+          add_lit(ps, &pt, run.data, run.len, !gap, 0);
           gap = 0;
         }
         if (min == 0 && max == 1) {
-          parts_add(&pt, lit_node(run.data + last_char, end - last_char),
+          add_lit(ps, &pt, run.data + last_char, end - last_char,
                     !gap, 1);
           gap = 0;
         } else {
@@ -480,7 +495,7 @@ static pf_node *parse_seq(parser *ps) {
         /* one character of a class */
         pure = 0;
         if (run.len) {
-          parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+          add_lit(ps, &pt, run.data, run.len, !gap, 0);
           nkg_buf_clear(&run);
         }
         gap = 1;
@@ -493,7 +508,7 @@ static pf_node *parse_seq(parser *ps) {
     } else if (c == '[' || c == '.') {
       pure = 0;
       if (run.len) {
-        parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+        add_lit(ps, &pt, run.data, run.len, !gap, 0);
         nkg_buf_clear(&run);
       }
       gap = 1;
@@ -504,7 +519,7 @@ static pf_node *parse_seq(parser *ps) {
         ps->bail = 1;
     } else if (c == '(') {
       if (run.len) {
-        parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+        add_lit(ps, &pt, run.data, run.len, !gap, 0);
         nkg_buf_clear(&run);
         gap = 0;
       }
@@ -533,7 +548,7 @@ static pf_node *parse_seq(parser *ps) {
     }
   }
   if (run.len)
-    parts_add(&pt, lit_node(run.data, run.len), !gap, 0);
+    add_lit(ps, &pt, run.data, run.len, !gap, 0);
   if (pending)
     parts_add(&pt, pending, pending_pure ? pending_adj : 0, 0);
   nkg_buf_free(&run);
@@ -777,7 +792,7 @@ static void set_pair_codes(pf_node *x) {
 }
 
 nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
-  parser ps = {p, p + n, 0, 0};
+  parser ps = {p, p + n, 0, 0, 0};
   pf_node *root = parse_alt(&ps);
   if (ps.bail || ps.p != ps.end) { /* a stray ')' */
     node_free(root);
