@@ -72,7 +72,8 @@ static void node_free(pf_node *x) {
   for (size_t i = 0; i < x->n; i++)
     node_free(x->kids[i]);
   free(x->kids);
-  free(x->lit);
+  if (x->lit != (char *)(x + 1)) /* (lit_node() puts it there) */
+    free(x->lit);
   free(x->pairs);
   free(x);
 }
@@ -304,9 +305,12 @@ static int is_lit_set(const pf_node *x) {
   return 1;
 }
 
+/* A literal node, its bytes in the same allocation (node_free()). */
 static pf_node *lit_node(const char *s, size_t n) {
-  pf_node *l = node_new(PF_LIT);
-  l->lit = nkg_xstrndup(s, n);
+  pf_node *l = nkg_xcalloc(1, sizeof *l + n + 1);
+  l->kind = PF_LIT;
+  l->lit = (char *)(l + 1);
+  memcpy(l->lit, s, n);
   l->len = n;
   return l;
 }
@@ -411,11 +415,11 @@ static void join_parts(pf_node *seq, parts *ps) {
     free(ps->v);
 }
 
-/* One alternative: up to '|', ')' or the end. NULL if it requires nothing.
+/* One alternative: up to '|', ')' or the end: a sequence, or its one part
+ * (a literal or a set of alternatives); NULL if it requires nothing.
  * Zero-width items (\b, ^, $, lookarounds) leave the text on both sides
  * adjacent; what consumes unknown text (a class, '.', \s) is a gap. */
 static pf_node *parse_seq(parser *ps) {
-  pf_node *seq = node_new(PF_SEQ);
   parts pt;
   pt.v = pt.local;
   pt.n = 0;
@@ -553,19 +557,25 @@ static pf_node *parse_seq(parser *ps) {
     parts_add(&pt, pending, pending_pure ? pending_adj : 0, 0);
   nkg_buf_free(&run);
   ps->pure = pure && pt.n == 1;
-  if (ps->bail) {
+  if (ps->bail || !pt.n) { /* (no part, as in a lookaround) */
     for (size_t i = 0; i < pt.n; i++)
       node_free(pt.v[i].node);
     if (pt.v != pt.local)
       free(pt.v);
-    node_free(seq);
     return NULL;
   }
-  join_parts(seq, &pt);
-  if (seq->n == 0) {
-    node_free(seq);
-    return NULL;
+  /* a sequence node only for two parts or more (most alternatives are
+   * one literal) */
+  pf_node tmp = {0};
+  tmp.kind = PF_SEQ;
+  join_parts(&tmp, &pt);
+  if (tmp.n <= 1) {
+    pf_node *one = tmp.n ? tmp.kids[0] : NULL;
+    free(tmp.kids);
+    return one;
   }
+  pf_node *seq = node_new(PF_SEQ);
+  *seq = tmp;
   return seq;
 }
 
@@ -596,15 +606,10 @@ static pf_node *parse_alt(parser *ps) {
       break;
     if (!s)
       empty = 1;
-    else if (s->n == 1 && s->kids[0]->kind == PF_ANY) {
-      /* a sequence of one set of alternatives: they join these */
-      pf_node *k = s->kids[0];
-      for (size_t i = 0; i < k->n; i++)
-        node_add(any, k->kids[i]);
-      k->n = 0;
-      node_free(s);
-    } else if (s->n == 1) { /* unwrap a sequence of one */
-      node_add(any, s->kids[0]);
+    else if (s->kind == PF_ANY) {
+      /* a set of alternatives: they join these */
+      for (size_t i = 0; i < s->n; i++)
+        node_add(any, s->kids[i]);
       s->n = 0;
       node_free(s);
     } else {
@@ -768,7 +773,9 @@ static void set_pair_codes(pf_node *x) {
       x->anchor = i;
   const unsigned char *u = (const unsigned char *)x->lit;
   x->pairs = nkg_xmalloc((x->len - 1) * sizeof *x->pairs);
-  int *weight = nkg_xmalloc((x->len - 1) * sizeof *weight);
+  int weight_mem[32]; /* most literals are a few words */
+  int *weight = x->len - 1 <= 32 ? weight_mem
+                                 : nkg_xmalloc((x->len - 1) * sizeof *weight);
   for (size_t i = 0; i + 1 < x->len; i++) {
     uint16_t bit = (uint16_t)pair_bit(u[i], u[i + 1]);
     int w = byte_weight(u[i]) + byte_weight(u[i + 1]);
@@ -788,7 +795,8 @@ static void set_pair_codes(pf_node *x) {
     weight[k] = w;
     x->n_pairs++;
   }
-  free(weight);
+  if (weight != weight_mem)
+    free(weight);
 }
 
 nkg_prefilter *nkg_prefilter_new(const char *p, size_t n) {
