@@ -385,22 +385,22 @@ struct rank_slot {
  * so that most comparisons are of integers, not of IRI strings through
  * raptor (which was 7% of `newskg extract`). LITERAL_RANK sorts after
  * every IRI, as raptor_term_compare() puts literals after URIs. */
-#define LITERAL_RANK UINT32_MAX
+/* The three ranks are packed in one integer, 21 bits each, subject
+ * highest: one comparison orders them (a document has far fewer than
+ * LITERAL_RANK IRIs; sort_by_rank() falls back otherwise). */
+#define RANK_BITS 21
+#define LITERAL_RANK ((UINT32_C(1) << RANK_BITS) - 1)
 struct sort_key {
-  uint32_t s, p, o;
+  uint64_t spo;
   raptor_statement *st;
 };
 
 static int cmp_sort_key(const void *pa, const void *pb) {
   const struct sort_key *a = pa, *b = pb;
-  if (a->s != b->s)
-    return a->s < b->s ? -1 : 1;
-  if (a->p != b->p)
-    return a->p < b->p ? -1 : 1;
-  if (a->o != b->o)
-    return a->o < b->o ? -1 : 1;
+  if (a->spo != b->spo)
+    return a->spo < b->spo ? -1 : 1;
   int c = 0;
-  if (a->o == LITERAL_RANK)
+  if ((a->spo & LITERAL_RANK) == LITERAL_RANK)
     c = cmp_term(a->st->object, b->st->object);
   return c ? c : cmp_term(a->st->graph, b->st->graph);
 }
@@ -543,8 +543,10 @@ static int sort_by_rank(nkg_graph *g, size_t from) {
                      : rank_of(g, st->object);
     if (rs < 0 || rp < 0 || ro < 0)
       return -1;
-    g->keys[i] =
-        (struct sort_key){(uint32_t)rs, (uint32_t)rp, (uint32_t)ro, st};
+    g->keys[i] = (struct sort_key){
+        (uint64_t)rs << 2 * RANK_BITS | (uint64_t)rp << RANK_BITS |
+            (uint64_t)ro,
+        st};
   }
   sort_keys(g->keys, g->keys_tmp, n);
   for (size_t i = 0; i < n; i++)

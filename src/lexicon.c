@@ -217,6 +217,12 @@ size_t nkg_lexicon_match(const nkg_lexicon *lex, const char *const *words,
     const char *w = words[i + len - 1];
     size_t wl = lens[i + len - 1];
     const slot *hit = NULL;
+    /* exact keys are those of phrases without a lower-case ASCII letter
+     * (phrase_key), and nkg_word_key() makes none: a word with one ends
+     * the exact form without a key or a hash (most words have one) */
+    for (size_t k = 0; exact_live && k < wl; k++)
+      if (w[k] >= 'a' && w[k] <= 'z')
+        exact_live = 0;
     if (exact_live) {
       size_t from = exact.len;
       if (len > 1)

@@ -22,26 +22,37 @@ static const struct {
   const char *pattern, *kept;
 } describe_cases[] = {
     {"OFFICIAL met OFFICIAL", "\"OFFICIAL met OFFICIAL\""},
-    /* a quantified character leaves the run, and splits it */
-    {"areas? of", "\"area\" \" of\""},
+    /* a quantified character leaves the run, and splits it; one that may
+     * be absent joins both ways, as do adjacent literal sets (at most 8
+     * texts) */
+    {"areas? of", "{\"area of\"|\"areas of\"}"},
     {"ab*c", "\"a\" \"c\""},
     {"ab{2,3}c", "\"a\" \"c\""},
     /* a group that may be absent is not kept; one that must be is */
-    {"a(?:bc)?d", "\"a\" \"d\""},
+    {"a(?:bc)?d", "{\"ad\"|\"abcd\"}"},
     {"a(?:bc){0,2}d", "\"a\" \"d\""},
     {"a(?:bc)+d", "\"a\" \"bc\" \"d\""},
     {"(?<a>OFFICIAL) (?:met|met with) (?<b>OFFICIAL)",
-     "\"OFFICIAL\" \" \" \"met\" \" \" \"OFFICIAL\""},
+     "{\"OFFICIAL met OFFICIAL\"|\"OFFICIAL met with OFFICIAL\"}"},
+    /* a group that is not literal text alone joins nothing */
+    {"x(?:a[0-9]|b)y", "\"x\" {\"a\"|\"b\"} \"y\""},
+    {"x(?:a\\s)y", "\"x\" \"a\" \"y\""},
+    {"x(?:(?:a)?b)y", "\"x\" \"b\" \"y\""},
+    {"(?:a|b)+c", "{\"a\"|\"b\"} \"c\""},
+    /* more than 8 texts: the sets stay apart */
+    {"(?:a|b|c)(?:d|e|f)", "{\"a\"|\"b\"|\"c\"} {\"d\"|\"e\"|\"f\"}"},
+    /* zero-width items leave the text on both sides adjacent */
+    {"to\\b (?=x)x", "\"to x\""},
     /* "she" holds "he": the shorter literal alone decides */
     {"^(?<pron>he|she)\\b", "\"he\""},
-    {"(?:talks|meeting) with", "{\"talks\"|\"meeting\"} \" with\""},
+    {"(?:talks|meeting) with", "{\"talks with\"|\"meeting with\"}"},
     /* an alternative that needs nothing makes the group need nothing */
     {"x(?:a|b*)y", "\"x\" \"y\""},
     {"a|b*", ""},
     /* lookarounds, classes, escapes and dots are gaps */
     {"(?<!\\bwill )met(?= OFFICIAL)", "\"met\""},
     {"(?=.*\\bthen\\b)now", "\"now\""},
-    {"a[^.;]{0,80}?b.c\\sd\\be", "\"a\" \"b\" \"c\" \"d\" \"e\""},
+    {"a[^.;]{0,80}?b.c\\sd\\be", "\"a\" \"b\" \"c\" \"de\""},
     {"[]a]x[[:alpha:]]y", "\"x\" \"y\""},
     {"\\. \\( x", "\". ( x\""},
     {"t\xc3\xaa", "\"t\xc3\xaa\""},
@@ -127,6 +138,10 @@ static const char *const sound_patterns[] = {
     "areas? of (?<x>[a-z]+)",
     "OFFICIAL(?: , (?:accompanied by|along with) OFFICIAL ,)? called on OFFICIAL",
     "t\xc3\xaa+te",
+    "(?:will|to) (?:further |also )?(?<s>SECTOR)\\b",
+    "x(?:(?:a)?b)y",
+    "(?:OFFICIAL|he)(?: , (?:and )?OFFICIAL)? (?:met|talks?) (?:with )?OFFICIAL",
+    "(?:a|b)+c",
 };
 static const char *const sound_subjects[] = {
     "OFFICIAL met OFFICIAL .",
@@ -137,6 +152,9 @@ static const char *const sound_subjects[] = {
     "area of trade and areas of SECTOR & SECTOR",
     "OFFICIAL talks with OFFICIAL",
     "t\xc3\xaa\xc3\xaate \xff met",
+    "we will further SECTOR and to SECTOR , to also SECTOR",
+    "xby xaby xy abbc",
+    "he met with OFFICIAL , and OFFICIAL talk OFFICIAL",
     "",
 };
 
