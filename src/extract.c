@@ -38,6 +38,7 @@ static const char RULE_LIST[] = "infer.list-country";
 static const char RULE_HALF_PAIR[] = "infer.half-meeting-countries";
 static const char RULE_STORY_PAIR[] = "infer.story-countries";
 static const char RULE_MEETING_OTHER[] = "infer.meeting-other-country";
+static const char RULE_STORY_MEETING[] = "infer.story-meeting";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -125,6 +126,12 @@ typedef struct {
   unsigned char *one_speaker;   /* per sentence: opens with one official */
   int half_meeting; /* a meeting word with one official outside quotes */
   int meeting_word; /* a sentence matched a meetany rule */
+  /* the first sentence with a meeting word or a reference to talks, or -1 */
+  int first_event;
+  /* per person: named once as someone present, not only as an owner ("the
+   * President's envoy") or a former holder */
+  unsigned char *present;
+  size_t present_cap;
   unsigned char *remote;        /* per sentence: tells of a remote meeting */
   unsigned char *eventref;      /* per sentence: refers to a meeting */
   int meeting_here; /* a meeting rule matched in this sentence */
@@ -228,6 +235,22 @@ static int unit_country(const state *st, const nkg_unit *u) {
   default:
     return -1;
   }
+}
+
+static void mark_present(state *st, int p) {
+  if ((size_t)p >= st->present_cap) {
+    size_t cap = st->present_cap ? st->present_cap * 2 : 16;
+    while (cap <= (size_t)p)
+      cap *= 2;
+    st->present = nkg_xrealloc(st->present, cap);
+    memset(st->present + st->present_cap, 0, cap - st->present_cap);
+    st->present_cap = cap;
+  }
+  st->present[p] = 1;
+}
+
+static int is_present(const state *st, int p) {
+  return (size_t)p < st->present_cap && st->present[p];
 }
 
 static void touch_person(state *st, int p) {
@@ -1219,6 +1242,10 @@ static void partial_meeting(state *st, int p, int after_trigger,
 static void on_meetany(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   st->meeting_word = 1;
+  size_t gf, gt;
+  /* a signing is told of papers, not always of a meeting */
+  if (st->first_event < 0 && !group_units(r, ov, &st->t, "signing", &gf, &gt))
+    st->first_event = st->sentence;
   if (st->meeting_here)
     return;
   size_t tf, tt;
@@ -1947,11 +1974,12 @@ static void on_remote(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
 
 static void on_eventref(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                         size_t from, size_t to) {
-  (void)r;
-  (void)ov;
   (void)from;
   (void)to;
   st->eventref[st->sentence] = 1;
+  size_t gf, gt;
+  if (st->first_event < 0 && group_units(r, ov, &st->t, "told", &gf, &gt))
+    st->first_event = st->sentence;
 }
 
 /* A capitalised sector word that the tagger read as a portfolio ("Trade",
@@ -2049,6 +2077,11 @@ static void process_sentence(state *st) {
     } else if (u->cls == NKG_U_OFFICIAL) {
       /* a person's country may be learnt later: kept as the person */
       ref = -2 - u->value;
+      if (!(i + 1 < st->t.n &&
+            strncmp(st->t.tags.data + st->t.pos[i + 1], "'s ", 3) == 0) &&
+          !(i > 0 && (unit_is(st, i - 1, "former") ||
+                      unit_is(st, i - 1, "late"))))
+        mark_present(st, u->value);
     }
     n_officials += u->cls == NKG_U_OFFICIAL;
     if (ref != -1 && st->n_refs[st->sentence] < SENTENCE_REFS)
@@ -2759,6 +2792,59 @@ static void finish_story_pair(state *st) {
   add_pair_at(st, st->pair_phrase, cs[0], cs[1], &st->pair_phrase_prov);
 }
 
+static int one_pair_story(const state *st);
+
+/* Put person p on its side (0: country a, 1: country b) if that side has
+ * nobody yet; -1 if p is of a third country, else 0. */
+static int story_side(const state *st, int p, int a, int b, int *people) {
+  int c = st->x->persons[p].country;
+  if (c < 0 || !is_present(st, p))
+    return 0;
+  if (c != a && c != b)
+    return -1;
+  if (people[c == b] < 0)
+    people[c == b] = p;
+  return 0;
+}
+
+/* A story of one country pair that tells of a meeting (a meeting word
+ * other than a signing, or talks told as held: an eventref with group
+ * "told") in which no rule found who met: the
+ * people are told apart from the event ("The talks were held in X on
+ * Monday. The Thai delegation was led by A ... B said ..."). The two sides
+ * are, for each country of the pair, the first person named in the
+ * event's sentence or the EVENT_WINDOW after it, else the first the story
+ * names; they met where and when that sentence says. Only people named as
+ * present count ("the President's envoy" does not name the President
+ * there). Not when the story names people of a third country, who may be
+ * the ones at the table. Run after the countries of people are inferred. */
+static void finish_story_meeting(state *st) {
+  nkg_extraction *x = st->x;
+  if (x->n_meetings || st->first_event < 0 || !one_pair_story(st))
+    return;
+  int a = st->pairs[0].country_a, b = st->pairs[0].country_b;
+  int people[2] = {-1, -1};
+  for (int s = st->first_event;
+       s <= st->first_event + EVENT_WINDOW && s < (int)st->doc->n_sentences;
+       s++)
+    for (int k = 0; k < st->n_refs[s]; k++)
+      if (st->refs[s][k] <= -2 &&
+          story_side(st, -2 - st->refs[s][k], a, b, people) < 0)
+        return;
+  for (size_t i = 0; i < x->n_persons; i++)
+    if (story_side(st, (int)i, a, b, people) < 0)
+      return;
+  if (people[0] < 0 || people[1] < 0)
+    return;
+  const nkg_sentence *s = &st->doc->sentences[st->first_event];
+  nkg_prov prov;
+  set_prov(&prov, st->first_event, s->begin, s->end, RULE_STORY_MEETING);
+  int saved = st->sentence;
+  st->sentence = st->first_event;
+  add_meeting(st, people, 2, &prov);
+  st->sentence = saved;
+}
+
 static int cmp_pair_sentence(const void *a, const void *b) {
   const pair_at *x = a, *y = b;
   return x->sentence < y->sentence ? -1 : x->sentence > y->sentence;
@@ -2958,6 +3044,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   st.partial_person = -1;
   st.pair_phrase = -1;
   st.last_meeting_sentence = -1;
+  st.first_event = -1;
   st.trace = getenv("NEWSKG_TRACE") != NULL;
   st.md = pcre2_match_data_create(64, NULL);
   if (!st.md) {
@@ -2991,6 +3078,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   finish_pairs_from_halves(&st);
   finish_pairs_from_unknown_sides(&st);
   finish_story_pair(&st);
+  finish_story_meeting(&st);
   finish_meetings(&st);
   finish_sectors(&st);
   /* The genre is relations between countries: a meeting told by a
@@ -3002,8 +3090,11 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
    * else: every story of the genre in the evaluation sets tells a meeting
    * or a sector. */
   int relevant = st.ruled_meeting;
+  /* (a story meeting is read from a story already of the genre, never
+   * the reason one is) */
   for (size_t i = 0; i < out->n_meetings && !relevant; i++)
-    relevant = !one_country_meeting(out, &out->meetings[i]);
+    relevant = out->meetings[i].prov.rule != RULE_STORY_MEETING &&
+               !one_country_meeting(out, &out->meetings[i]);
   /* With no meeting, a story of a relation names the pair in its lead
    * (the title or the first sentences) or tells of talks somewhere (a
    * meeting word the rules could not complete). A pair named only in
@@ -3043,6 +3134,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   free(st.gave_up);
   free(st.remote);
   free(st.eventref);
+  free(st.present);
   free(st.n_meeting_more);
   return 0;
 }
