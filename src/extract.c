@@ -39,6 +39,7 @@ static const char RULE_HALF_PAIR[] = "infer.half-meeting-countries";
 static const char RULE_STORY_PAIR[] = "infer.story-countries";
 static const char RULE_MEETING_OTHER[] = "infer.meeting-other-country";
 static const char RULE_STORY_MEETING[] = "infer.story-meeting";
+static const char RULE_VISITOR[] = "infer.visitor-country";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -82,6 +83,12 @@ typedef struct {
   size_t from, to; /* units to collapse */
   int person;
 } mention;
+
+/* A person who travels to a country ("A arrived in X", "during her visit
+ * to X"): a visitor is not from there. */
+typedef struct {
+  int person, country;
+} visit_at;
 
 /* A meeting word with one official: the event's other side may be named
  * by country only ("A held talks with his counterpart of B"). */
@@ -152,6 +159,8 @@ typedef struct {
    * meeting. Co-chaired by B, the meeting ..."). */
   int partial_sentence, partial_person;
   nkg_prov partial_prov;
+  visit_at *visits; /* who visits which country */
+  size_t n_visits;
   half_at *halves; /* every partial meeting, completed or not */
   size_t n_halves;
   int half_pairs; /* pairs found from partial meetings */
@@ -1784,11 +1793,89 @@ static int add_place_ref(state *st, const char *label, int place, int country) {
   return (int)(st->x->n_places - 1);
 }
 
+/* Nonzero if unit i is a verb of hosting: its object is the visitor. */
+static int hosting_word(const state *st, size_t i) {
+  static const char *const words[] = {"received", "receives", "hosted",
+                                      "hosts", "welcomed", "welcomes"};
+  for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+    if (unit_is(st, i, words[k]))
+      return 1;
+  return 0;
+}
+
+/* The visitor of a place match from..to whose visit word opens at unit vf
+ * and whose place opens at unit pf, or -1: an official in the match
+ * before the place ("A's visit to X", "A is on a visit to X"); one right
+ * after it ("the visit to X by A"); else the subject, the first official
+ * of the sentence before the match, or the guest of a host ("A received B
+ * during his visit to X": B, named last before it); else, in a fronted
+ * clause ("During his visit to X, A met B"), the first named after it.
+ * None for a visit still to come ("invited B to visit X") or someone
+ * else's ("A spoke on the occasion of the visit to X of B"). */
+static int visitor(const state *st, size_t from, size_t vf, size_t pf,
+                   size_t to) {
+  if (vf > 0 && unit_is(st, vf - 1, "to"))
+    return -1;
+  /* "when I visited X", quoted: the speaker's journey */
+  int quotes = 0;
+  for (size_t i = 0; i < from; i++)
+    quotes += st->t.tags.data[st->t.pos[i]] == '"';
+  if (quotes % 2)
+    return -1;
+  for (size_t i = vf, k = 0; i-- > 0 && k < 5; k++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (unit_is(st, i, "the"))
+      return -1;
+    /* "B visited X", "B's two-day visit to X" */
+    if (u->cls == NKG_U_OFFICIAL)
+      return u->value;
+    if (u->cls != NKG_U_WORD || unit_is(st, i, "a") || unit_is(st, i, "an") ||
+        unit_is(st, i, "his") || unit_is(st, i, "her") ||
+        unit_is(st, i, "their"))
+      break;
+  }
+  for (size_t i = from; i < pf; i++)
+    if (st->t.units[i].cls == NKG_U_OFFICIAL)
+      return st->t.units[i].value;
+  if (to + 1 < st->t.n && unit_is(st, to, "by") &&
+      st->t.units[to + 1].cls == NKG_U_OFFICIAL)
+    return st->t.units[to + 1].value;
+  size_t first = from, last = from, n = 0;
+  int hosted = 0;
+  for (size_t i = 0; i < from; i++) {
+    if (st->t.units[i].cls == NKG_U_OFFICIAL) {
+      if (first == from)
+        first = i;
+      last = i;
+      n++;
+    } else if (first < from &&
+               (hosting_word(st, i) || unit_is(st, i, "who"))) {
+      /* "A met B, who is visiting X": B, named last */
+      hosted = 1;
+    }
+  }
+  /* with several named before, "his visit" is the guest's after a host
+   * or "who", the subject's after "A and her counterpart B", and
+   * otherwise anyone's ("A met B during his visit") */
+  if (n == 1 || (n > 1 && hosted))
+    return st->t.units[last].value;
+  if (n > 1) {
+    int a = st->t.units[first].value, b = st->t.units[last].value;
+    for (size_t i = 0; i < st->n_peers; i++)
+      if ((st->peers[i][0] == a && st->peers[i][1] == b) ||
+          (st->peers[i][0] == b && st->peers[i][1] == a))
+        return a;
+    return -1;
+  }
+  for (size_t i = to; i < st->t.n; i++)
+    if (st->t.units[i].cls == NKG_U_OFFICIAL)
+      return st->t.units[i].value;
+  return -1;
+}
+
 static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
                      size_t to) {
   size_t pf, pt;
-  (void)from;
-  (void)to;
   if (!group_units(r, ov, &st->t, "place", &pf, &pt))
     return;
   int place = -1, country = -1;
@@ -1824,6 +1911,15 @@ static void on_place(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
     pa->priority = rule_priority(st, r);
     size_t sf, stt;
     pa->stay = group_units(r, ov, &st->t, "stay", &sf, &stt);
+    size_t vf, vt;
+    int p = -1;
+    if (country >= 0 && group_units(r, ov, &st->t, "visit", &vf, &vt))
+      p = visitor(st, from, vf, pf, to);
+    if (p >= 0) {
+      visit_at *v = GROW(st->visits, st->n_visits);
+      v->person = p;
+      v->country = country;
+    }
   }
   nkg_buf_free(&label);
 }
@@ -2379,6 +2475,20 @@ static void infer_countries(state *st) {
         set_prov(&pa->country_prov, p->sentence, p->begin, p->end,
                  RULE_HOST_PLACE);
       }
+    }
+  }
+  /* a visitor is from elsewhere: the country the story names most other
+   * than the one visited ("during her visit to X", in a story of X and Y
+   * that names Y most after X) */
+  for (size_t i = 0; i < st->n_visits; i++) {
+    nkg_person *pv = &x->persons[st->visits[i].person];
+    if (pv->country >= 0 || pv->posted_to >= 0)
+      continue;
+    int c = most_named_but(st, st->visits[i].person, st->visits[i].country);
+    if (c >= 0) {
+      pv->country = c;
+      pv->country_prov = pv->prov;
+      pv->country_prov.rule = RULE_VISITOR;
     }
   }
   /* the rest: the home country of the story, when it is one of the pair */
@@ -3114,6 +3224,7 @@ int nkg_extract_document(const nkg_rules *rules, const nkg_lexicon *lex,
   }
   free(st.pending);
   free(st.halves);
+  free(st.visits);
   free(st.peers);
   pcre2_match_data_free(st.md);
   free(st.pf);
