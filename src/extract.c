@@ -1724,9 +1724,48 @@ static void topic_items(state *st, const nkg_rule *r, size_t from,
   }
 }
 
+/* Whether known sector u is already an item of this sentence (sectors are
+ * recorded in sentence order: only this sentence's tail is read). */
+static int sector_seen(const state *st, const nkg_unit *u) {
+  for (size_t k = st->n_sectors; k-- > 0 && st->sectors[k].sentence == st->sentence;)
+    if (st->sectors[k].begin == u->begin)
+      return 1;
+  return 0;
+}
+
+/* Group "all": a sentence that speaks of cooperation or talks (a word of
+ * class cue in words.tsv) makes every
+ * known sector it names an item, wherever the phrase chunker or the list
+ * rules lost it ("Fisheries and tourism were high on the agenda"), except
+ * a sector word inside a name ("the NAME Navy NAME") or at the head of an
+ * "of" phrase ("the construction of X": an act on X). */
+static void sentence_sectors(state *st, const nkg_rule *r) {
+  int cue = 0;
+  for (size_t i = 0; i < st->t.n && !cue; i++)
+    cue = st->t.units[i].cls == NKG_U_WORD &&
+          nkg_lex_has(st->t.units[i].mask, NKG_WC_CUE);
+  if (!cue)
+    return;
+  for (size_t i = 0; i < st->t.n; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (u->cls != NKG_U_SECTOR || u->claimed)
+      continue;
+    if ((i > 0 && st->t.units[i - 1].cls == NKG_U_NAME) ||
+        (i + 1 < st->t.n && (st->t.units[i + 1].cls == NKG_U_NAME ||
+                             word_is(st, &st->t.units[i + 1], "of"))))
+      continue;
+    if (!sector_seen(st, u))
+      add_known_sector(st, r, u);
+  }
+}
+
 static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                        size_t from, size_t to) {
   size_t lf, lt;
+  if (nkg_rule_group(r, "all") > 0) {
+    sentence_sectors(st, r);
+    return;
+  }
   if (group_units(r, ov, &st->t, "domains", &lf, &lt)) {
     domain_items(st, r, lf, lt);
     return;
@@ -1765,14 +1804,8 @@ static void on_sectors(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     const nkg_unit *u = &st->t.units[i];
     if (u->cls != NKG_U_SECTOR || u->claimed)
       continue;
-    /* sectors are recorded in sentence order: only this sentence's tail */
-    int seen = 0;
-    for (size_t k = st->n_sectors; k-- > 0 && !seen &&
-                                   st->sectors[k].sentence == st->sentence;)
-      seen = st->sectors[k].begin == u->begin;
-    if (seen)
-      continue;
-    add_known_sector(st, r, u);
+    if (!sector_seen(st, u))
+      add_known_sector(st, r, u);
   }
 }
 

@@ -523,6 +523,7 @@ static const struct {
     {"pron", NKG_WC_PRON},   {"suffix", NKG_WC_SUFFIX},
     {"head", NKG_WC_HEAD},   {"func", NKG_WC_FUNC},
     {"generic", NKG_WC_GENERIC}, {"open", NKG_WC_OPEN},
+    {"cue", NKG_WC_CUE},
 };
 
 static int load_words(nkg_lexicon *lex, nkg_buf *path) {

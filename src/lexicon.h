@@ -60,6 +60,7 @@ typedef enum {
   NKG_WC_FUNC,     /* function word: "the", "in", "and" */
   NKG_WC_GENERIC,  /* word that names no field: "bilateral", "mutual" */
   NKG_WC_OPEN,     /* word that never ends a sentence: "of", "the", "and" */
+  NKG_WC_CUE,      /* word of cooperation or talks: "cooperation", "discussed" */
   NKG_WC_COUNT
 } nkg_word_class;
 
