@@ -593,6 +593,17 @@ static int lit_in(const pf_node *a, const pf_node *b) {
   return 0;
 }
 
+/* any itself, or its one kid (any freed) when it holds only one. */
+static pf_node *any_or_only_kid(pf_node *any) {
+  if (any->n == 1) {
+    pf_node *one = any->kids[0];
+    any->n = 0;
+    node_free(any);
+    return one;
+  }
+  return any;
+}
+
 /* Alternatives: NULL if one of them requires nothing. An alternative that
  * is one literal containing another alternative's literal is dropped: any
  * occurrence of it holds the shorter one, which ends no later. */
@@ -626,13 +637,7 @@ static pf_node *parse_alt(parser *ps) {
     node_free(any);
     return NULL;
   }
-  if (any->n == 1) {
-    pf_node *one = any->kids[0];
-    any->n = 0;
-    node_free(any);
-    return one;
-  }
-  return any;
+  return any_or_only_kid(any);
 }
 
 /* any without the literal alternatives that hold another one; the one
@@ -657,20 +662,14 @@ static pf_node *minimise_any(pf_node *any) {
     if (any->kids[i])
       any->kids[kept++] = any->kids[i];
   any->n = kept;
-  if (any->n == 1) {
-    pf_node *one = any->kids[0];
-    any->n = 0;
-    node_free(any);
-    return one;
-  }
-  return any;
+  return any_or_only_kid(any);
 }
 
 /* minimise_any() on every set of alternatives of x, deepest first;
- * returns what replaces x. Done once the whole pattern is read: a set
- * joined to the text after it must keep all its texts ("said" holds
- * "aid", but "said ," does not hold "aid ,"... it does; "saidx ," would
- * not hold "said ,"). */
+ * returns what replaces x. Done once the whole pattern is read, not while
+ * a set is read: a set may yet be joined to the text before it, and the
+ * joined texts need not hold one another as the bare ones did ("said"
+ * holds "aid", but "p" + "said" does not hold "p" + "aid"). */
 static pf_node *minimise_tree(pf_node *x) {
   for (size_t i = 0; i < x->n; i++)
     x->kids[i] = minimise_tree(x->kids[i]);
