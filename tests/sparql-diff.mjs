@@ -569,6 +569,31 @@ function rows(vars, list, get, gc) {
   }).join(" "));
 }
 
+// SPARQL 1.1 section 15.1 orders unbound < blank nodes < IRIs < literals
+// but leaves literals of types that "<" cannot compare (a date and an
+// integer, a string and a number) in an order of the engine's choosing:
+// a sort key whose values hold two such kinds of literal has no order to
+// compare (a zero-length path, "?a p* ?b", binds every node of the graph).
+function literalClass(key) {
+  if (key.startsWith("num(")) return "numeric";
+  const typed = /^".*"\^\^<(.*)>$/s.exec(key);
+  if (typed) return typed[1];
+  if (/^".*"@/s.test(key)) return "lang";
+  if (key.startsWith('"')) return "string";
+  return null;
+}
+function incomparable(keys, list) {
+  for (const k of keys) {
+    const classes = new Set();
+    for (const m of list) {
+      const c = m[k] ? literalClass(oxKey(m[k])) : null;
+      if (c) classes.add(c);
+    }
+    if (classes.size > 1) return true;
+  }
+  return false;
+}
+
 function compare(q, ox, out) {
   let j;
   try { j = JSON.parse(out); } catch (e) {
@@ -584,7 +609,7 @@ function compare(q, ox, out) {
     d.unshift(`rows: newskg ${mine.length}, Oxigraph ${theirs.length}`);
     return d;
   }
-  if (q.order) {
+  if (q.order && !incomparable(q.order.map(k => k.name.slice(1)), theirList)) {
     const ks = q.order.map(k => k.name.slice(1));
     const a = rows(ks, mineList, (b, v) => jsonKey(b[v]), {});
     const b = rows(ks, theirList, (m, v) => oxKey(m[v]), {});
