@@ -519,16 +519,79 @@ static void run_rules(state *st, nkg_rule_kind kind, match_fn fn) {
 
 #define MAX_LIST 8
 
+/* The people of a list without "respectively" ("the prime ministers of A
+ * and B, X and Y"). Writers mostly keep the order of the countries, but
+ * not always: so when some of them already represent a country of the
+ * list, that wins, and when every one but one does, each a different
+ * country, the one left is from the country left (a reader who knows X is
+ * from B reads Y as from A). When none does, the i-th is from the i-th
+ * country, as a reader would take it. */
+static void complete_among(state *st, const nkg_rule *r, const int *people,
+                           const size_t (*span)[2], const int *nations,
+                           size_t n) {
+  int used[MAX_LIST] = {0};
+  int open = -1;
+  size_t placed = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (people[k] < 0)
+      return;
+    placed += st->x->persons[people[k]].country >= 0;
+  }
+  if (!placed) {
+    for (size_t k = 0; k < n; k++) {
+      nkg_person *ps = &st->x->persons[people[k]];
+      ps->country = nations[k];
+      set_prov(&ps->country_prov, st->sentence, span[k][0], span[k][1], r->id);
+    }
+    return;
+  }
+  for (size_t k = 0; k < n; k++) {
+    int c = st->x->persons[people[k]].country;
+    if (c < 0) {
+      if (open >= 0)
+        return; /* two or more unplaced */
+      open = (int)k;
+      continue;
+    }
+    size_t j = 0;
+    while (j < n && (nations[j] != c || used[j]))
+      j++;
+    if (j == n)
+      return; /* a country the list does not name */
+    used[j] = 1;
+  }
+  if (open < 0)
+    return;
+  for (size_t j = 0; j < n; j++)
+    if (!used[j]) {
+      nkg_person *ps = &st->x->persons[people[open]];
+      ps->country = nations[j];
+      set_prov(&ps->country_prov, st->sentence, span[open][0], span[open][1],
+               r->id);
+      return;
+    }
+}
+
 /* "The foreign ministers of A, B and C, X, Y and Z, respectively": a rule
  * with the groups "names" (a list of names) and "nations" (as many
  * countries or demonyms, in the same order) gives the i-th person the i-th
  * country, and each the title of the group "title" (made singular). The
- * names are claimed one by one, so that each becomes its own OFFICIAL. */
+ * names are claimed one by one, so that each becomes its own OFFICIAL.
+ * With "among" instead of "nations" ("the prime ministers of A and B, X
+ * and Y": no "respectively", and writers do not keep the order), the title
+ * must be plural, and the countries are given by complete_among. */
 static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                              size_t nf, size_t nt) {
   size_t cf, ct;
-  if (!group_units(r, ov, &st->t, "nations", &cf, &ct))
-    return;
+  int among = 0;
+  if (!group_units(r, ov, &st->t, "nations", &cf, &ct)) {
+    size_t tf, tt;
+    if (!group_units(r, ov, &st->t, "among", &cf, &ct) ||
+        !group_units(r, ov, &st->t, "title", &tf, &tt) ||
+        !has_plural_title(st, tf, tt))
+      return;
+    among = 1;
+  }
   int nations[MAX_LIST];
   size_t nn = 0;
   for (size_t i = cf; i < ct; i++) {
@@ -560,7 +623,10 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
   size_t tf, tt;
   if (group_units(r, ov, &st->t, "title", &tf, &tt))
     title_text(st, tf, tt, &title);
+  int people[MAX_LIST];
+  size_t span[MAX_LIST][2];
   for (size_t k = 0; k < n; k++) {
+    people[k] = -1;
     nkg_buf text = {0}, name = {0};
     units_text(st, from[k], to[k], &text);
     nkg_name_normalise(&name, text.data ? text.data : "", text.len);
@@ -584,10 +650,13 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
       ps->position_inherited = 0;
       set_prov(&ps->position_prov, st->sentence, b, e, r->id);
     }
-    if (ps->country < 0) {
+    if (ps->country < 0 && !among) {
       ps->country = nations[k];
       set_prov(&ps->country_prov, st->sentence, b, e, r->id);
     }
+    people[k] = p;
+    span[k][0] = b;
+    span[k][1] = e;
     touch_person(st, p);
     for (size_t i = from[k]; i < to[k]; i++)
       st->t.units[i].claimed = 1;
@@ -597,6 +666,8 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     m->person = p;
   }
   nkg_buf_free(&title);
+  if (among)
+    complete_among(st, r, people, (const size_t (*)[2])span, nations, n);
 }
 
 /* Person p is the counterpart of q: p holds q's position if p has none. */
