@@ -246,15 +246,22 @@ static int unit_country(const state *st, const nkg_unit *u) {
   }
 }
 
+/* Returns arr, an array of *cap elements of elem bytes, grown (doubling)
+ * to hold index p; the new elements are zero. The caller owns arr. */
+static void *grow_zeroed(void *arr, size_t *cap, size_t elem, size_t p) {
+  if (p < *cap)
+    return arr;
+  size_t n = *cap ? *cap * 2 : 16;
+  while (n <= p)
+    n *= 2;
+  arr = nkg_xrealloc(arr, n * elem);
+  memset((char *)arr + *cap * elem, 0, (n - *cap) * elem);
+  *cap = n;
+  return arr;
+}
+
 static void mark_present(state *st, int p) {
-  if ((size_t)p >= st->present_cap) {
-    size_t cap = st->present_cap ? st->present_cap * 2 : 16;
-    while (cap <= (size_t)p)
-      cap *= 2;
-    st->present = nkg_xrealloc(st->present, cap);
-    memset(st->present + st->present_cap, 0, cap - st->present_cap);
-    st->present_cap = cap;
-  }
+  st->present = grow_zeroed(st->present, &st->present_cap, 1, (size_t)p);
   st->present[p] = 1;
 }
 
@@ -262,16 +269,11 @@ static int is_present(const state *st, int p) {
   return (size_t)p < st->present_cap && st->present[p];
 }
 
+/* A slot past the last person holds 0, never read: each person is touched
+ * when created. */
 static void touch_person(state *st, int p) {
-  if ((size_t)p >= st->last_seen_cap) {
-    size_t cap = st->last_seen_cap ? st->last_seen_cap * 2 : 16;
-    while (cap <= (size_t)p)
-      cap *= 2;
-    st->last_seen = nkg_xrealloc(st->last_seen, cap * sizeof *st->last_seen);
-    for (size_t i = st->last_seen_cap; i < cap; i++)
-      st->last_seen[i] = -1;
-    st->last_seen_cap = cap;
-  }
+  st->last_seen = grow_zeroed(st->last_seen, &st->last_seen_cap,
+                              sizeof *st->last_seen, (size_t)p);
   st->last_seen[p] = st->sentence;
 }
 
@@ -1826,16 +1828,6 @@ static int add_place_ref(state *st, const char *label, int place, int country) {
   return (int)(st->x->n_places - 1);
 }
 
-/* Nonzero if unit i is a verb of hosting: its object is the visitor. */
-static int hosting_word(const state *st, size_t i) {
-  static const char *const words[] = {"received", "receives", "hosted",
-                                      "hosts", "welcomed", "welcomes"};
-  for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-    if (unit_is(st, i, words[k]))
-      return 1;
-  return 0;
-}
-
 /* The visitor of a place match from..to whose visit word opens at unit vf
  * and whose place opens at unit pf, or -1: an official in the match
  * before the place ("A's visit to X", "A is on a visit to X"); one right
@@ -1857,14 +1849,14 @@ static int visitor(const state *st, size_t from, size_t vf, size_t pf,
     return -1;
   for (size_t i = vf, k = 0; i-- > 0 && k < 5; k++) {
     const nkg_unit *u = &st->t.units[i];
-    if (unit_is(st, i, "the"))
+    /* "the visit to X": a visit known from elsewhere */
+    if (nkg_lex_has(u->mask, NKG_WC_DEF))
       return -1;
     /* "B visited X", "B's two-day visit to X" */
     if (u->cls == NKG_U_OFFICIAL)
       return u->value;
-    if (u->cls != NKG_U_WORD || unit_is(st, i, "a") || unit_is(st, i, "an") ||
-        unit_is(st, i, "his") || unit_is(st, i, "her") ||
-        unit_is(st, i, "their"))
+    /* "his visit": the words before it are another phrase */
+    if (u->cls != NKG_U_WORD || nkg_lex_has(u->mask, NKG_WC_DET))
       break;
   }
   for (size_t i = from; i < pf; i++)
@@ -1882,7 +1874,8 @@ static int visitor(const state *st, size_t from, size_t vf, size_t pf,
       last = i;
       n++;
     } else if (first < from &&
-               (hosting_word(st, i) || unit_is(st, i, "who"))) {
+               (nkg_lex_has(st->t.units[i].mask, NKG_WC_HOST) ||
+                unit_is(st, i, "who"))) {
       /* "A met B, who is visiting X": B, named last */
       hosted = 1;
     }
