@@ -378,6 +378,72 @@ static void title_text(const state *st, size_t from, size_t to,
   }
 }
 
+/* The "and" in title units [from, to) that joins two titles, each a
+ * position of its own ("Deputy Prime Minister and Foreign Minister",
+ * "Vice President and Minister of Trade"): a title head before it and one
+ * right after it or after modifiers and portfolio words (classes mod and
+ * port in words.tsv: "Acting", "Fisheries"), and no country after it; 0
+ * if none. "Minister of Trade and Industry" holds one title. */
+static size_t title_and(const state *st, size_t from, size_t to) {
+  int head = 0;
+  for (size_t i = from; i < to; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (u->cls == NKG_U_TITLE || u->cls == NKG_U_RANK) {
+      head = 1;
+      continue;
+    }
+    if (!head || i == from || !unit_is(st, i, "and"))
+      continue;
+    size_t k = i + 1;
+    while (k < to && (st->t.units[k].cls == NKG_U_MOD ||
+                      st->t.units[k].cls == NKG_U_PORT ||
+                      (st->t.units[k].cls == NKG_U_WORD &&
+                       nkg_lex_has(st->t.units[k].mask, NKG_WC_MOD))))
+      k++;
+    if (k >= to || (st->t.units[k].cls != NKG_U_TITLE &&
+                    st->t.units[k].cls != NKG_U_RANK))
+      continue;
+    /* "... and Finance Minister of X": the country is both titles', and a
+     * title read with it is one ("Deputy Prime Minister and Finance
+     * Minister of X" is X's Deputy Prime Minister too) */
+    for (; k < to; k++)
+      if (st->t.units[k].cls == NKG_U_COUNTRY ||
+          st->t.units[k].cls == NKG_U_DEMONYM ||
+          st->t.units[k].cls == NKG_U_PLACE)
+        return 0;
+    return i;
+  }
+  return 0;
+}
+
+/* Sets ps's position to title, the text of title units [tf, tt) read by
+ * rule r from text [b, e), with the two titles it may hold (title_and). */
+static void set_position(state *st, nkg_person *ps, nkg_buf *title,
+                         size_t tf, size_t tt, size_t b, size_t e,
+                         const nkg_rule *r) {
+  free(ps->position);
+  ps->position = nkg_buf_steal(title);
+  ps->position_inherited = 0;
+  ps->position_first_len = ps->position_second_at = 0;
+  set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+  size_t k = title_and(st, tf, tt);
+  if (!k)
+    return;
+  nkg_buf first = {0}, second = {0};
+  title_text(st, tf, k, &first);
+  title_text(st, k + 1, tt, &second);
+  size_t n = strlen(ps->position);
+  /* each is a part of the whole as written, or the whole stays one */
+  if (first.len && second.len && first.len < n && second.len < n &&
+      memcmp(ps->position, first.data, first.len) == 0 &&
+      memcmp(ps->position + n - second.len, second.data, second.len) == 0) {
+    ps->position_first_len = first.len;
+    ps->position_second_at = n - second.len;
+  }
+  nkg_buf_free(&first);
+  nkg_buf_free(&second);
+}
+
 /* Countries named inside a title: the first not after "to" or "in" is the
  * one represented; one after "to"/"in" is where an envoy is posted. */
 static void title_countries(const state *st, size_t from, size_t to,
@@ -581,10 +647,9 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     if (title.len &&
         (!ps->position || ps->position_inherited ||
          count_words(title.data) > count_words(ps->position))) {
-      free(ps->position);
-      ps->position = nkg_xstrdup(title.data);
-      ps->position_inherited = 0;
-      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+      nkg_buf copy = {0};
+      nkg_buf_adds(&copy, title.data);
+      set_position(st, ps, &copy, tf, tt, b, e, r);
     }
     if (ps->country < 0) {
       ps->country = nations[k];
@@ -722,12 +787,8 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
      * Foreign Minister B") */
     if (title.len &&
         (!ps->position || ps->position_inherited ||
-         count_words(title.data) > count_words(ps->position))) {
-      free(ps->position);
-      ps->position = nkg_buf_steal(&title);
-      ps->position_inherited = 0;
-      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
-    }
+         count_words(title.data) > count_words(ps->position)))
+      set_position(st, ps, &title, tf, tt, b, e, r);
     nkg_buf_free(&title);
     title_countries(st, tf, tt, &represented, &posted);
   }
