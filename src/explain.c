@@ -45,7 +45,14 @@ static void explain_person(nkg_buf *out, const nkg_document *doc,
   nkg_buf_printf(out, "    participant %s\n      named by ", p->name);
   add_prov(out, doc, &p->prov);
   nkg_buf_addc(out, '\n');
-  if (p->position) {
+  if (p->position && p->position_second_at) {
+    /* two titles joined by "and", two positions */
+    nkg_buf_printf(out, "      positions %.*s; %s, ",
+                   (int)p->position_first_len, p->position,
+                   p->position + p->position_second_at);
+    add_prov(out, doc, &p->position_prov);
+    nkg_buf_addc(out, '\n');
+  } else if (p->position) {
     nkg_buf_printf(out, "      position %s, ", p->position);
     add_prov(out, doc, &p->position_prov);
     nkg_buf_addc(out, '\n');

@@ -246,15 +246,22 @@ static int unit_country(const state *st, const nkg_unit *u) {
   }
 }
 
+/* Returns arr, an array of *cap elements of elem bytes, grown (doubling)
+ * to hold index p; the new elements are zero. The caller owns arr. */
+static void *grow_zeroed(void *arr, size_t *cap, size_t elem, size_t p) {
+  if (p < *cap)
+    return arr;
+  size_t n = *cap ? *cap * 2 : 16;
+  while (n <= p)
+    n *= 2;
+  arr = nkg_xrealloc(arr, n * elem);
+  memset((char *)arr + *cap * elem, 0, (n - *cap) * elem);
+  *cap = n;
+  return arr;
+}
+
 static void mark_present(state *st, int p) {
-  if ((size_t)p >= st->present_cap) {
-    size_t cap = st->present_cap ? st->present_cap * 2 : 16;
-    while (cap <= (size_t)p)
-      cap *= 2;
-    st->present = nkg_xrealloc(st->present, cap);
-    memset(st->present + st->present_cap, 0, cap - st->present_cap);
-    st->present_cap = cap;
-  }
+  st->present = grow_zeroed(st->present, &st->present_cap, 1, (size_t)p);
   st->present[p] = 1;
 }
 
@@ -262,16 +269,11 @@ static int is_present(const state *st, int p) {
   return (size_t)p < st->present_cap && st->present[p];
 }
 
+/* A slot past the last person holds 0, never read: each person is touched
+ * when created. */
 static void touch_person(state *st, int p) {
-  if ((size_t)p >= st->last_seen_cap) {
-    size_t cap = st->last_seen_cap ? st->last_seen_cap * 2 : 16;
-    while (cap <= (size_t)p)
-      cap *= 2;
-    st->last_seen = nkg_xrealloc(st->last_seen, cap * sizeof *st->last_seen);
-    for (size_t i = st->last_seen_cap; i < cap; i++)
-      st->last_seen[i] = -1;
-    st->last_seen_cap = cap;
-  }
+  st->last_seen = grow_zeroed(st->last_seen, &st->last_seen_cap,
+                              sizeof *st->last_seen, (size_t)p);
   st->last_seen[p] = st->sentence;
 }
 
@@ -374,6 +376,72 @@ static void title_text(const state *st, size_t from, size_t to,
     memmove(hit + n - 1, hit + n, (size_t)(end - (hit + n)) + 1);
     out->len--;
   }
+}
+
+/* The "and" in title units [from, to) that joins two titles, each a
+ * position of its own ("Deputy Prime Minister and Foreign Minister",
+ * "Vice President and Minister of Trade"): a title head before it and one
+ * right after it or after modifiers and portfolio words (classes mod and
+ * port in words.tsv: "Acting", "Fisheries"), and no country after it; 0
+ * if none. "Minister of Trade and Industry" holds one title. */
+static size_t title_and(const state *st, size_t from, size_t to) {
+  int head = 0;
+  for (size_t i = from; i < to; i++) {
+    const nkg_unit *u = &st->t.units[i];
+    if (u->cls == NKG_U_TITLE || u->cls == NKG_U_RANK) {
+      head = 1;
+      continue;
+    }
+    if (!head || i == from || !unit_is(st, i, "and"))
+      continue;
+    size_t k = i + 1;
+    while (k < to && (st->t.units[k].cls == NKG_U_MOD ||
+                      st->t.units[k].cls == NKG_U_PORT ||
+                      (st->t.units[k].cls == NKG_U_WORD &&
+                       nkg_lex_has(st->t.units[k].mask, NKG_WC_MOD))))
+      k++;
+    if (k >= to || (st->t.units[k].cls != NKG_U_TITLE &&
+                    st->t.units[k].cls != NKG_U_RANK))
+      continue;
+    /* "... and Finance Minister of X": the country is both titles', and a
+     * title read with it is one ("Deputy Prime Minister and Finance
+     * Minister of X" is X's Deputy Prime Minister too) */
+    for (; k < to; k++)
+      if (st->t.units[k].cls == NKG_U_COUNTRY ||
+          st->t.units[k].cls == NKG_U_DEMONYM ||
+          st->t.units[k].cls == NKG_U_PLACE)
+        return 0;
+    return i;
+  }
+  return 0;
+}
+
+/* Sets ps's position to title, the text of title units [tf, tt) read by
+ * rule r from text [b, e), with the two titles it may hold (title_and). */
+static void set_position(state *st, nkg_person *ps, nkg_buf *title,
+                         size_t tf, size_t tt, size_t b, size_t e,
+                         const nkg_rule *r) {
+  free(ps->position);
+  ps->position = nkg_buf_steal(title);
+  ps->position_inherited = 0;
+  ps->position_first_len = ps->position_second_at = 0;
+  set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+  size_t k = title_and(st, tf, tt);
+  if (!k)
+    return;
+  nkg_buf first = {0}, second = {0};
+  title_text(st, tf, k, &first);
+  title_text(st, k + 1, tt, &second);
+  size_t n = strlen(ps->position);
+  /* each is a part of the whole as written, or the whole stays one */
+  if (first.len && second.len && first.len < n && second.len < n &&
+      memcmp(ps->position, first.data, first.len) == 0 &&
+      memcmp(ps->position + n - second.len, second.data, second.len) == 0) {
+    ps->position_first_len = first.len;
+    ps->position_second_at = n - second.len;
+  }
+  nkg_buf_free(&first);
+  nkg_buf_free(&second);
 }
 
 /* Countries named inside a title: the first not after "to" or "in" is the
@@ -645,10 +713,9 @@ static void on_official_list(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
     if (title.len &&
         (!ps->position || ps->position_inherited ||
          count_words(title.data) > count_words(ps->position))) {
-      free(ps->position);
-      ps->position = nkg_xstrdup(title.data);
-      ps->position_inherited = 0;
-      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
+      nkg_buf copy = {0};
+      nkg_buf_adds(&copy, title.data);
+      set_position(st, ps, &copy, tf, tt, b, e, r);
     }
     if (ps->country < 0 && !among) {
       ps->country = nations[k];
@@ -791,12 +858,8 @@ static void on_official(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
      * Foreign Minister B") */
     if (title.len &&
         (!ps->position || ps->position_inherited ||
-         count_words(title.data) > count_words(ps->position))) {
-      free(ps->position);
-      ps->position = nkg_buf_steal(&title);
-      ps->position_inherited = 0;
-      set_prov(&ps->position_prov, st->sentence, b, e, r->id);
-    }
+         count_words(title.data) > count_words(ps->position)))
+      set_position(st, ps, &title, tf, tt, b, e, r);
     nkg_buf_free(&title);
     title_countries(st, tf, tt, &represented, &posted);
   }
@@ -1897,16 +1960,6 @@ static int add_place_ref(state *st, const char *label, int place, int country) {
   return (int)(st->x->n_places - 1);
 }
 
-/* Nonzero if unit i is a verb of hosting: its object is the visitor. */
-static int hosting_word(const state *st, size_t i) {
-  static const char *const words[] = {"received", "receives", "hosted",
-                                      "hosts", "welcomed", "welcomes"};
-  for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-    if (unit_is(st, i, words[k]))
-      return 1;
-  return 0;
-}
-
 /* The visitor of a place match from..to whose visit word opens at unit vf
  * and whose place opens at unit pf, or -1: an official in the match
  * before the place ("A's visit to X", "A is on a visit to X"); one right
@@ -1928,14 +1981,14 @@ static int visitor(const state *st, size_t from, size_t vf, size_t pf,
     return -1;
   for (size_t i = vf, k = 0; i-- > 0 && k < 5; k++) {
     const nkg_unit *u = &st->t.units[i];
-    if (unit_is(st, i, "the"))
+    /* "the visit to X": a visit known from elsewhere */
+    if (nkg_lex_has(u->mask, NKG_WC_DEF))
       return -1;
     /* "B visited X", "B's two-day visit to X" */
     if (u->cls == NKG_U_OFFICIAL)
       return u->value;
-    if (u->cls != NKG_U_WORD || unit_is(st, i, "a") || unit_is(st, i, "an") ||
-        unit_is(st, i, "his") || unit_is(st, i, "her") ||
-        unit_is(st, i, "their"))
+    /* "his visit": the words before it are another phrase */
+    if (u->cls != NKG_U_WORD || nkg_lex_has(u->mask, NKG_WC_DET))
       break;
   }
   for (size_t i = from; i < pf; i++)
@@ -1953,7 +2006,8 @@ static int visitor(const state *st, size_t from, size_t vf, size_t pf,
       last = i;
       n++;
     } else if (first < from &&
-               (hosting_word(st, i) || unit_is(st, i, "who"))) {
+               (nkg_lex_has(st->t.units[i].mask, NKG_WC_HOST) ||
+                unit_is(st, i, "who"))) {
       /* "A met B, who is visiting X": B, named last */
       hosted = 1;
     }

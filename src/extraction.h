@@ -25,6 +25,10 @@ typedef struct {
   nkg_prov country_prov;
   int relevant;     /* nonzero once a fact about the person is emitted */
   int position_inherited; /* position is a counterpart's, not stated */
+  /* position holds two titles joined by "and" ("Deputy Prime Minister and
+   * Foreign Minister"): the first is position[0, first_len), the second
+   * starts at position + second_at; both 0 when it holds one */
+  size_t position_first_len, position_second_at;
 } nkg_person;
 
 typedef struct {

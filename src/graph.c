@@ -839,6 +839,18 @@ static void add_place(ctx *c, int i) {
   nkg_buf_free(&o);
 }
 
+/* Person b holds the position titled title[0, n); o is scratch. */
+static void add_position(ctx *c, const nkg_buf *b, nkg_buf *o,
+                         const char *title, size_t n, const nkg_prov *prov) {
+  nkg_buf t = {0};
+  nkg_buf_add(&t, title, n);
+  mint_slug(o, c->g, "position/", t.data);
+  add_entity(c->g, o->data, RDF_TYPE, iri(NKG_NS "Position"));
+  add_entity(c->g, o->data, RDFS_LABEL, lit(t.data, t.len));
+  fact(c, b->data, NKG_NS "holdsPosition", iri(o->data), prov);
+  nkg_buf_free(&t);
+}
+
 /* An official's type and name, and a position's type and title, are
  * minted from the name or title itself: entity graph. Who holds which
  * position and represents which country is what an article says, with
@@ -851,10 +863,16 @@ static void add_person(ctx *c, int i) {
   add_entity(c->g, b.data, RDFS_LABEL, lit(p->name, strlen(p->name)));
   add_entity(c->g, b.data, FOAF_NS "name", lit(p->name, strlen(p->name)));
   if (p->position && p->position[0]) {
-    mint_slug(&o, c->g, "position/", p->position);
-    add_entity(c->g, o.data, RDF_TYPE, iri(NKG_NS "Position"));
-    add_entity(c->g, o.data, RDFS_LABEL, lit(p->position, strlen(p->position)));
-    fact(c, b.data, NKG_NS "holdsPosition", iri(o.data), &p->position_prov);
+    size_t n = strlen(p->position);
+    if (p->position_second_at) {
+      /* two titles joined by "and": two positions */
+      add_position(c, &b, &o, p->position, p->position_first_len,
+                   &p->position_prov);
+      add_position(c, &b, &o, p->position + p->position_second_at,
+                   n - p->position_second_at, &p->position_prov);
+    } else {
+      add_position(c, &b, &o, p->position, n, &p->position_prov);
+    }
   }
   if (p->country >= 0) {
     country_iri(&o, c, p->country);

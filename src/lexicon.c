@@ -523,7 +523,8 @@ static const struct {
     {"pron", NKG_WC_PRON},   {"suffix", NKG_WC_SUFFIX},
     {"head", NKG_WC_HEAD},   {"func", NKG_WC_FUNC},
     {"generic", NKG_WC_GENERIC}, {"open", NKG_WC_OPEN},
-    {"cue", NKG_WC_CUE},
+    {"cue", NKG_WC_CUE},     {"host", NKG_WC_HOST},
+    {"det", NKG_WC_DET},     {"def", NKG_WC_DEF},
 };
 
 static int load_words(nkg_lexicon *lex, nkg_buf *path) {
@@ -548,7 +549,7 @@ static int load_words(nkg_lexicon *lex, nkg_buf *path) {
     if (cls == NKG_WC_NONE) {
       nkg_error("%s:%ld: unknown word class '%s' (title, mod, port, hon, "
                 "org, stop, month, weekday, pron, suffix, head, func, generic, "
-                "open)",
+                "open, cue, host, det, def)",
                 r.path, r.lineno, f[1]);
       rc = -1;
       continue;

@@ -61,6 +61,9 @@ typedef enum {
   NKG_WC_GENERIC,  /* word that names no field: "bilateral", "mutual" */
   NKG_WC_OPEN,     /* word that never ends a sentence: "of", "the", "and" */
   NKG_WC_CUE,      /* word of cooperation or talks: "cooperation", "discussed" */
+  NKG_WC_HOST,     /* verb of hosting, whose object is a guest: "received" */
+  NKG_WC_DET,      /* determiner: "the", "a", "his", "their" */
+  NKG_WC_DEF,      /* definite article: "the" */
   NKG_WC_COUNT
 } nkg_word_class;
 
