@@ -364,6 +364,21 @@ static int is_title_case(const char *s, size_t n) {
   return words >= 4 && long_words >= 3 && capitalised * 100 >= long_words * 85;
 }
 
+/* Lead lines searched for a page date; a body line ends the lead sooner. */
+#define PAGE_DATE_LINES 8
+/* Words that make a line a paragraph of the body, not a lead line. */
+#define BODY_LINE_WORDS 16
+
+/* Nonzero if s[0..n) has BODY_LINE_WORDS words or more: a paragraph. */
+static int long_line(const char *s, size_t n) {
+  size_t words = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t' && (i == 0 || s[i - 1] == ' ' ||
+                                        s[i - 1] == '\t'))
+      words++;
+  return words >= BODY_LINE_WORDS;
+}
+
 static int parse_date_line(const char *s, size_t n, char *date,
                            size_t *rest) {
   size_t i = 0;
@@ -411,6 +426,12 @@ int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
   int have_title = 0;
   int body_lines = 0;
   int lines_seen = 0;
+  /* A lead line that dates the page ("Published 11-11-2024", "Thu,
+   * 22/06/2019, 20:19"): the story's date when it has no date line. Of
+   * several, the last before the body is the story's; the first may be
+   * the site's ("04.10.2025 ... 03.10.2025 / The minister met today"). */
+  char page_date[11] = "";
+  int in_lead = 1;
   doc->n_sentences = 0;
   size_t pos = 0;
   while (pos < doc->len) {
@@ -427,6 +448,14 @@ int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
         continue;
     }
     trim_span(doc->text, &b, &e);
+    if (in_lead && !doc->published[0]) {
+      char date[11];
+      if (nkg_lexicon_page_date(lex, doc->text + b, e - b, date))
+        memcpy(page_date, date, sizeof page_date);
+      else if (lines_seen > PAGE_DATE_LINES ||
+               (have_title && long_line(doc->text + b, e - b)))
+        in_lead = 0; /* a long headline is not yet the body */
+    }
     if (nkg_lexicon_is_furniture(lex, doc->text + b, e - b))
       continue;
     int title_line = !have_title;
@@ -473,5 +502,7 @@ int nkg_document_analyse(nkg_document *doc, const nkg_lexicon *lex) {
     }
     split_line(doc, lex, &cap, b, e, paragraph++);
   }
+  if (!doc->published[0] && page_date[0])
+    memcpy(doc->published, page_date, sizeof doc->published);
   return 0;
 }

@@ -40,6 +40,7 @@ static const char RULE_STORY_PAIR[] = "infer.story-countries";
 static const char RULE_MEETING_OTHER[] = "infer.meeting-other-country";
 static const char RULE_STORY_MEETING[] = "infer.story-meeting";
 static const char RULE_VISITOR[] = "infer.visitor-country";
+static const char RULE_SAME_TRIP[] = "infer.same-trip-place";
 
 /* The lead: the sentences that date the story and its first meeting. */
 #define LEAD_SENTENCES 5
@@ -2776,6 +2777,40 @@ static int in_side_country(const state *st, const nkg_meeting *m,
   return c >= 0 && has_side_from(st->x, m, c);
 }
 
+/* The meeting told before meeting i that shares a participant with it and
+ * was placed in a known town by the story itself (not by the dateline),
+ * the last such one; NULL if none. A visitor who meets several people in turn ("A held talks
+ * with B in X. A also met C.") is still where the trip took her. */
+static const nkg_meeting *placed_before(const state *st, size_t i) {
+  const nkg_extraction *x = st->x;
+  const nkg_meeting *m = &x->meetings[i], *best = NULL;
+  int best_sentence = -1;
+  for (size_t j = 0; j < i; j++) {
+    const nkg_meeting *o = &x->meetings[j];
+    /* a town the gazetteer knows: the next meeting may be in another
+     * building ("at the Foreign Ministry", then "at the Palace") */
+    if (o->place < 0 || x->places[o->place].place < 0 ||
+        o->place_prov.rule == RULE_DATELINE ||
+        st->meeting_sentence[j] > st->meeting_sentence[i] ||
+        st->meeting_sentence[j] < best_sentence)
+      continue;
+    /* the one they share is a visitor there, of a known country other
+     * than the town's: a host's next talks may be a call or a trip */
+    int town_country = x->places[o->place].country, shared = 0;
+    for (size_t a = 0; a < m->n_participants && !shared; a++)
+      for (size_t b = 0; b < o->n_participants && !shared; b++) {
+        int c = x->persons[m->participants[a]].country;
+        shared = m->participants[a] == o->participants[b] && c >= 0 &&
+                 town_country >= 0 && c != town_country;
+      }
+    if (shared) {
+      best = o;
+      best_sentence = st->meeting_sentence[j];
+    }
+  }
+  return best;
+}
+
 static void finish_meetings(state *st) {
   nkg_extraction *x = st->x;
   int py, pm, pd;
@@ -2898,6 +2933,7 @@ static void finish_meetings(state *st) {
                date_rule ? date_rule : d->rule);
     }
     int remote = 0;
+    const nkg_meeting *prev_placed = NULL;
     for (int k = 0; k < ns; k++)
       remote |= st->remote[sents[k]];
     if (remote) {
@@ -2905,6 +2941,10 @@ static void finish_meetings(state *st) {
     } else if (p) {
       m->place = p->place;
       set_prov(&m->place_prov, p->sentence, p->begin, p->end, p->rule);
+    } else if (dateline < 0 && (prev_placed = placed_before(st, i))) {
+      m->place = prev_placed->place;
+      m->place_prov = prev_placed->place_prov;
+      m->place_prov.rule = RULE_SAME_TRIP;
     } else if (dateline >= 0) {
       m->place = dateline;
       set_prov(&m->place_prov, -1, st->doc->dateline_begin,

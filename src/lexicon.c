@@ -47,6 +47,9 @@ struct nkg_lexicon {
   pattern *datelines;
   size_t n_datelines;
   uint32_t dateline_pairs; /* ovector pairs of the one with most groups */
+  pattern *pagedates;
+  size_t n_pagedates;
+  uint32_t pagedate_pairs;
   pcre2_match_data *md; /* only used while loading */
 };
 
@@ -630,6 +633,36 @@ static int load_patterns(nkg_lexicon *lex, const char *name, pattern **out,
   return rc;
 }
 
+/* The ovector pairs of the pattern with most groups: one match block
+ * sized for it serves them all. */
+static uint32_t max_pairs(const pattern *p, size_t n) {
+  uint32_t pairs = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t groups = 0;
+    if (pcre2_pattern_info(p[i].code, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 &&
+        groups + 1 > pairs)
+      pairs = groups + 1;
+  }
+  return pairs;
+}
+
+/* A page date pattern without its day, month and year groups could never
+ * give a date: an error in the file, not a silent no-op. */
+static int check_date_groups(const pattern *p, size_t n) {
+  static const char *const groups[] = {"day", "month", "year"};
+  int rc = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < 3; k++)
+      if (pcre2_substring_number_from_name(p[i].code,
+                                           (PCRE2_SPTR)groups[k]) < 0) {
+        nkg_error("%s: the pattern has no (?<%s>...) group", p[i].source,
+                  groups[k]);
+        rc = -1;
+        break;
+      }
+  return rc;
+}
+
 static int load_abbreviations(nkg_lexicon *lex, nkg_buf *path) {
   reader r;
   if (reader_open(&r, lex->dir, "abbreviations.txt", path) < 0)
@@ -677,13 +710,13 @@ nkg_lexicon *nkg_lexicon_load(const char *dir) {
   if (load_patterns(lex, "datelines.txt", &lex->datelines, &lex->n_datelines,
                     1, 1, &path) < 0)
     rc = -1;
-  for (size_t i = 0; i < lex->n_datelines; i++) {
-    uint32_t groups = 0;
-    if (pcre2_pattern_info(lex->datelines[i].code, PCRE2_INFO_CAPTURECOUNT,
-                           &groups) == 0 &&
-        groups + 1 > lex->dateline_pairs)
-      lex->dateline_pairs = groups + 1;
-  }
+  lex->dateline_pairs = max_pairs(lex->datelines, lex->n_datelines);
+  if (load_patterns(lex, "pagedates.txt", &lex->pagedates, &lex->n_pagedates,
+                    0, 1, &path) < 0)
+    rc = -1;
+  else if (check_date_groups(lex->pagedates, lex->n_pagedates) < 0)
+    rc = -1;
+  lex->pagedate_pairs = max_pairs(lex->pagedates, lex->n_pagedates);
   nkg_buf_free(&path);
   if (rc < 0) {
     nkg_lexicon_free(lex);
@@ -732,6 +765,7 @@ void nkg_lexicon_free(nkg_lexicon *lex) {
   free(lex->suffixes);
   free_patterns(lex->furniture, lex->n_furniture);
   free_patterns(lex->datelines, lex->n_datelines);
+  free_patterns(lex->pagedates, lex->n_pagedates);
   free(lex->dir);
   free(lex);
 }
@@ -813,10 +847,21 @@ static void dateline_date(const nkg_lexicon *lex, const pattern *p,
         !(entry->mask & (1u << NKG_WC_MONTH)))
       return;
     month = entry->value[NKG_WC_MONTH];
+  } else if (month > 12 && day >= 1 && day <= 12) {
+    /* "05/25/2023": the month came first */
+    int swap = month;
+    month = day;
+    day = swap;
   }
-  if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1900 ||
-      year > 2099)
+  static const int month_days[] = {31, 29, 31, 30, 31, 30,
+                                   31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > 31 ||
+      day > month_days[month - 1] ||
+      year < 1900 || year > 2099)
     return;
+  if (month == 2 && day == 29 &&
+      !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+    return; /* "29.02.2023" is no date */
   snprintf(date, 11, "%04d-%02d-%02d", year, month, day);
 }
 
@@ -849,6 +894,24 @@ int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
   }
   pcre2_match_data_free(md);
   return hit;
+}
+
+int nkg_lexicon_page_date(const nkg_lexicon *lex, const char *s, size_t n,
+                          char date[11]) {
+  date[0] = '\0';
+  if (!lex->n_pagedates)
+    return 0;
+  pcre2_match_data *md = pcre2_match_data_create(lex->pagedate_pairs, NULL);
+  if (!md)
+    return 0;
+  for (size_t i = 0; i < lex->n_pagedates && !date[0]; i++)
+    /* anchored: compiled so (load_patterns); the pattern ends the line */
+    if (pcre2_match(lex->pagedates[i].code, (PCRE2_SPTR)s, n, 0, 0, md,
+                    NULL) >= 0)
+      dateline_date(lex, &lex->pagedates[i], pcre2_get_ovector_pointer(md), s,
+                    date);
+  pcre2_match_data_free(md);
+  return date[0] != '\0';
 }
 
 int nkg_lexicon_is_port_word(const nkg_lexicon *lex, const char *s,

@@ -9,6 +9,9 @@
  *   furniture.txt   one PCRE2 pattern a line: page furniture lines
  *   datelines.txt   one PCRE2 pattern a line with a group (?<place>...),
  *                   and optionally (?<day>...) (?<month>...) (?<year>...)
+ *   pagedates.txt   one PCRE2 pattern a line with groups (?<day>...)
+ *                   (?<month>...) (?<year>...): a lead line that dates
+ *                   the page ("Published 11-11-2024")
  *   abbreviations.txt  one abbreviation a line ("Mr.", "U.S.")
  * A malformed line is reported as "newskg: FILE:LINE: message" and loading
  * fails. The lexicon is read once and is immutable afterwards, so it may be
@@ -113,6 +116,12 @@ int nkg_lexicon_is_furniture(const nkg_lexicon *lex, const char *s, size_t n);
 int nkg_lexicon_dateline(const nkg_lexicon *lex, const char *s, size_t n,
                          size_t *place_begin, size_t *place_end,
                          size_t *length, char date[11]);
+/* Page dates: if a pattern of pagedates.txt matches at the start of
+ * s[0..n) and its groups give a valid date (a month in digits or words; a
+ * month above 12 that came first, "05/25/2023", is swapped with the day),
+ * sets date to "YYYY-MM-DD" and returns nonzero; else date is "". */
+int nkg_lexicon_page_date(const nkg_lexicon *lex, const char *s, size_t n,
+                          char date[11]);
 /* Nonzero if the capitalised word s[0..n), not in any gazetteer, is still
  * a portfolio word by its ending ("Transition", "Governance"): seven letters
  * or more and an ending of class suffix in words.tsv. */

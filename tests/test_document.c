@@ -98,6 +98,47 @@ START_TEST(test_header) {
 }
 END_TEST
 
+/* Page dates of the lead: the published date of an article with no date
+ * line (the last before the body); none from a date inside the body, and
+ * a date line wins over all. */
+static const struct {
+  const char *in, *published;
+} page_date_cases[] = {
+    {"Kenya and Peru agree\nPublished 11-03-2024\nKenya and Peru agreed.",
+     "2024-03-11"},
+    {"Kenya and Peru agree\nSource: KNA Published: 2024-3-9 13:41:03\nBody.",
+     "2024-03-09"},
+    {"Kenya and Peru agree\nThứ Bảy, 22/06/2019, 20:19\nBody.", "2019-06-22"},
+    {"Kenya and Peru agree\n05/25/2023 | Press release | Distributed by "
+     "Public on 05/26/2023 04:32\nBody.",
+     "2023-05-25"},
+    {"Kenya and Peru agree\n24 November 2006\nMedia statement\nBody.",
+     "2006-11-24"},
+    {"Kenya and Peru agree\nTuesday, September 24, 2013\nBody.", "2013-09-24"},
+    {"Kenya and Peru agree\n(Source: Ministry of Trade; issued July 02, 2019)"
+     "\nBody.",
+     "2019-07-02"},
+    {"04.10.2025\nSaturday, 4 October 2025\nKenya and Peru agree\n03.10.2025"
+     "\nBody.",
+     "2025-10-03"},
+    {" date 2024-03-14\nKenya and Peru agree\n24 November 2006\nBody.",
+     "2024-03-14"},
+    /* a body paragraph ends the lead; a sentence with a date is no page
+     * date */
+    {"Kenya and Peru agree\nThe two ministers of Kenya and Peru met in Nairobi "
+     "and agreed to work together in trade and mining.\n24 November 2006\n",
+     ""},
+    {"Kenya and Peru agree\nThe talks were held on 24 November 2006.\n", ""},
+    {"Kenya and Peru agree\n31/02/2024\nBody.", ""},
+};
+
+START_TEST(test_page_date) {
+  nkg_document *d = doc_of(page_date_cases[_i].in);
+  ck_assert_str_eq(d->published, page_date_cases[_i].published);
+  nkg_document_free(d);
+}
+END_TEST
+
 START_TEST(test_title_case_headline_skipped) {
   char *got = sentences("Kenya Signs Deal\nKenya And Peru Sign Major Energy "
                         "Deal In Nairobi\nKenya and Peru signed a deal.");
@@ -192,6 +233,8 @@ int main(void) {
   tcase_add_loop_test(tc, test_split, 0,
                       sizeof split_cases / sizeof *split_cases);
   tcase_add_test(tc, test_header);
+  tcase_add_loop_test(tc, test_page_date, 0,
+                      sizeof page_date_cases / sizeof *page_date_cases);
   tcase_add_test(tc, test_title_case_headline_skipped);
   tcase_add_test(tc, test_offsets_are_exact);
   tcase_add_test(tc, test_empty_and_blank);
