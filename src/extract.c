@@ -1529,6 +1529,18 @@ static int unlisted_word(const state *st, const nkg_unit *u) {
   return c >= 'a' && c <= 'z';
 }
 
+/* Whether a unit of [from, to) is a word of cooperation or talks (class
+ * cue in words.tsv): a run that holds one names the relation or the act,
+ * not its field ("cooperation encompassing", "sign several agreements",
+ * "technological cooperation program"). */
+static int holds_cue(const state *st, size_t from, size_t to) {
+  for (size_t k = from; k < to; k++)
+    if (st->t.units[k].cls == NKG_U_WORD &&
+        nkg_lex_has(st->t.units[k].mask, NKG_WC_CUE))
+      return 1;
+  return 0;
+}
+
 /* A word that is an adjective by its ending ("social", "economic",
  * "bilateral", "various"): alone, it names no sector. */
 static int single_adjective(const state *st, const nkg_unit *u) {
@@ -1674,7 +1686,7 @@ static void unlisted_items(state *st, const nkg_rule *r, size_t from,
     const nkg_unit *follow = j < st->t.n ? &st->t.units[j] : NULL;
     int of = !before && follow && follow->end - follow->begin == 2 &&
              !memcmp(st->doc->text + follow->begin, "of", 2);
-    if (bounded && !verb && !of && j - i <= 3 &&
+    if (bounded && !verb && !of && j - i <= 3 && !holds_cue(st, i, j) &&
         !nkg_lex_has(last->mask, NKG_WC_HEAD) &&
         !nkg_lex_has(last->mask, NKG_WC_GENERIC))
       add_unlisted(st, r, b, e);
@@ -1829,7 +1841,7 @@ static void topic_item(state *st, const nkg_rule *r, size_t a, size_t b) {
   }
   /* a phrase cut after an adjective ("latest regional") has lost its head */
   const nkg_unit *last = &st->t.units[b - 1];
-  if (nkg_lex_has(last->mask, NKG_WC_HEAD) ||
+  if (holds_cue(st, i, b) || nkg_lex_has(last->mask, NKG_WC_HEAD) ||
       nkg_lex_has(last->mask, NKG_WC_GENERIC) || single_adjective(st, last))
     return;
   add_unlisted(st, r, st->t.units[i].begin, last->end);
