@@ -2230,6 +2230,35 @@ static void on_date(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
   da->priority = rule_priority(st, r);
 }
 
+/* "On the Senegalese side, A was joined by B and C", "Zambia was
+ * represented by A and B": the side phrase (group country) gives its
+ * country to every official named in group members (else in the rest of
+ * the match) whom nothing placed yet; an official placed elsewhere keeps
+ * their country, as the story said it first. */
+static void on_side(state *st, const nkg_rule *r, PCRE2_SIZE *ov, size_t from,
+                    size_t to) {
+  size_t cf, ct, mf, mt;
+  if (!group_units(r, ov, &st->t, "country", &cf, &ct))
+    return;
+  int country = unit_country(st, &st->t.units[cf]);
+  if (country < 0)
+    return;
+  if (!group_units(r, ov, &st->t, "members", &mf, &mt)) {
+    mf = ct;
+    mt = to;
+  }
+  int people[MAX_PARTICIPANTS];
+  size_t n = officials_in(st, mf, mt, people, MAX_PARTICIPANTS);
+  for (size_t k = 0; k < n; k++) {
+    nkg_person *ps = &st->x->persons[people[k]];
+    if (ps->country >= 0 || ps->posted_to >= 0)
+      continue;
+    ps->country = country;
+    set_prov(&ps->country_prov, st->sentence, st->t.units[from].begin,
+             st->t.units[to - 1].end, r->id);
+  }
+}
+
 static void on_remote(state *st, const nkg_rule *r, PCRE2_SIZE *ov,
                       size_t from, size_t to) {
   (void)r;
@@ -2323,6 +2352,7 @@ static void process_sentence(state *st) {
             st->sentence, st->t.tags.data);
   st->meeting_here = 0;
   st->pair_phrase_here = 0;
+  run_rules(st, NKG_RK_SIDE, on_side);
   run_rules(st, NKG_RK_MEETING, on_meeting);
   run_rules(st, NKG_RK_MEETANY, on_meetany);
   run_rules(st, NKG_RK_COOPERATION, on_cooperation);

@@ -22,7 +22,7 @@
 static const char *const kind_names[NKG_RK_COUNT] = {
     "official", "anaphor", "meeting", "cooperation", "nonsector",
     "sectors",  "place",   "date",    "remote", "eventref",
-    "meetany"};
+    "meetany",  "side"};
 
 typedef struct {
   char *name;
@@ -109,6 +109,7 @@ static const char *const required_groups[NKG_RK_COUNT][4] = {
     {NULL, NULL, NULL},           /* remote */
     {NULL, NULL, NULL},           /* eventref */
     {"trigger", NULL, NULL},      /* meetany */
+    {"country", NULL, NULL},      /* side */
 };
 
 /* ---- vetoes (see nkg_rule in rules.h) ---- */
@@ -382,7 +383,8 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
       kind = k;
   if (kind < 0) {
     nkg_error("%s: unknown rule kind '%s' (official, anaphor, meeting, "
-              "cooperation, nonsector, sectors, place, date, remote)",
+              "cooperation, nonsector, sectors, place, date, remote, eventref, "
+              "meetany, side)",
               where, second);
     return -1;
   }

@@ -32,6 +32,7 @@ typedef enum {
   NKG_RK_REMOTE,
   NKG_RK_EVENTREF,
   NKG_RK_MEETANY,
+  NKG_RK_SIDE,
   NKG_RK_COUNT
 } nkg_rule_kind;
 
