@@ -174,7 +174,10 @@ void nkg_name_normalise(nkg_buf *out, const char *s, size_t n) {
       if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
         letters++;
     }
-    if (caps && letters >= 2 && letters == wl && (mixed || letters >= 5)) {
+    /* a regnal number after the name stays as written: "Abdullah II" */
+    int regnal = i > 0 && nkg_word_is_regnal(w, wl);
+    if (caps && !regnal && letters >= 2 && letters == wl &&
+        (mixed || letters >= 5)) {
       nkg_buf_addc(out, w[0]);
       for (size_t k = 1; k < wl; k++)
         nkg_buf_addc(out, (char)(w[k] - 'A' + 'a'));

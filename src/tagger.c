@@ -213,12 +213,15 @@ void nkg_tag_sentence(const nkg_lexicon *lex, const char *text, size_t begin,
         cls = NKG_U_YEAR;
     } else if (upper) {
       size_t letters;
-      if (all_caps(words[i], lens[i], &letters) && letters <= 4)
+      int after_name = t->n > 0 && t->units[t->n - 1].cls == NKG_U_NAME;
+      if (after_name && nkg_word_is_regnal(words[i], lens[i]))
+        cls = NKG_U_NAME;
+      else if (all_caps(words[i], lens[i], &letters) && letters <= 4)
         cls = letters == 1 ? NKG_U_NAME : NKG_U_ACR;
       /* a portfolio word by its ending ("Logistics"), but not right after
        * a name, where it is a surname ("Tibor Navracsics") */
       else if (nkg_lexicon_is_port_word(lex, words[i], lens[i]) &&
-               !(t->n > 0 && t->units[t->n - 1].cls == NKG_U_NAME))
+               !after_name)
         cls = NKG_U_PORT;
       else
         cls = NKG_U_NAME;

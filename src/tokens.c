@@ -264,3 +264,12 @@ void nkg_word_key(nkg_buf *b, const char *s, size_t n, int keep_case) {
     i += len;
   }
 }
+
+int nkg_word_is_regnal(const char *s, size_t n) {
+  if (n < 2 || n > 4)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != 'I' && s[i] != 'V' && s[i] != 'X')
+      return 0;
+  return 1;
+}

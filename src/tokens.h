@@ -58,6 +58,12 @@ static inline int nkg_cp_is_upper(unsigned cp) {
     return cp >= 'A' && cp <= 'Z';
   return nkg_cp_is_upper_multi(cp);
 }
+/* Nonzero if s[0..n) is a Roman numeral of two to four letters ("II",
+ * "VI", "XIV"): after a name, a regnal number that is part of the name
+ * ("Abdullah II"), not an initialism; one letter ("I", "V") is usually a
+ * word or an initial and does not count. */
+int nkg_word_is_regnal(const char *s, size_t n);
+
 /* Lower case of an upper-case letter that nkg_cp_is_upper() knows. */
 unsigned nkg_cp_to_lower(unsigned cp);
 
