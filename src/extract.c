@@ -1887,11 +1887,7 @@ static int sector_seen(const state *st, const nkg_unit *u) {
  * a sector word inside a name ("the NAME Navy NAME") or at the head of an
  * "of" phrase ("the construction of X": an act on X). */
 static void sentence_sectors(state *st, const nkg_rule *r) {
-  int cue = 0;
-  for (size_t i = 0; i < st->t.n && !cue; i++)
-    cue = st->t.units[i].cls == NKG_U_WORD &&
-          nkg_lex_has(st->t.units[i].mask, NKG_WC_CUE);
-  if (!cue)
+  if (!holds_cue(st, 0, st->t.n))
     return;
   for (size_t i = 0; i < st->t.n; i++) {
     const nkg_unit *u = &st->t.units[i];

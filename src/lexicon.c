@@ -550,10 +550,13 @@ static int load_words(nkg_lexicon *lex, nkg_buf *path) {
       if (strcmp(word_classes[i].name, trim(f[1])) == 0)
         cls = word_classes[i].cls;
     if (cls == NKG_WC_NONE) {
-      nkg_error("%s:%ld: unknown word class '%s' (title, mod, port, hon, "
-                "org, stop, month, weekday, pron, suffix, head, func, generic, "
-                "open, cue, host, det, def)",
-                r.path, r.lineno, f[1]);
+      /* the classes listed from the table, so the message cannot lag it */
+      nkg_buf known = {0};
+      for (size_t i = 0; i < sizeof word_classes / sizeof *word_classes; i++)
+        nkg_buf_printf(&known, "%s%s", i ? ", " : "", word_classes[i].name);
+      nkg_error("%s:%ld: unknown word class '%s' (%s)", r.path, r.lineno, f[1],
+                known.data);
+      nkg_buf_free(&known);
       rc = -1;
       continue;
     }

@@ -382,10 +382,12 @@ static int add_rule(nkg_rules *rs, defines *d, char *line, const char *where) {
     if (strcmp(kind_names[k], second) == 0)
       kind = k;
   if (kind < 0) {
-    nkg_error("%s: unknown rule kind '%s' (official, anaphor, meeting, "
-              "cooperation, nonsector, sectors, place, date, remote, eventref, "
-              "meetany, side)",
-              where, second);
+    /* the kinds listed from the table, so the message cannot lag it */
+    nkg_buf known = {0};
+    for (int k = 0; k < NKG_RK_COUNT; k++)
+      nkg_buf_printf(&known, "%s%s", k ? ", " : "", kind_names[k]);
+    nkg_error("%s: unknown rule kind '%s' (%s)", where, second, known.data);
+    nkg_buf_free(&known);
     return -1;
   }
   for (size_t i = 0; i < rs->n; i++)
